@@ -1,0 +1,32 @@
+# The two set-up commands of the README: `make demo` (the main job) and `make test`.
+# Each installs what it needs first (scripts/bootstrap.sh is quiet and quick when all is there).
+SWIFT_FLAGS ?= -c release
+M2F = .build/release/m2f
+
+.PHONY: demo test build bootstrap bench bench-compare fixtures clean
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	swift build $(SWIFT_FLAGS) --product m2f
+
+demo: build
+	$(M2F) bench engine
+
+test: bootstrap
+	swift test $(SWIFT_FLAGS)
+
+bench: build
+	$(M2F) bench engine
+
+# Swift, plain C + OpenBLAS and PyTorch (2 threads) side by side; needs `pip install torch`.
+bench-compare: build
+	@bash bench/compare.sh
+
+# Regenerate the golden fixtures from PyTorch (development only; CI uses the committed ones).
+fixtures:
+	python3 scripts/fixtures/make_engine_fixtures.py
+
+clean:
+	rm -rf .build

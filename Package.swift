@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+// Media2Face in Swift: one library target per concern, in dependency order (see docs/ARCHITECTURE.md).
+import PackageDescription
+
+/// Release builds of the numeric targets drop overflow and bounds checks on hot loops.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+#if os(Linux)
+let blasDependencies: [Target.Dependency] = ["CBLAS"]
+#else
+let blasDependencies: [Target.Dependency] = []
+#endif
+
+let package = Package(
+    name: "Media2Face",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "m2f", targets: ["m2f"]),
+        .library(name: "M2FEngine", targets: ["M2FEngine"]),
+        .library(name: "M2FNeural", targets: ["M2FNeural"]),
+        .library(name: "M2FFace", targets: ["M2FFace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // OpenBLAS on Linux through pkg-config; Apple platforms use Accelerate instead.
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        // Tensor engine: storage, views, ops, BLAS matmul, autograd, RNG, safetensors, threading.
+        .target(
+            name: "M2FEngine",
+            dependencies: blasDependencies,
+            swiftSettings: numericSettings
+        ),
+        // Neural building blocks: Module, layers, losses, optimizers, schedules.
+        .target(
+            name: "M2FNeural",
+            dependencies: ["M2FEngine"],
+            swiftSettings: numericSettings
+        ),
+        // The face: ARKit schema, animation type, formats, default head, renderer.
+        .target(
+            name: "M2FFace",
+            dependencies: [],
+            swiftSettings: numericSettings
+        ),
+        // Benchmarks shared by `m2f bench` (JSON lines on stdout).
+        .target(
+            name: "M2FBenchmarks",
+            dependencies: ["M2FEngine", "M2FNeural"],
+            swiftSettings: numericSettings
+        ),
+        // The command-line tool: one file per subcommand.
+        .executableTarget(
+            name: "m2f",
+            dependencies: [
+                "M2FEngine", "M2FNeural", "M2FFace", "M2FBenchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Shared test helpers: assert-close, finite-difference gradient check, fixture loading.
+        .target(
+            name: "M2FTestSupport",
+            dependencies: ["M2FEngine"],
+            path: "Tests/M2FTestSupport"
+        ),
+        .testTarget(name: "M2FEngineTests", dependencies: ["M2FEngine", "M2FTestSupport"]),
+        .testTarget(name: "M2FNeuralTests", dependencies: ["M2FNeural", "M2FTestSupport"]),
+        .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
+    ]
+)

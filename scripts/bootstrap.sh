@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Media2Face-Swift needs. Idempotent, and silent when everything is already there.
+set -euo pipefail
+
+# Debian packages the project needs (later issues append to this list).
+APT_PACKAGES=(libopenblas-dev pkg-config)
+
+log() { echo "bootstrap: $*" >&2; }
+
+if [[ "$(uname -s)" == "Darwin" ]]; then
+    # Accelerate provides BLAS on Apple platforms; nothing else is needed yet.
+    command -v swift >/dev/null || { log "install Xcode or the Swift toolchain first"; exit 1; }
+    exit 0
+fi
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v swift >/dev/null || { log "Swift 6 is required: https://www.swift.org/install/linux/"; exit 1; }
