@@ -15,7 +15,7 @@ let blasDependencies: [Target.Dependency] = []
 
 let package = Package(
     name: "Media2Face",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "m2f", targets: ["m2f"]),
         .library(name: "M2FEngine", targets: ["M2FEngine"]),

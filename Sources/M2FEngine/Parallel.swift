@@ -1,0 +1,46 @@
+import Dispatch
+import Foundation
+
+/// Splits row-parallel work across the machine's cores.
+///
+/// Small jobs run inline: a dispatch costs a few microseconds, more than the work below `minimumPerWorker`.
+public enum Parallel {
+    /// Number of worker threads (one per active core).
+    public static let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Calls `body` with disjoint ranges that together cover `0..<count`.
+    /// - Parameter minimumPerWorker: rows below which another worker is not worth starting.
+    @inlinable
+    public static func forRanges(_ count: Int, minimumPerWorker: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let workers = min(workerCount, max(1, count / max(1, minimumPerWorker)))
+        if workers <= 1 {
+            body(0..<count)
+            return
+        }
+        let chunk = (count + workers - 1) / workers
+        withoutActuallyEscaping(body) { escapable in
+            // Workers only read shared inputs and write disjoint ranges, so handing the closure over is safe.
+            let shared = UncheckedSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let start = worker * chunk
+                let end = min(count, start + chunk)
+                if start < end { shared.value(start..<end) }
+            }
+        }
+    }
+
+    /// Rows of `rowLength` elements each: picks the split so each worker gets at least ~32k elements.
+    @inlinable
+    public static func forRows(_ rows: Int, rowLength: Int, _ body: (Range<Int>) -> Void) {
+        let minimumRows = max(1, 32_768 / max(1, rowLength))
+        forRanges(rows, minimumPerWorker: minimumRows, body)
+    }
+}
+
+/// Carries a value across a concurrency boundary the compiler cannot check (disjoint-range workers).
+@usableFromInline
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    @usableFromInline let value: Value
+    @usableFromInline init(_ value: Value) { self.value = value }
+}
