@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the engine benchmarks side by side and prints one table per bench (bench/compare.py):
+#   Swift   .build/release/m2f bench engine      ("impl": "swift"; build it with `make build`)
+#   C       bench/sgemm_openblas.c               ("impl": "c_openblas"; compiled into .build/bench/)
+#   PyTorch bench/torch_engine.py, 2 threads     ("impl": "torch"; needs `pip install torch`)
+# Every program prints JSON lines {"bench", "impl", "median_ms", "gflops"}.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "compare: $*" >&2; }
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+if [[ -x .build/release/m2f ]]; then
+    .build/release/m2f bench engine >>"$results" || log "m2f bench engine failed (exit $?)"
+else
+    log ".build/release/m2f not found; run 'make build' first (Swift numbers left out)"
+fi
+
+mkdir -p .build/bench
+if cc -O2 bench/sgemm_openblas.c $(pkg-config --cflags --libs openblas) -o .build/bench/sgemm_openblas; then
+    .build/bench/sgemm_openblas >>"$results" || log "sgemm_openblas failed (exit $?)"
+else
+    log "could not compile bench/sgemm_openblas.c; install libopenblas-dev and pkg-config"
+fi
+
+if python3 -c "import torch" 2>/dev/null; then
+    python3 bench/torch_engine.py >>"$results" || log "torch_engine.py failed (exit $?)"
+else
+    log "PyTorch is not installed; 'pip install torch' (CPU wheel is enough) to get the torch column"
+fi
+
+python3 bench/compare.py <"$results"
