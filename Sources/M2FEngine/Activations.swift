@@ -3,47 +3,47 @@ import Foundation
 /// Elementwise functions with gradients. Each has a forward kernel f(x) and a backward kernel
 /// (x, g) ↦ g · f′(x), both specialised into the shared loops of `Broadcast.swift`.
 
-@usableFromInline enum ExpKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { expf(x) } }
+@usableFromInline enum ExpKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { FastMath.exp(x) } }
 @usableFromInline enum LogKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { logf(x) } }
 @usableFromInline enum LogGrad: BinaryKernel { @inlinable static func apply(_ x: Float, _ g: Float) -> Float { g / x } }
 @usableFromInline enum SqrtKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { sqrtf(x) } }
-@usableFromInline enum TanhKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { tanhf(x) } }
+@usableFromInline enum TanhKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { FastMath.tanh(x) } }
 @usableFromInline enum TanhGrad: BinaryKernel { @inlinable static func apply(_ y: Float, _ g: Float) -> Float { g * (1 - y * y) } }
-@usableFromInline enum SigmoidKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { 1 / (1 + expf(-x)) } }
+@usableFromInline enum SigmoidKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { FastMath.sigmoid(x) } }
 @usableFromInline enum SigmoidGrad: BinaryKernel { @inlinable static func apply(_ y: Float, _ g: Float) -> Float { g * y * (1 - y) } }
 @usableFromInline enum ReluKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { x > 0 ? x : 0 } }
 @usableFromInline enum ReluGrad: BinaryKernel { @inlinable static func apply(_ x: Float, _ g: Float) -> Float { x > 0 ? g : 0 } }
 @usableFromInline enum AbsKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { Swift.abs(x) } }
 @usableFromInline enum SignGrad: BinaryKernel { @inlinable static func apply(_ x: Float, _ g: Float) -> Float { x > 0 ? g : (x < 0 ? -g : 0) } }
-@usableFromInline enum SiluKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { x / (1 + expf(-x)) } }
+@usableFromInline enum SiluKernel: UnaryKernel { @inlinable static func apply(_ x: Float) -> Float { x * FastMath.sigmoid(x) } }
 @usableFromInline enum SiluGrad: BinaryKernel {
     @inlinable static func apply(_ x: Float, _ g: Float) -> Float {
-        let s = 1 / (1 + expf(-x))
+        let s = FastMath.sigmoid(x)
         return g * s * (1 + x * (1 - s))
     }
 }
 
 /// GELU with the exact erf form: x · Φ(x).
 @usableFromInline enum GeluErfKernel: UnaryKernel {
-    @inlinable static func apply(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.70710678118654752)) }
+    @inlinable static func apply(_ x: Float) -> Float { 0.5 * x * (1 + FastMath.erf(x * 0.70710678118654752)) }
 }
 @usableFromInline enum GeluErfGrad: BinaryKernel {
     @inlinable static func apply(_ x: Float, _ g: Float) -> Float {
-        let cdf = 0.5 * (1 + erff(x * 0.70710678118654752))
-        let pdf = expf(-0.5 * x * x) * 0.3989422804014327
+        let cdf = 0.5 * (1 + FastMath.erf(x * 0.70710678118654752))
+        let pdf = FastMath.exp(-0.5 * x * x) * 0.3989422804014327
         return g * (cdf + x * pdf)
     }
 }
 /// GELU with the tanh approximation (PyTorch's approximate="tanh").
 @usableFromInline enum GeluTanhKernel: UnaryKernel {
     @inlinable static func apply(_ x: Float) -> Float {
-        0.5 * x * (1 + tanhf(0.7978845608028654 * (x + 0.044715 * x * x * x)))
+        0.5 * x * (1 + FastMath.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
     }
 }
 @usableFromInline enum GeluTanhGrad: BinaryKernel {
     @inlinable static func apply(_ x: Float, _ g: Float) -> Float {
         let inner = 0.7978845608028654 * (x + 0.044715 * x * x * x)
-        let t = tanhf(inner)
+        let t = FastMath.tanh(inner)
         let dInner = 0.7978845608028654 * (1 + 3 * 0.044715 * x * x)
         return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dInner)
     }

@@ -1,8 +1,57 @@
 import Foundation
 
-/// Scalar kernels shared by the fused ops. Kept in one place so a vectorised version can replace them.
+/// Branch-free scalar kernels that the compiler vectorises inside loops (no libm calls), shared by
+/// the fused ops. Accuracy: `exp` ≈ 2e-7 relative, `erf` ≈ 2e-7 absolute, both far below the
+/// 1e-4 golden tolerance and the 1e-5 that Float32 training notices.
 @usableFromInline
 enum FastMath {
+    /// eˣ by 2ᵏ·p(r) with r = x − k·ln 2 ∈ [−ln2/2, ln2/2] and a degree-6 Taylor polynomial.
+    /// Inputs are clamped to the finite Float range; −∞ gives 0.
+    @inlinable @inline(__always)
+    static func exp(_ x: Float) -> Float {
+        let clamped = Swift.min(Swift.max(x, -87.0), 88.0)
+        // Round to nearest by the 1.5·2²³ trick (vectorises without SSE4.1's round instruction).
+        let shifted = clamped * 1.442695040888963 + 12_582_912.0
+        let k = shifted - 12_582_912.0
+        let r = clamped - k * 0.693145751953125 - k * 1.428606765330187e-06
+        var p: Float = 1.0 / 720.0
+        p = p * r + 1.0 / 120.0
+        p = p * r + 1.0 / 24.0
+        p = p * r + 1.0 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1.0
+        p = p * r + 1.0
+        let scale = Float(bitPattern: UInt32(bitPattern: Int32(k) &+ 127) << 23)
+        let value = p * scale
+        return x < -87.0 ? 0 : value
+    }
+
+    /// erf(x) by Abramowitz & Stegun 7.1.26 with the fast exp (max error ≈ 1.5e-7).
+    @inlinable @inline(__always)
+    static func erf(_ x: Float) -> Float {
+        let a = Swift.abs(x)
+        let t = 1 / (1 + 0.3275911 * a)
+        var poly: Float = 1.061405429
+        poly = poly * t - 1.453152027
+        poly = poly * t + 1.421413741
+        poly = poly * t - 0.284496736
+        poly = poly * t + 0.254829592
+        let y = 1 - poly * t * exp(-a * a)
+        return x < 0 ? -y : y
+    }
+
+    /// tanh(x) = 1 − 2 / (e²ˣ + 1), saturating cleanly for large |x|.
+    @inlinable @inline(__always)
+    static func tanh(_ x: Float) -> Float {
+        1 - 2 / (exp(2 * x) + 1)
+    }
+
+    /// 1 / (1 + e⁻ˣ).
+    @inlinable @inline(__always)
+    static func sigmoid(_ x: Float) -> Float {
+        1 / (1 + exp(-x))
+    }
+
     /// Numerically stable softmax of one row; fully masked rows (all −∞) give zeros, not NaN.
     @inlinable
     static func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
@@ -12,12 +61,9 @@ enum FastMath {
             y.initialize(repeating: 0, count: n)
             return
         }
+        for i in 0..<n { y[i] = exp(x[i] - m) }
         var total: Float = 0
-        for i in 0..<n {
-            let e = expf(x[i] - m)
-            y[i] = e
-            total += e
-        }
+        for i in 0..<n { total += y[i] }
         let inverse = 1 / total
         for i in 0..<n { y[i] *= inverse }
     }

@@ -1,0 +1,41 @@
+import M2FEngine
+
+/// `m2f bench engine`: the engine's hot paths, named as in bench/torch_engine.py for side-by-side runs.
+public enum EngineBenchmarks {
+    /// Runs every engine benchmark, handing each result over as soon as it is measured.
+    public static func run(quick: Bool = false, report: (BenchmarkResult) -> Void) {
+        let iterations = quick ? 3 : 10
+        report(sgemm(size: 512, iterations: quick ? 5 : 30))
+        for result in elementwise(iterations: iterations) { report(result) }
+    }
+
+    /// The non-GEMM kernels a decoder block spends its remaining time in, at its sizes (B·T = 1600).
+    public static func elementwise(iterations: Int) -> [BenchmarkResult] {
+        var generator = RandomGenerator(seed: 2)
+        let hidden = Tensor.randomNormal([1600, 2048], generator: &generator)
+        let rows = Tensor.randomNormal([1600, 512], generator: &generator)
+        let scores = Tensor.randomNormal([32, 200, 200], generator: &generator)
+        let weight = Tensor.ones([512]), bias = Tensor.zeros([512])
+        return withoutGrad {
+            [
+                BenchmarkTimer.measure("gelu_1600x2048", iterations: iterations) { _ = hidden.gelu() },
+                BenchmarkTimer.measure("softmax_32x200x200", iterations: iterations) { _ = scores.softmax() },
+                BenchmarkTimer.measure("layernorm_1600x512", iterations: iterations) { _ = rows.layerNorm(weight: weight, bias: bias) },
+                BenchmarkTimer.measure("add_1600x512", iterations: iterations) { _ = rows + rows },
+                BenchmarkTimer.measure("transpose_copy_8x200x4x128", iterations: iterations) {
+                    _ = rows.reshaped([8, 200, 4, 128]).permuted([0, 2, 1, 3]).contiguous()
+                },
+            ]
+        }
+    }
+
+    /// C = A·B for square matrices through the engine's matmul (BLAS underneath).
+    public static func sgemm(size n: Int, iterations: Int) -> BenchmarkResult {
+        var generator = RandomGenerator(seed: 1)
+        let a = Tensor.randomNormal([n, n], generator: &generator)
+        let b = Tensor.randomNormal([n, n], generator: &generator)
+        return BenchmarkTimer.measure("sgemm_\(n)", flops: 2 * Double(n * n * n), warmup: 3, iterations: iterations) {
+            _ = withoutGrad { a.matmul(b) }
+        }
+    }
+}
