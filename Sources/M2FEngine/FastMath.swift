@@ -6,7 +6,7 @@ import Foundation
 @usableFromInline
 enum FastMath {
     /// eˣ by 2ᵏ·p(r) with r = x − k·ln 2 ∈ [−ln2/2, ln2/2] and a degree-6 Taylor polynomial.
-    /// Inputs are clamped to the finite Float range; −∞ gives 0.
+    /// Below −87 gives 0 and above 88 gives +∞ (e⁸⁸ is near Float's limit).
     @inlinable @inline(__always)
     static func exp(_ x: Float) -> Float {
         let clamped = Swift.min(Swift.max(x, -87.0), 88.0)
@@ -23,7 +23,7 @@ enum FastMath {
         p = p * r + 1.0
         let scale = Float(bitPattern: UInt32(bitPattern: Int32(k) &+ 127) << 23)
         let value = p * scale
-        return x < -87.0 ? 0 : value
+        return x < -87.0 ? 0 : (x > 88.0 ? .infinity : value)
     }
 
     /// erf(x) by Abramowitz & Stegun 7.1.26 with the fast exp (max error ≈ 1.5e-7).
