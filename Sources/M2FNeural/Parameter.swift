@@ -1,0 +1,63 @@
+import M2FEngine
+
+/// A learnable tensor: a leaf of the autograd tape whose storage optimisers update in place.
+///
+/// The value is always contiguous and owns its storage, so `Optimizer`s and loading can write through
+/// `value.storage.pointer` without touching any other tensor. Modules hold parameters as stored
+/// properties and list them by checkpoint key in `Module.ownParameters`.
+public final class Parameter {
+    /// The current values (a leaf that requires gradients).
+    public var value: Tensor
+
+    /// Adopts `tensor` as a new parameter (copied when it is a view, so the storage is the parameter's own).
+    public init(_ tensor: Tensor) {
+        let owned = tensor.offset == 0 && tensor.isContiguous && tensor.storage.count == tensor.count
+            ? tensor.detached()
+            : Parameter.copy(of: tensor)
+        value = owned.requiringGrad()
+    }
+
+    /// The parameter's shape.
+    public var shape: [Int] { value.shape }
+
+    /// Number of scalars.
+    public var count: Int { value.count }
+
+    /// The gradient accumulated by the last `backward()` (nil when none reached this parameter).
+    public var grad: Tensor? { value.grad }
+
+    /// Forgets the accumulated gradient.
+    public func zeroGrad() { value.zeroGrad() }
+
+    /// Replaces the accumulated gradient with a copy of `gradient` (nil clears it).
+    ///
+    /// The engine keeps a leaf's gradient private to its tape, so this backpropagates `gradient` through
+    /// an identity `affine` op into the cleared leaf; the result is a fresh tensor that shares no storage.
+    public func setGradient(_ gradient: Tensor?) {
+        value.zeroGrad()
+        guard let gradient else { return }
+        precondition(gradient.shape == shape, "gradient \(gradient.shape) for parameter \(shape)")
+        Autograd.$isRecording.withValue(true) {
+            value.affine(scale: 1, shift: 0).backward(gradient.detached())
+        }
+    }
+
+    /// Copies `tensor`'s values into this parameter's storage, in place (same shape required).
+    public func assign(_ tensor: Tensor) {
+        precondition(tensor.shape == shape, "assigning \(tensor.shape) to parameter \(shape)")
+        let source = withoutGrad { tensor.contiguous() }
+        withExtendedLifetime(source) {
+            value.basePointer.update(from: source.basePointer, count: count)
+        }
+    }
+
+    /// A detached, contiguous copy of the current values (a snapshot that later updates do not change).
+    public func snapshot() -> Tensor { Parameter.copy(of: value) }
+
+    private static func copy(of tensor: Tensor) -> Tensor {
+        let source = withoutGrad { tensor.detached().contiguous() }
+        return withExtendedLifetime(source) {
+            Tensor(shape: tensor.shape) { out, count in out.update(from: source.basePointer, count: count) }
+        }
+    }
+}
