@@ -6,6 +6,9 @@ public enum EngineBenchmarks {
     public static func run(quick: Bool = false, report: (BenchmarkResult) -> Void) {
         let iterations = quick ? 3 : 10
         report(sgemm(size: 512, iterations: quick ? 5 : 30))
+        for width in [512, 256] {
+            for result in DecoderBlockBenchmarks.run(width: width, iterations: iterations) { report(result) }
+        }
         for result in elementwise(iterations: iterations) { report(result) }
     }
 

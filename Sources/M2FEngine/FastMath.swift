@@ -52,19 +52,59 @@ enum FastMath {
         1 / (1 + exp(-x))
     }
 
+    /// Σ x[i], with eight independent accumulators so the loop is not bound by add latency.
+    @inlinable
+    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < n { total += x[i]; i += 1 }
+        return total
+    }
+
+    /// Σ x[i]·y[i] with eight accumulators.
+    @inlinable
+    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < n { total += x[i] * y[i]; i += 1 }
+        return total
+    }
+
+    /// max x[i] (−∞ for an empty row), eight lanes at a time.
+    @inlinable
+    static func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= n {
+            lanes = pointwiseMax(lanes, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+            i += 8
+        }
+        var best = lanes.max()
+        while i < n { best = Swift.max(best, x[i]); i += 1 }
+        return best
+    }
+
     /// Numerically stable softmax of one row; fully masked rows (all −∞) give zeros, not NaN.
     @inlinable
     static func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        var m = -Float.infinity
-        for i in 0..<n { m = Swift.max(m, x[i]) }
+        let m = maximum(x, n)
         if m == -Float.infinity {
             y.initialize(repeating: 0, count: n)
             return
         }
         for i in 0..<n { y[i] = exp(x[i] - m) }
-        var total: Float = 0
-        for i in 0..<n { total += y[i] }
-        let inverse = 1 / total
+        let inverse = 1 / sum(y, n)
         for i in 0..<n { y[i] *= inverse }
     }
 }

@@ -24,18 +24,17 @@ extension Tensor {
                 Parallel.forRows(rows, rowLength: n) { range in
                     for row in range {
                         let x = p + row * n, y = o + row * n, xh = pn + row * n
-                        var mean: Float = 0
-                        for i in 0..<n { mean += x[i] }
-                        mean /= Float(n)
-                        var variance: Float = 0
-                        for i in 0..<n { let d = x[i] - mean; variance += d * d }
-                        variance /= Float(n)
+                        let mean = FastMath.sum(x, n) / Float(n)
+                        for i in 0..<n { xh[i] = x[i] - mean }
+                        let variance = FastMath.dot(xh, xh, n) / Float(n)
                         let inv = 1 / sqrtf(variance + epsilon)
                         ps[row] = inv
-                        for i in 0..<n {
-                            let h = (x[i] - mean) * inv
-                            xh[i] = h
-                            y[i] = h * (pw?[i] ?? 1) + (pb?[i] ?? 0)
+                        for i in 0..<n { xh[i] *= inv }
+                        switch (pw, pb) {
+                        case let (w?, b?): for i in 0..<n { y[i] = xh[i] * w[i] + b[i] }
+                        case let (w?, nil): for i in 0..<n { y[i] = xh[i] * w[i] }
+                        case let (nil, b?): for i in 0..<n { y[i] = xh[i] + b[i] }
+                        case (nil, nil): y.update(from: xh, count: n)
                         }
                     }
                 }
@@ -54,17 +53,12 @@ extension Tensor {
                     for row in range {
                         let gr = pg + row * n, xh = pn + row * n, d = pd + row * n
                         // dx = (1/σ)·(ĝ − mean(ĝ) − x̂·mean(ĝ⊙x̂)) with ĝ = g⊙weight
-                        var meanG: Float = 0
-                        var meanGX: Float = 0
-                        for i in 0..<n {
-                            let gh = gr[i] * (pw?[i] ?? 1)
-                            meanG += gh
-                            meanGX += gh * xh[i]
-                        }
-                        meanG /= Float(n)
-                        meanGX /= Float(n)
+                        // ĝ is staged in d, then overwritten with dx.
+                        if let pw { for i in 0..<n { d[i] = gr[i] * pw[i] } } else { d.update(from: gr, count: n) }
+                        let meanG = FastMath.sum(d, n) / Float(n)
+                        let meanGX = FastMath.dot(d, xh, n) / Float(n)
                         let inv = ps[row]
-                        for i in 0..<n { d[i] = inv * (gr[i] * (pw?[i] ?? 1) - meanG - xh[i] * meanGX) }
+                        for i in 0..<n { d[i] = inv * (d[i] - meanG - xh[i] * meanGX) }
                     }
                 }
             }

@@ -15,10 +15,7 @@ extension Tensor {
                 if inner == 1 {
                     Parallel.forRows(outer, rowLength: n) { range in
                         for row in range {
-                            let r = p + row * n
-                            var total: Float = 0
-                            for i in 0..<n { total += r[i] }
-                            o[row] = total
+                            o[row] = FastMath.sum(p + row * n, n)
                         }
                     }
                 } else {

@@ -25,8 +25,7 @@ extension Tensor {
                     Parallel.forRows(rows, rowLength: n) { range in
                         for row in range {
                             let y = py + row * n, gr = pg + row * n, dr = d + row * n
-                            var dot: Float = 0
-                            for i in 0..<n { dot += gr[i] * y[i] }
+                            let dot = FastMath.dot(gr, y, n)
                             for i in 0..<n { dr[i] = y[i] * (gr[i] - dot) }
                         }
                     }
@@ -46,10 +45,9 @@ extension Tensor {
                 Parallel.forRows(rows, rowLength: n) { range in
                     for row in range {
                         let x = p + row * n, y = o + row * n
-                        var m = -Float.infinity
-                        for i in 0..<n { m = Swift.max(m, x[i]) }
+                        let m = FastMath.maximum(x, n)
                         var total: Float = 0
-                        for i in 0..<n { total += expf(x[i] - m) }
+                        for i in 0..<n { total += FastMath.exp(x[i] - m) }
                         let shift = m + logf(total)
                         for i in 0..<n { y[i] = x[i] - shift }
                     }
