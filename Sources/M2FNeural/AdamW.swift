@@ -36,6 +36,7 @@ public struct AdamWConfiguration: Codable, Sendable, Equatable {
 /// in place into the parameters' storage and are not recorded on the autograd tape.
 public final class AdamW {
     public var configuration: AdamWConfiguration
+    private let keys: [String]
     private let parameters: [Parameter]
     private var decays: [Bool]
     private var firstMoments: [Tensor]
@@ -48,8 +49,13 @@ public final class AdamW {
         set { configuration.learningRate = newValue }
     }
 
-    /// Optimises `parameters`, all with weight decay.
-    public init(parameters: [Parameter], configuration: AdamWConfiguration = AdamWConfiguration()) {
+    /// Optimises `parameters`, all with weight decay (state keys are their positions: `0.exp_avg`, …).
+    public convenience init(parameters: [Parameter], configuration: AdamWConfiguration = AdamWConfiguration()) {
+        self.init(keys: parameters.indices.map { "\($0)" }, parameters: parameters, configuration: configuration)
+    }
+
+    private init(keys: [String], parameters: [Parameter], configuration: AdamWConfiguration) {
+        self.keys = keys
         self.configuration = configuration
         self.parameters = parameters
         self.decays = Array(repeating: true, count: parameters.count)
@@ -63,7 +69,7 @@ public final class AdamW {
     public convenience init(namedParameters: [(key: String, parameter: Parameter)],
                             configuration: AdamWConfiguration = AdamWConfiguration(),
                             decayWhere: (String) -> Bool) {
-        self.init(parameters: namedParameters.map(\.parameter), configuration: configuration)
+        self.init(keys: namedParameters.map(\.key), parameters: namedParameters.map(\.parameter), configuration: configuration)
         decays = namedParameters.map { decayWhere($0.key) }
     }
 
@@ -101,6 +107,40 @@ public final class AdamW {
                     }
                 }
             }
+        }
+    }
+
+    /// The optimiser state for saving a training run: `<key>.exp_avg`, `<key>.exp_avg_sq` (each the
+    /// parameter's shape) and `<key>.step` (a scalar), where `<key>` is the parameter's dotted key.
+    public func stateTensors() -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for index in parameters.indices {
+            result[keys[index] + ".exp_avg"] = firstMoments[index]
+            result[keys[index] + ".exp_avg_sq"] = secondMoments[index]
+            result[keys[index] + ".step"] = Tensor(scalar: Float(steps[index]))
+        }
+        return result
+    }
+
+    /// Restores a state saved by `stateTensors()`, strictly (missing, unused and mis-shaped tensors throw).
+    public func loadState(_ tensors: [String: Tensor], source: String) throws {
+        var expected: [(key: String, shape: [Int])] = []
+        for index in parameters.indices {
+            let shape = parameters[index].shape
+            expected += [(keys[index] + ".exp_avg", shape), (keys[index] + ".exp_avg_sq", shape), (keys[index] + ".step", [])]
+        }
+        let missing = expected.map(\.key).filter { tensors[$0] == nil }
+        if !missing.isEmpty { throw EngineError.missingKeys(path: source, keys: missing) }
+        let known = Set(expected.map(\.key))
+        let unused = tensors.keys.filter { !known.contains($0) }.sorted()
+        if !unused.isEmpty { throw EngineError.unusedKeys(path: source, keys: unused) }
+        for (key, shape) in expected where tensors[key]!.shape != shape {
+            throw EngineError.parameterShapeMismatch(path: source, key: key, expected: shape, actual: tensors[key]!.shape)
+        }
+        for index in parameters.indices {
+            firstMoments[index] = Parameter.copy(of: tensors[keys[index] + ".exp_avg"]!)
+            secondMoments[index] = Parameter.copy(of: tensors[keys[index] + ".exp_avg_sq"]!)
+            steps[index] = Int(tensors[keys[index] + ".step"]!.item())
         }
     }
 

@@ -40,9 +40,9 @@ public final class Conv1d: Module {
         self.configuration = configuration
         let c = configuration
         let bound = 1 / Foundation.sqrt(Float(c.inputChannels * c.kernelSize))
-        weight = Parameter(.randomUniform([c.outputChannels, c.inputChannels, c.kernelSize],
+        weight = Parameter(owning: .randomUniform([c.outputChannels, c.inputChannels, c.kernelSize],
                                           lower: -bound, upper: bound, generator: &generator))
-        bias = c.bias ? Parameter(.randomUniform([c.outputChannels], lower: -bound, upper: bound, generator: &generator)) : nil
+        bias = c.bias ? Parameter(owning: .randomUniform([c.outputChannels], lower: -bound, upper: bound, generator: &generator)) : nil
     }
 
     public var ownParameters: [(key: String, parameter: Parameter)] {

@@ -23,7 +23,7 @@ public final class Embedding: Module {
     /// PyTorch's default initialisation: N(0, 1).
     public init(_ configuration: EmbeddingConfiguration, generator: inout RandomGenerator) {
         self.configuration = configuration
-        weight = Parameter(.randomNormal([configuration.count, configuration.dimensions], generator: &generator))
+        weight = Parameter(owning: .randomNormal([configuration.count, configuration.dimensions], generator: &generator))
     }
 
     public convenience init(count: Int, dimensions: Int, generator: inout RandomGenerator) {

@@ -27,8 +27,8 @@ public final class LayerNorm: Module {
 
     public init(_ configuration: LayerNormConfiguration) {
         self.configuration = configuration
-        weight = configuration.affine ? Parameter(.ones([configuration.size])) : nil
-        bias = configuration.affine ? Parameter(.zeros([configuration.size])) : nil
+        weight = configuration.affine ? Parameter(owning: .ones([configuration.size])) : nil
+        bias = configuration.affine ? Parameter(owning: .zeros([configuration.size])) : nil
     }
 
     public convenience init(size: Int, epsilon: Float = 1e-5) {

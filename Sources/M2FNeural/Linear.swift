@@ -30,10 +30,10 @@ public final class Linear: Module {
     public init(_ configuration: LinearConfiguration, generator: inout RandomGenerator) {
         self.configuration = configuration
         let bound = 1 / Foundation.sqrt(Float(configuration.inputSize))
-        weight = Parameter(.randomUniform([configuration.outputSize, configuration.inputSize],
+        weight = Parameter(owning: .randomUniform([configuration.outputSize, configuration.inputSize],
                                           lower: -bound, upper: bound, generator: &generator))
         bias = configuration.bias
-            ? Parameter(.randomUniform([configuration.outputSize], lower: -bound, upper: bound, generator: &generator))
+            ? Parameter(owning: .randomUniform([configuration.outputSize], lower: -bound, upper: bound, generator: &generator))
             : nil
     }
 

@@ -6,15 +6,20 @@ import M2FEngine
 /// `value.storage.pointer` without touching any other tensor. Modules hold parameters as stored
 /// properties and list them by checkpoint key in `Module.ownParameters`.
 public final class Parameter {
-    /// The current values (a leaf that requires gradients).
-    public var value: Tensor
+    /// The current values (a leaf that requires gradients). Change them with `assign(_:)` or an optimiser.
+    public private(set) var value: Tensor
 
-    /// Adopts `tensor` as a new parameter (copied when it is a view, so the storage is the parameter's own).
-    public init(_ tensor: Tensor) {
-        let owned = tensor.offset == 0 && tensor.isContiguous && tensor.storage.count == tensor.count
-            ? tensor.detached()
-            : Parameter.copy(of: tensor)
-        value = owned.requiringGrad()
+    /// A new parameter holding a copy of `tensor`'s values (so its storage is its own and writable, even
+    /// when `tensor` is a view or borrows a memory-mapped file).
+    public convenience init(_ tensor: Tensor) {
+        self.init(owning: Parameter.copy(of: tensor))
+    }
+
+    /// Adopts a freshly made contiguous tensor whose storage nothing else holds (layer initialisers).
+    init(owning tensor: Tensor) {
+        precondition(tensor.offset == 0 && tensor.isContiguous && tensor.storage.count == tensor.count,
+                     "a parameter must own contiguous storage")
+        value = tensor.detached().requiringGrad()
     }
 
     /// The parameter's shape.
@@ -54,7 +59,8 @@ public final class Parameter {
     /// A detached, contiguous copy of the current values (a snapshot that later updates do not change).
     public func snapshot() -> Tensor { Parameter.copy(of: value) }
 
-    private static func copy(of tensor: Tensor) -> Tensor {
+    /// A detached contiguous copy in fresh storage.
+    static func copy(of tensor: Tensor) -> Tensor {
         let source = withoutGrad { tensor.detached().contiguous() }
         return withExtendedLifetime(source) {
             Tensor(shape: tensor.shape) { out, count in out.update(from: source.basePointer, count: count) }

@@ -51,4 +51,33 @@ import Testing
         optimizer.zeroGrad()
         #expect(a.grad == nil)
     }
+
+    @Test func stateRoundTripResumesIdentically() throws {
+        func make() -> (Parameter, AdamW) {
+            let p = Parameter(Tensor([1, -2, 3], shape: [3]))
+            return (p, AdamW(namedParameters: [("w", p)], configuration: AdamWConfiguration(learningRate: 0.1), decayWhere: { _ in true }))
+        }
+        let (a, optimizerA) = make()
+        for gradient: [Float] in [[1, 2, 3], [-1, 0.5, 2]] {
+            a.setGradient(Tensor(gradient, shape: [3]))
+            optimizerA.step()
+        }
+        let state = optimizerA.stateTensors()
+        #expect(Set(state.keys) == ["w.exp_avg", "w.exp_avg_sq", "w.step"])
+        let (b, optimizerB) = make()
+        b.assign(a.value)
+        try optimizerB.loadState(state, source: "state")
+        for (p, optimizer) in [(a, optimizerA), (b, optimizerB)] {
+            p.setGradient(Tensor([0.3, 0.3, -1], shape: [3]))
+            optimizer.step()
+        }
+        #expect(a.value.toArray() == b.value.toArray())
+        #expect(optimizerB.stepCount(ofParameterAt: 0) == 3)
+
+        var wrong = state
+        wrong["w.exp_avg"] = .zeros([4])
+        #expect(throws: EngineError.parameterShapeMismatch(path: "state", key: "w.exp_avg", expected: [3], actual: [4])) {
+            try optimizerB.loadState(wrong, source: "state")
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import M2FEngine
 import M2FNeural
 import Testing
@@ -60,5 +61,28 @@ import Testing
         }
         // Nothing is written when any check fails.
         #expect(target.norm1.weight!.value.toArray() == before)
+    }
+
+    @Test func safetensorsFileRoundTrip() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-neural-\(UInt64.random(in: 0...UInt64.max)).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let source = makeBlock(seed: 1)
+        try source.saveParameters(to: path)
+        let target = makeBlock(seed: 2)
+        try target.loadParameters(contentsOf: path)
+        let x = Helpers.random([1, 3, 8], seed: 3)
+        #expect(source(x).toArray() == target(x).toArray())
+        // The loaded values live in the parameters' own storage, not in the file mapping: they stay writable.
+        target.mlp.fc1.weight.assign(.zeros([32, 8]))
+        #expect(target.mlp.fc1.weight.value.toArray().allSatisfy { $0 == 0 })
+    }
+
+    @Test func parameterCopiesViews() {
+        let base = Tensor([1, 2, 3, 4], shape: [2, 2])
+        let parameter = Parameter(base.transposed(0, 1))
+        #expect(parameter.value.toArray() == [1, 3, 2, 4])
+        parameter.assign(.zeros([2, 2]))
+        #expect(base.toArray() == [1, 2, 3, 4])
+        #expect(parameter.value.requiresGrad)
     }
 }
