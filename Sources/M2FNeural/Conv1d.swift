@@ -41,7 +41,7 @@ public final class Conv1d: Module {
         let c = configuration
         let bound = 1 / Foundation.sqrt(Float(c.inputChannels * c.kernelSize))
         weight = Parameter(owning: .randomUniform([c.outputChannels, c.inputChannels, c.kernelSize],
-                                          lower: -bound, upper: bound, generator: &generator))
+                                                  lower: -bound, upper: bound, generator: &generator))
         bias = c.bias ? Parameter(owning: .randomUniform([c.outputChannels], lower: -bound, upper: bound, generator: &generator)) : nil
     }
 

@@ -31,7 +31,7 @@ public final class Linear: Module {
         self.configuration = configuration
         let bound = 1 / Foundation.sqrt(Float(configuration.inputSize))
         weight = Parameter(owning: .randomUniform([configuration.outputSize, configuration.inputSize],
-                                          lower: -bound, upper: bound, generator: &generator))
+                                                  lower: -bound, upper: bound, generator: &generator))
         bias = configuration.bias
             ? Parameter(owning: .randomUniform([configuration.outputSize], lower: -bound, upper: bound, generator: &generator))
             : nil

@@ -2,7 +2,7 @@ import M2FEngine
 
 /// A learnable tensor: a leaf of the autograd tape whose storage optimisers update in place.
 ///
-/// The value is always contiguous and owns its storage, so `Optimizer`s and loading can write through
+/// The value is always contiguous and owns its storage, so optimisers and loading can write through
 /// `value.storage.pointer` without touching any other tensor. Modules hold parameters as stored
 /// properties and list them by checkpoint key in `Module.ownParameters`.
 public final class Parameter {
