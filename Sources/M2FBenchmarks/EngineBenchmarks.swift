@@ -10,6 +10,28 @@ public enum EngineBenchmarks {
             for result in DecoderBlockBenchmarks.run(width: width, iterations: iterations) { report(result) }
         }
         for result in elementwise(iterations: iterations) { report(result) }
+        for result in attentionProducts(iterations: iterations) { report(result) }
+    }
+
+    /// Attention-sized batched GEMMs ([32, 200, 64] × [32, 64, 200]) run one matrix per core with
+    /// single-threaded BLAS versus every matrix on BLAS's own threads: the evidence behind
+    /// `Tensor.perCoreGemmLimit`.
+    public static func attentionProducts(iterations: Int) -> [BenchmarkResult] {
+        var generator = RandomGenerator(seed: 4)
+        let q = Tensor.randomNormal([32, 200, 64], generator: &generator)
+        let k = Tensor.randomNormal([32, 64, 200], generator: &generator)
+        let flops = 2.0 * 32 * 200 * 200 * 64
+        let saved = Tensor.perCoreGemmLimit
+        defer { Tensor.perCoreGemmLimit = saved }
+        Tensor.perCoreGemmLimit = Int.max
+        let perCore = BenchmarkTimer.measure("batched_matmul_32x200x64x200_per_core", flops: flops, iterations: iterations * 3) {
+            _ = withoutGrad { q.matmul(k) }
+        }
+        Tensor.perCoreGemmLimit = 0
+        let blasThreads = BenchmarkTimer.measure("batched_matmul_32x200x64x200_blas_threads", flops: flops, iterations: iterations * 3) {
+            _ = withoutGrad { q.matmul(k) }
+        }
+        return [perCore, blasThreads]
     }
 
     /// The non-GEMM kernels a decoder block spends its remaining time in, at its sizes (B·T = 1600).

@@ -70,6 +70,14 @@ extension Tensor {
     /// Forgets the accumulated gradient.
     public func zeroGrad() { node?.grad = nil }
 
+    /// Replaces the accumulated gradient of this leaf (gradient clipping, loading optimiser state).
+    /// The gradient is stored as given; callers hand over a tensor they do not modify afterwards.
+    public func setGrad(_ gradient: Tensor?) {
+        precondition(node != nil, "setGrad on a tensor that does not require gradients")
+        if let gradient { precondition(gradient.shape == shape, "gradient \(gradient.shape) for a tensor of shape \(shape)") }
+        node?.grad = gradient?.detached()
+    }
+
     /// Attaches `backward` to `result` when recording is on and some input needs gradients.
     /// `backward` maps the output gradient to one gradient per input (nil where not needed).
     public static func record(

@@ -44,10 +44,17 @@ enum BLAS {
             beta, c, Int32(ldc ?? n))
     }
 
-    /// Caps BLAS's own worker threads (OpenBLAS); a no-op on Accelerate.
-    public static func setThreadCount(_ count: Int) {
-        #if !canImport(Accelerate)
-        openblas_set_num_threads(Int32(count))
+    /// Runs `body` with BLAS limited to one thread per call, for work that is itself spread over the
+    /// cores (one small GEMM per core beats every GEMM split across cores). Ops run one at a time, so
+    /// nothing else calls BLAS meanwhile.
+    static func singleThreaded(_ body: () -> Void) {
+        #if canImport(Accelerate)
+        body()
+        #else
+        let previous = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        body()
+        openblas_set_num_threads(previous)
         #endif
     }
 }

@@ -31,12 +31,16 @@ extension Tensor {
         precondition(x.shape.last == inFeatures, "linear: input \(x.shape) does not end in \(inFeatures) (weight \(weight.shape))")
         let flat = x.rowsFlattened() ?? x.contiguous().rowsFlattened()!
         let rows = flat.shape[0]
-        let out = Tensor.zeros(Array(x.shape.dropLast()) + [outFeatures])
+        // Every element is written: by the bias copy (then β = 1) or by the GEMM (β = 0).
+        let out = Tensor.uninitialized(Array(x.shape.dropLast()) + [outFeatures])
         let w = weight.contiguous()
         if let bias {
             precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) for \(outFeatures) outputs")
-            let pb = bias.contiguous().basePointer
-            for r in 0..<rows { (out.basePointer + r * outFeatures).update(from: pb, count: outFeatures) }
+            let contiguousBias = bias.contiguous()
+            withExtendedLifetime(contiguousBias) {
+                let pb = contiguousBias.basePointer
+                for r in 0..<rows { (out.basePointer + r * outFeatures).update(from: pb, count: outFeatures) }
+            }
         }
         withExtendedLifetime((flat, w)) {
             BLAS.sgemm(MatrixOperand.describe(flat, offset: flat.offset)!,
@@ -77,8 +81,8 @@ extension Tensor {
         let n = b.shape[1]
         let ac = MatrixOperand.describe(a, offset: a.offset) == nil ? a.contiguous() : a
         let bc = MatrixOperand.describe(b, offset: b.offset) == nil ? b.contiguous() : b
-        let out = Tensor.zeros([m, n])
-        if m == 0 || n == 0 || k == 0 { return out }
+        if m == 0 || n == 0 || k == 0 { return Tensor.zeros([m, n]) }
+        let out = Tensor.uninitialized([m, n])
         withExtendedLifetime((ac, bc)) {
             BLAS.sgemm(MatrixOperand.describe(ac, offset: ac.offset)!, MatrixOperand.describe(bc, offset: bc.offset)!,
                        out.basePointer, m: m, n: n, k: k)
@@ -104,7 +108,7 @@ extension Tensor {
         let batchStridesB = Array(b.strides.dropLast(2))
         withExtendedLifetime((a, b)) {
             // Small GEMMs gain more from one batch entry per core than from BLAS's own threads.
-            let perCore = m * n * k < 96 * 96 * 96
+            let perCore = count >= Parallel.workerCount && m * n * k <= Tensor.perCoreGemmLimit
             let body: (Range<Int>) -> Void = { range in
                 for index in range {
                     var remaining = index
@@ -120,10 +124,17 @@ extension Tensor {
                                out.basePointer + index * m * n, m: m, n: n, k: k)
                 }
             }
-            if perCore { Parallel.forRanges(count, body) } else { body(0..<count) }
+            if perCore {
+                BLAS.singleThreaded { Parallel.forRanges(count, body) }
+            } else {
+                body(0..<count)
+            }
         }
         return out
     }
+
+    /// Largest M·N·K for which batched GEMMs run one per core (attention heads at T = 200 fall below).
+    nonisolated(unsafe) public static var perCoreGemmLimit = 512 * 512 * 128
 
     /// Broadcast view without autograd bookkeeping (used inside kernels).
     func expandedView(to newShape: [Int]) -> Tensor {

@@ -34,17 +34,11 @@ public final class Parameter {
     /// Forgets the accumulated gradient.
     public func zeroGrad() { value.zeroGrad() }
 
-    /// Replaces the accumulated gradient with a copy of `gradient` (nil clears it).
-    ///
-    /// The engine keeps a leaf's gradient private to its tape, so this backpropagates `gradient` through
-    /// an identity `affine` op into the cleared leaf; the result is a fresh tensor that shares no storage.
+    /// Replaces the accumulated gradient with a copy of `gradient` (nil clears it), so the stored
+    /// gradient never shares storage with a tensor the caller keeps.
     public func setGradient(_ gradient: Tensor?) {
-        value.zeroGrad()
-        guard let gradient else { return }
-        precondition(gradient.shape == shape, "gradient \(gradient.shape) for parameter \(shape)")
-        Autograd.$isRecording.withValue(true) {
-            value.affine(scale: 1, shift: 0).backward(gradient.detached())
-        }
+        if let gradient { precondition(gradient.shape == shape, "gradient \(gradient.shape) for parameter \(shape)") }
+        value.setGrad(gradient.map { copy in withoutGrad { copy.affine(scale: 1, shift: 0) } })
     }
 
     /// Copies `tensor`'s values into this parameter's storage, in place (same shape required).
