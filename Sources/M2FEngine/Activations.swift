@@ -29,9 +29,10 @@ import Foundation
 }
 @usableFromInline enum GeluErfGrad: BinaryKernel {
     @inlinable static func apply(_ x: Float, _ g: Float) -> Float {
-        let cdf = 0.5 * (1 + FastMath.erf(x * 0.70710678118654752))
-        let pdf = FastMath.exp(-0.5 * x * x) * 0.3989422804014327
-        return g * (cdf + x * pdf)
+        // Φ′(x) and erf(x/√2) share e^(−x²/2): compute it once.
+        let gaussian = FastMath.exp(-0.5 * x * x)
+        let cdf = 0.5 * (1 + FastMath.erf(x * 0.70710678118654752, expOfMinusSquare: gaussian))
+        return g * (cdf + x * gaussian * 0.3989422804014327)
     }
 }
 /// GELU with the tanh approximation (PyTorch's approximate="tanh").

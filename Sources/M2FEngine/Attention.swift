@@ -43,7 +43,7 @@ extension Tensor {
         let probabilities = Tensor.uninitialized([batch, heads, t, s])
         let merged = Tensor.uninitialized([batch, t, heads, d])
         withExtendedLifetime((query, key, value, bias)) {
-            BLAS.singleThreaded {
+            do {
                 Parallel.forRanges(batch * heads) { range in
                     for bh in range {
                         let (b, h) = (bh / heads, bh % heads)
@@ -79,7 +79,7 @@ extension Tensor {
             let gv = Tensor.uninitialized([batch, heads, s, d])
             let gScores = Tensor.uninitialized([batch, heads, t, s])
             withExtendedLifetime((gradOut, query, key, value)) {
-                BLAS.singleThreaded {
+                do {
                     Parallel.forRanges(batch * heads) { range in
                         for bh in range {
                             let (b, h) = (bh / heads, bh % heads)

@@ -29,6 +29,12 @@ enum FastMath {
     /// erf(x) by Abramowitz & Stegun 7.1.26 with the fast exp (max error ≈ 1.5e-7).
     @inlinable @inline(__always)
     static func erf(_ x: Float) -> Float {
+        erf(x, expOfMinusSquare: exp(-x * x))
+    }
+
+    /// erf(x) when e^(−x²) is already known.
+    @inlinable @inline(__always)
+    static func erf(_ x: Float, expOfMinusSquare: Float) -> Float {
         let a = Swift.abs(x)
         let t = 1 / (1 + 0.3275911 * a)
         var poly: Float = 1.061405429
@@ -36,7 +42,7 @@ enum FastMath {
         poly = poly * t + 1.421413741
         poly = poly * t - 0.284496736
         poly = poly * t + 0.254829592
-        let y = 1 - poly * t * exp(-a * a)
+        let y = 1 - poly * t * expOfMinusSquare
         return x < 0 ? -y : y
     }
 

@@ -124,11 +124,7 @@ extension Tensor {
                                out.basePointer + index * m * n, m: m, n: n, k: k)
                 }
             }
-            if perCore {
-                BLAS.singleThreaded { Parallel.forRanges(count, body) }
-            } else {
-                body(0..<count)
-            }
+            if perCore { Parallel.forRanges(count, body) } else { body(0..<count) }
         }
         return out
     }

@@ -8,13 +8,18 @@ public enum Parallel {
     /// Number of worker threads (one per active core).
     public static let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
+    /// True on a thread that is already one of `forRanges`' workers: nested work then runs inline.
+    public static var isInsideWorker: Bool { insideWorker.get() }
+
+    @usableFromInline static let insideWorker = ThreadFlag()
+
     /// Calls `body` with disjoint ranges that together cover `0..<count`.
     /// - Parameter minimumPerWorker: rows below which another worker is not worth starting.
     @inlinable
     public static func forRanges(_ count: Int, minimumPerWorker: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let workers = min(workerCount, max(1, count / max(1, minimumPerWorker)))
-        if workers <= 1 {
+        if workers <= 1 || isInsideWorker {
             body(0..<count)
             return
         }
@@ -25,7 +30,8 @@ public enum Parallel {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let start = worker * chunk
                 let end = min(count, start + chunk)
-                if start < end { shared.value(start..<end) }
+                guard start < end else { return }
+                insideWorker.withValue(true) { shared.value(start..<end) }
             }
         }
     }
@@ -43,4 +49,21 @@ public enum Parallel {
 struct UncheckedSendable<Value>: @unchecked Sendable {
     @usableFromInline let value: Value
     @usableFromInline init(_ value: Value) { self.value = value }
+}
+
+/// A per-thread boolean (pthread-specific data), cheap to read on hot paths.
+@usableFromInline
+final class ThreadFlag: @unchecked Sendable {
+    private var key = pthread_key_t()
+
+    init() { pthread_key_create(&key, nil) }
+
+    @usableFromInline func get() -> Bool { pthread_getspecific(key) != nil }
+
+    @usableFromInline func withValue<R>(_ value: Bool, _ body: () -> R) -> R {
+        let previous = pthread_getspecific(key)
+        pthread_setspecific(key, value ? UnsafeRawPointer(bitPattern: 1) : nil)
+        defer { pthread_setspecific(key, previous) }
+        return body()
+    }
 }
