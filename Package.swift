@@ -45,6 +45,18 @@ let package = Package(
             dependencies: ["M2FEngine"],
             swiftSettings: numericSettings
         ),
+        // Audio input: WAV and ffmpeg decoding, resampling, STFT and Whisper's log-mel.
+        .target(
+            name: "M2FAudio",
+            dependencies: ["M2FEngine"],
+            swiftSettings: numericSettings
+        ),
+        // Pretrained encoders and their model store: Whisper tiny.en (speech), MiniLM-L6 + WordPiece (text).
+        .target(
+            name: "M2FEncoders",
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio"],
+            swiftSettings: numericSettings
+        ),
         // The face: ARKit schema, animation type, formats, default head, renderer.
         .target(
             name: "M2FFace",
@@ -54,14 +66,14 @@ let package = Package(
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural"],
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders"],
             swiftSettings: numericSettings
         ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "m2f",
             dependencies: [
-                "M2FEngine", "M2FNeural", "M2FFace", "M2FBenchmarks",
+                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +85,8 @@ let package = Package(
         ),
         .testTarget(name: "M2FEngineTests", dependencies: ["M2FEngine", "M2FTestSupport"]),
         .testTarget(name: "M2FNeuralTests", dependencies: ["M2FNeural", "M2FTestSupport"]),
+        .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
+        .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Placeholder until the first audio source lands; delete it then.

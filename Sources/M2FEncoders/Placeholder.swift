@@ -1,0 +1,1 @@
+// Placeholder until the first encoder source lands; delete it then.

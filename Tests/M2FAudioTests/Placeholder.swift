@@ -1,0 +1,1 @@
+// Placeholder until the first audio test lands; delete it then.

@@ -1,0 +1,1 @@
+// Placeholder until the first encoder test lands; delete it then.
