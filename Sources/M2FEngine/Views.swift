@@ -3,7 +3,7 @@ extension Tensor {
     /// The same values in row-major layout; `self` when already contiguous.
     public func contiguous() -> Tensor {
         if isContiguous { return self }
-        let out = Tensor.zeros(shape)
+        let out = Tensor.uninitialized(shape)
         Tensor.copyElements(from: self, into: out)
         return Tensor.record("contiguous", out, inputs: [self]) { g in [g] }
     }
@@ -124,7 +124,7 @@ extension Tensor {
             precondition(t.shape == expected, "concatenate along \(a): shape \(t.shape) does not match \(first.shape)")
             outShape[a] += t.shape[a]
         }
-        let out = Tensor.zeros(outShape)
+        let out = Tensor.uninitialized(outShape)  // every slice is written below
         var start = 0
         var ranges: [Range<Int>] = []
         for t in tensors {
