@@ -9,6 +9,7 @@ struct M2F: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             BenchCommand.self,
+            RenderCommand.self,
         ]
     )
 }
