@@ -85,7 +85,6 @@ extension Tensor {
                             let (b, h) = (bh / heads, bh % heads)
                             let p = probabilities.basePointer + bh * t * s
                             let ds = gScores.basePointer + bh * t * s
-                            let pMatrix = MatrixOperand(pointer: p, leadingDimension: s, transposed: false)
                             let pTransposed = MatrixOperand(pointer: p, leadingDimension: s, transposed: true)
                             // dV = Pᵀ·dO
                             BLAS.sgemm(pTransposed, gradOut.headMatrix(b, h), gv.basePointer + bh * s * d, m: s, n: d, k: t)
