@@ -10,10 +10,15 @@ public enum ContactSheet {
             + shapes.map { shape in
                 var w = [Float](repeating: 0, count: ARKit.count)
                 w[shape.index] = weight
+                // ARKit's mouthClose closes the lips while the jaw is open: show it that way.
+                if shape == .mouthClose {
+                    w[ARKitBlendshape.jawOpen.index] = weight
+                    return ("mouthClose+jawOpen", w)
+                }
                 return (shape.rawValue, w)
             }
         let rows = (entries.count + columns - 1) / columns
-        let label = 14
+        let label = 16
         var sheet = RGBImage(width: columns * tileSize, height: rows * (tileSize + label))
         for i in sheet.pixels.indices { sheet.pixels[i] = 24 }
         let renderer = FaceRenderer(rig: rig, options: RenderOptions(width: tileSize, height: tileSize, supersample: 2, camera: camera))

@@ -71,7 +71,7 @@ extension HeadBuilder {
                 let lip: Float = info[v].lipSide > 0
                     ? 1 - smoothstep(up - 0.0012, up + 0.0012, dy)
                     : 1 - smoothstep(down - 0.0012, down + 0.0012, -dy)
-                color = mix(color, HeadColors.lips, lip * smoothstep(w * 1.04, w * 0.85, x))
+                color = mix(color, HeadColors.lips, lip * smoothstep(w * 1.07, w * 0.93, x))
             }
             // Brows.
             if x > 0.010, x < 0.064, p.z > 0.04 {
@@ -112,7 +112,7 @@ extension HeadBuilder {
         let spanColumns = (0..<columns).filter { mouthSpan[$0] }.sorted { columnU[$0] < columnU[$1] }
         let ordered = [spanColumns.first! - 1] + spanColumns + [spanColumns.last! + 1]
         for (side, row) in [(Float(1), mouthRow + 1), (Float(-1), mouthRow)] {
-            let offsets: [SIMD2<Float>] = [SIMD2(0.0015, -0.0030), SIMD2(0.0045, -0.0055), SIMD2(0.0085, -0.0072), SIMD2(0.013, -0.0078)]
+            let offsets: [SIMD2<Float>] = [SIMD2(0.0012, -0.0030), SIMD2(0.0038, -0.0055), SIMD2(0.0070, -0.0072), SIMD2(0.0105, -0.0078)]
             var rings: [[Int]] = []  // rings[k][c]
             var slit: [Int] = []
             for j in ordered { slit.append(vertex(row: row, column: j)) }
@@ -124,11 +124,12 @@ extension HeadBuilder {
                     if c == 0 || c == ordered.count - 1 { ring.append(parent); continue }
                     let p = positions[parent]
                     let taper = max(0, 1 - (p.x / shape.mouthHalfWidth) * (p.x / shape.mouthHalfWidth)).squareRoot()
-                    let o = offsets[k] * SIMD2(side, 1) * (0.3 + 0.7 * taper) * SIMD2(shape.lipScale, 1)
+                    let o = offsets[k] * SIMD2(side, 1) * taper * SIMD2(shape.lipScale, 1)
                     let q = p + SIMD3(0, o.x, o.y)
                     _ = j
+                    // Region weights come from the inner vertex's own position (source -1 = itself).
                     ring.append(addVertex(q, mix(HeadColors.lips, HeadColors.cavity, Float(k) * 0.12),
-                                          VertexInfo(kind: .innerLip, lipSide: side, source: parent)))
+                                          VertexInfo(kind: .innerLip, lipSide: side, source: -1)))
                 }
                 rings.append(ring)
             }
@@ -326,8 +327,8 @@ extension HeadBuilder {
     mutating func buildTongue() {
         let start = beginPart()
         let tip = slitCenter.z - 0.019
-        let radii = SIMD3<Float>(0.020, 0.0085, 0.030)
-        let centre = SIMD3<Float>(0, slitCenter.y - 0.0125, tip - radii.z)
+        let radii = SIMD3<Float>(0.019, 0.0072, 0.030)
+        let centre = SIMD3<Float>(0, slitCenter.y - 0.0150, tip - radii.z)
         let thetas: [Float] = stride(from: 0, through: 12, by: 1).map { Float($0) / 12 * .pi }
         addSphere(center: centre, radii: radii, thetas: thetas, segments: 20,
                   radius: { _ in 1 }, color: { _ in HeadColors.tongue },

@@ -1,1 +1,0 @@
-// Placeholder until the first audio source lands; delete it then.

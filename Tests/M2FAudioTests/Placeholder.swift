@@ -1,1 +1,0 @@
-// Placeholder until the first audio test lands; delete it then.
