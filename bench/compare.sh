@@ -3,6 +3,7 @@
 #   Swift   .build/release/m2f bench engine      ("impl": "swift"; build it with `make build`)
 #   C       bench/sgemm_openblas.c               ("impl": "c_openblas"; compiled into .build/bench/)
 #   PyTorch bench/torch_engine.py, 2 threads     ("impl": "torch"; needs `pip install torch`)
+#   CTranslate2 bench/ctranslate2_whisper.py     ("impl": "ctranslate2"; needs `pip install ctranslate2`)
 # Every program prints JSON lines {"bench", "impl", "median_ms", "gflops"}.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,16 @@ if python3 -c "import torch" 2>/dev/null; then
     python3 bench/torch_engine.py >>"$results" || log "torch_engine.py failed (exit $?)"
 else
     log "PyTorch is not installed; 'pip install torch' (CPU wheel is enough) to get the torch column"
+fi
+
+# Whisper tiny.en encoder: Swift vs CTranslate2 (needs `m2f models fetch` and `pip install ctranslate2`).
+if [[ -x .build/release/m2f ]]; then
+    .build/release/m2f bench whisper >>"$results" || log "m2f bench whisper failed (run 'm2f models fetch' first)"
+fi
+if python3 -c "import ctranslate2" 2>/dev/null; then
+    python3 bench/ctranslate2_whisper.py >>"$results" || log "ctranslate2_whisper.py failed (exit $?)"
+else
+    log "CTranslate2 is not installed; 'pip install ctranslate2' to get the Whisper reference column"
 fi
 
 python3 bench/compare.py <"$results"
