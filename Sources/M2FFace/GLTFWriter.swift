@@ -17,8 +17,8 @@ public enum GLTFWriter {
         try document.write(to: url)
     }
 
-    static func makeDocument(_ animation: FaceAnimation?, rig: FaceRig, audio: String?) -> GLTFDocument {
-        var doc = GLTFDocument(json: .object([
+    static func makeDocument(_ animation: FaceAnimation?, rig: FaceRig, audio: String?) -> GLTFAsset {
+        var doc = GLTFAsset(json: .object([
             ("asset", .object([("version", .string("2.0")), ("generator", .string("m2f (Media2Face-Swift)"))])),
             ("scene", .number(0)),
         ]), buffers: [], file: "<default head>")
@@ -102,7 +102,7 @@ public enum GLTFWriter {
 
     /// Appends an animation: per morph node a `weights` channel whose columns pick ARKit indices
     /// (nil = weight 0), and optionally rotation/translation channels for the head pose.
-    static func addAnimation(_ animation: FaceAnimation, to doc: inout GLTFDocument, name: String = "m2f",
+    static func addAnimation(_ animation: FaceAnimation, to doc: inout GLTFAsset, name: String = "m2f",
                              morphNodes: [(node: Int, columns: [Int?])], poseNode: PoseTarget?, extras: [(String, JSONValue)]) {
         let frames = animation.frameCount
         let times = (0..<frames).map { Float(Double($0) / animation.fps) }
@@ -148,7 +148,7 @@ public enum GLTFWriter {
 /// whose morph targets are named by ARKit, and its rotation/translation channel on the same node.
 public enum GLTFAnimationReader {
     public static func read(contentsOf url: URL) throws(FaceError) -> FaceAnimation {
-        let doc = try GLTFDocument.load(url)
+        let doc = try GLTFAsset.load(url)
         guard let animation = doc.json["animations"]?.arrayValue?.first else {
             throw .gltf(file: url.path, problem: "the file has no animation to read")
         }

@@ -73,7 +73,7 @@ struct HeadBuilder {
 
     /// Base elevation of each row: denser over the face (chin to brow).
     static func baseRowPhis() -> [Float] {
-        let phiMin: Float = -1.30, phiMax: Float = 1.50
+        let phiMin: Float = -1.45, phiMax: Float = 1.50
         let samples = 4000
         var cumulative = [Float](repeating: 0, count: samples + 1)
         for s in 1...samples {
@@ -210,9 +210,14 @@ struct HeadBuilder {
                 addTriangle(a, c, d, outward: mid - centre)
             }
         }
+        // The neck's cut end is closed by a fan, so it never shows the inside.
+        var bottomCentre = SIMD3<Float>.zero
+        for j in 0..<columns { bottomCentre += positions[gridIndex[j]] }
+        let bottom = addVertex(bottomCentre / Float(columns), .zero, VertexInfo(kind: .skin, lipSide: -1, source: -1, row: -1, column: 0))
         for j in 0..<columns {
             let a = gridIndex[(rows - 1) * columns + j], b = gridIndex[(rows - 1) * columns + (j + 1) % columns]
             addTriangle(a, b, pole, outward: SIMD3(0, 1, 0))
+            addTriangle(gridIndex[j], gridIndex[(j + 1) % columns], bottom, outward: SIMD3(0, -1, 0))
         }
         relaxSkin()
         slitCenter = positions[gridIndex[mouthRow * columns + centreColumn]]

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark hot paths; prints one JSON object per line.",
-        subcommands: [EngineBench.self]
+        subcommands: [EngineBench.self, WhisperBench.self]
     )
 
     struct EngineBench: ParsableCommand {
@@ -19,6 +19,19 @@ struct BenchCommand: ParsableCommand {
 
         func run() {
             EngineBenchmarks.run(quick: quick) { print($0.jsonLine) }
+        }
+    }
+
+    struct WhisperBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "whisper",
+            abstract: "Whisper tiny.en encoder on 30 s of audio (needs `m2f models fetch`).")
+
+        @Flag(help: "Fewer iterations (a smoke run, not for quoting).")
+        var quick = false
+
+        func run() throws {
+            for result in try WhisperBenchmarks.run(iterations: quick ? 2 : 10) { print(result.jsonLine) }
         }
     }
 }

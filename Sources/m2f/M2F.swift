@@ -10,6 +10,8 @@ struct M2F: AsyncParsableCommand {
         subcommands: [
             BenchCommand.self,
             RenderCommand.self,
+            ConvertCommand.self,
+            RetargetCommand.self,
         ]
     )
 }

@@ -11,6 +11,7 @@ struct RenderCommand: ParsableCommand {
             Examples:
               m2f render anim.json -o out.mp4 --audio speech.wav
               m2f render --contact-sheet -o sheet.png
+              m2f render --demo -o demo.mp4
               m2f render --shapes jawOpen=1,eyeBlinkLeft=1 -o still.png
             """)
 
@@ -25,6 +26,9 @@ struct RenderCommand: ParsableCommand {
 
     @Flag(help: "Write a PNG grid of the neutral face and all 52 shapes at weight 1.")
     var contactSheet = false
+
+    @Flag(help: "Render the built-in scripted animation (talking, blinks, smile, gaze, nod) instead of an input.")
+    var demo = false
 
     @Option(help: "Weights for a still, e.g. jawOpen=1,mouthSmileLeft=0.5.")
     var shapes: String?
@@ -75,8 +79,13 @@ struct RenderCommand: ParsableCommand {
             print("wrote \(output)")
             return
         }
-        guard let input else { throw ValidationError("give an animation to render, --contact-sheet, or --shapes") }
-        var animation = try AnimationFile.read(URL(fileURLWithPath: input))
+        var animation: FaceAnimation
+        if demo {
+            animation = ScriptedAnimation.make()
+        } else {
+            guard let input else { throw ValidationError("give an animation to render, --demo, --contact-sheet, or --shapes") }
+            animation = try AnimationFile.read(URL(fileURLWithPath: input))
+        }
         animation = try animation.validated().0
         if let fps { animation = try animation.resampled(to: fps) }
         if outputURL.pathExtension.lowercased() == "png" {

@@ -4,22 +4,22 @@ import Foundation
 ///
 /// Loads `.glb` (binary container) and `.gltf` (JSON with data URIs or files beside it); saves
 /// either, merging all buffers into one (the GLB BIN chunk, or a base64 data URI for `.gltf`).
-struct GLTFDocument {
-    var json: JSONValue
-    var buffers: [[UInt8]]
-    let file: String
+public struct GLTFAsset: Sendable {
+    public var json: JSONValue
+    public var buffers: [[UInt8]]
+    public let file: String
 
     static let glbMagic: UInt32 = 0x4654_6C67  // "glTF"
     static let jsonChunk: UInt32 = 0x4E4F_534A  // "JSON"
     static let binChunk: UInt32 = 0x004E_4942  // "BIN\0"
 
-    init(json: JSONValue, buffers: [[UInt8]], file: String) {
+    public init(json: JSONValue, buffers: [[UInt8]], file: String = "<memory>") {
         self.json = json
         self.buffers = buffers
         self.file = file
     }
 
-    static func load(_ url: URL) throws(FaceError) -> GLTFDocument {
+    public static func load(_ url: URL) throws(FaceError) -> GLTFAsset {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw .io(file: url.path, problem: "cannot read: \(error.localizedDescription)") }
         let bytes = [UInt8](data)
@@ -73,14 +73,14 @@ struct GLTFDocument {
             }
             buffers.append(Array(bytes.prefix(length)))
         }
-        return GLTFDocument(json: json, buffers: buffers, file: url.path)
+        return GLTFAsset(json: json, buffers: buffers, file: url.path)
     }
 
     // MARK: Reading accessors
 
     /// An accessor's elements as floats (normalised integers scaled to [0, 1] or [-1, 1]), with the
     /// number of components per element.
-    func floats(accessor index: Int) throws(FaceError) -> (values: [Float], components: Int) {
+    public func floats(accessor index: Int) throws(FaceError) -> (values: [Float], components: Int) {
         guard let accessor = json["accessors"]?.arrayValue?[safe: index] else {
             throw .gltf(file: file, problem: "accessor \(index) does not exist")
         }
@@ -144,7 +144,7 @@ struct GLTFDocument {
     // MARK: Writing
 
     /// Appends bytes to buffer 0 (4-byte aligned) and a bufferView for them; returns the view index.
-    mutating func addBufferView(_ bytes: [UInt8], target: Int? = nil) -> Int {
+    public mutating func addBufferView(_ bytes: [UInt8], target: Int? = nil) -> Int {
         if buffers.isEmpty {
             buffers.append([])
             var list = json["buffers"]?.arrayValue ?? []
@@ -163,7 +163,7 @@ struct GLTFDocument {
     }
 
     /// Appends an accessor; returns its index.
-    mutating func addAccessor(_ members: [(String, JSONValue)]) -> Int {
+    public mutating func addAccessor(_ members: [(String, JSONValue)]) -> Int {
         var accessors = json["accessors"]?.arrayValue ?? []
         accessors.append(.object(members))
         json.set("accessors", .array(accessors))
@@ -171,7 +171,7 @@ struct GLTFDocument {
     }
 
     /// A float accessor over new data (`components` per element), with min/max when asked.
-    mutating func addFloatAccessor(_ values: [Float], components: Int, type: String, target: Int? = nil, bounds: Bool = false) -> Int {
+    public mutating func addFloatAccessor(_ values: [Float], components: Int, type: String, target: Int? = nil, bounds: Bool = false) -> Int {
         let view = addBufferView(littleEndianBytes(values), target: target)
         var members: [(String, JSONValue)] = [("bufferView", .number(Double(view))), ("componentType", .number(5126)),
                                               ("count", .number(Double(values.count / components))), ("type", .string(type))]
@@ -208,7 +208,7 @@ struct GLTFDocument {
     }
 
     /// Serialises as GLB (`.glb`) or as JSON with an embedded base64 buffer (`.gltf`).
-    mutating func data(binary: Bool) -> Data {
+    public mutating func data(binary: Bool) -> Data {
         mergeBuffers()
         if !buffers.isEmpty {
             while buffers[0].count % 4 != 0 { buffers[0].append(0) }
@@ -231,7 +231,7 @@ struct GLTFDocument {
         return Data(out)
     }
 
-    mutating func write(to url: URL) throws(FaceError) {
+    public mutating func write(to url: URL) throws(FaceError) {
         let binary = url.pathExtension.lowercased() != "gltf"
         do { try data(binary: binary).write(to: url) } catch { throw .io(file: url.path, problem: "cannot write: \(error.localizedDescription)") }
     }

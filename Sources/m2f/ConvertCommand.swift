@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import M2FFace
+
+/// `m2f convert`: between Live Link Face CSV, m2f JSON and glTF/GLB (the default head), by extension.
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert an animation between .csv (Live Link Face), .json (m2f v1) and .glb/.gltf (default head with the animation).",
+        discussion: "The frame rate of the input is kept unless --fps is given. Weights outside [0, 1] are clamped and counted; NaN is an error.")
+
+    @Argument(help: "Input animation (.csv, .json, or a .glb/.gltf written by m2f).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Output file; the format follows the extension.")
+    var output: String
+
+    @Option(help: "Resample to this frame rate.")
+    var fps: Double?
+
+    @Option(help: "Audio file to reference in glTF extras.")
+    var audio: String?
+
+    @Option(help: "Frame rate of CSV timecodes' frame field (needed for takes shorter than one second).")
+    var timecodeRate: Double?
+
+    func run() throws {
+        let inputURL = URL(fileURLWithPath: input), outputURL = URL(fileURLWithPath: output)
+        _ = try AnimationFile.format(of: outputURL)
+        var animation = try AnimationFile.read(inputURL, csvOptions: .init(timecodeRate: timecodeRate))
+        let (clean, report) = try animation.validated()
+        animation = clean
+        if report.clampedCount > 0 { print("clamped \(report.clampedCount) weight(s) to [0, 1]") }
+        if let fps { animation = try animation.resampled(to: fps) }
+        try AnimationFile.write(animation, to: outputURL, audio: audio)
+        print("wrote \(output): \(animation.frameCount) frames at \(animation.fps) fps")
+    }
+}
