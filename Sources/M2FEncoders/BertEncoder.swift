@@ -1,0 +1,142 @@
+import M2FEngine
+import M2FNeural
+
+/// BERT embeddings: word + position + token type (always type 0 here), then LayerNorm.
+///
+/// Keys under `embeddings.`: `word_embeddings.weight` [V, C], `position_embeddings.weight` [P, C],
+/// `token_type_embeddings.weight` [2, C], `norm.{weight,bias}` [C] (HuggingFace `LayerNorm`).
+public final class BertEmbeddings: Module {
+    /// `embeddings.word_embeddings.weight` [V, C]
+    public let wordEmbeddings: Embedding
+    /// `embeddings.position_embeddings.weight` [P, C]
+    public let positionEmbeddings: Embedding
+    /// `embeddings.token_type_embeddings.weight` [2, C]
+    public let tokenTypeEmbeddings: Embedding
+    /// `embeddings.norm.{weight,bias}`
+    public let norm: LayerNorm
+    public var isTraining = false
+
+    init(_ configuration: BertConfiguration, generator: inout RandomGenerator) {
+        wordEmbeddings = Embedding(count: configuration.vocabularySize, dimensions: configuration.width, generator: &generator)
+        positionEmbeddings = Embedding(count: configuration.maxPositions, dimensions: configuration.width, generator: &generator)
+        tokenTypeEmbeddings = Embedding(count: configuration.typeVocabularySize, dimensions: configuration.width, generator: &generator)
+        norm = LayerNorm(size: configuration.width, epsilon: configuration.layerNormEpsilon)
+    }
+
+    public var children: [(key: String, module: any Module)] {
+        [("word_embeddings", wordEmbeddings), ("position_embeddings", positionEmbeddings),
+         ("token_type_embeddings", tokenTypeEmbeddings), ("norm", norm)]
+    }
+
+    /// ids laid out [B, T] → [B, T, C].
+    public func callAsFunction(_ ids: [Int], batchSize b: Int, length t: Int) -> Tensor {
+        let words = wordEmbeddings(ids, shape: [b, t])                               // [B, T, C]
+        let positions = positionEmbeddings(Array(0..<t), shape: [t])                  // [T, C]
+        let tokenType = tokenTypeEmbeddings.weight.value.sliced(axis: 0, 0..<1)       // [1, C]
+        return norm(words + (positions + tokenType))
+    }
+}
+
+/// One post-norm BERT layer: x = norm(x + attention(x)); x = norm(x + output(GELU(intermediate(x)))).
+///
+/// Keys under `layers.N.`: `attention.{q,k,v,out}_proj.{weight,bias}`, `attention_norm.*`,
+/// `intermediate.{weight [4C, C], bias}`, `output.{weight [C, 4C], bias}`, `output_norm.*`.
+public final class BertLayer: Module {
+    /// `layers.N.attention.{q,k,v,out}_proj.*` (HF `attention.self.{query,key,value}`, `attention.output.dense`)
+    public let attention: MultiHeadAttention
+    /// `layers.N.attention_norm.*` (HF `attention.output.LayerNorm`)
+    public let attentionNorm: LayerNorm
+    /// `layers.N.intermediate.*` (HF `intermediate.dense`)
+    public let intermediate: Linear
+    /// `layers.N.output.*` (HF `output.dense`)
+    public let output: Linear
+    /// `layers.N.output_norm.*` (HF `output.LayerNorm`)
+    public let outputNorm: LayerNorm
+    public var isTraining = false
+
+    init(_ configuration: BertConfiguration, generator: inout RandomGenerator) {
+        attention = MultiHeadAttention(MultiHeadAttentionConfiguration(width: configuration.width, numHeads: configuration.numHeads),
+                                       generator: &generator)
+        attentionNorm = LayerNorm(size: configuration.width, epsilon: configuration.layerNormEpsilon)
+        intermediate = Linear(inputSize: configuration.width, outputSize: configuration.intermediateSize, generator: &generator)
+        output = Linear(inputSize: configuration.intermediateSize, outputSize: configuration.width, generator: &generator)
+        outputNorm = LayerNorm(size: configuration.width, epsilon: configuration.layerNormEpsilon)
+    }
+
+    public var children: [(key: String, module: any Module)] {
+        [("attention", attention), ("attention_norm", attentionNorm), ("intermediate", intermediate),
+         ("output", output), ("output_norm", outputNorm)]
+    }
+
+    /// x [B, T, C] → [B, T, C]; `mask` carries the key padding [B, T].
+    public func callAsFunction(_ x: Tensor, mask: AttentionMask) -> Tensor {
+        let attended = attentionNorm(x + attention(x, mask: mask))
+        return outputNorm(attended + output(intermediate(attended).gelu()))
+    }
+}
+
+/// The BERT encoder (HuggingFace `BertModel` without its pooler): embeddings and post-norm layers.
+///
+/// Keys: `embeddings.*` and `layers.N.*` (see `BertEmbeddings`, `BertLayer`). HuggingFace checkpoints
+/// are renamed by `MiniLMModel.keyRules` when `m2f models fetch` installs them.
+public final class BertEncoder: Module {
+    public let configuration: BertConfiguration
+    /// `embeddings.*`
+    public let embeddings: BertEmbeddings
+    /// `layers.N.*`
+    public let layers: [BertLayer]
+    public var isTraining = false
+
+    /// Randomly initialised (load weights with `loadParameters`).
+    public init(_ configuration: BertConfiguration, seed: UInt64 = 0) {
+        self.configuration = configuration
+        var generator = RandomGenerator(seed: seed)
+        embeddings = BertEmbeddings(configuration, generator: &generator)
+        layers = (0..<configuration.numLayers).map { _ in BertLayer(configuration, generator: &generator) }
+    }
+
+    public var children: [(key: String, module: any Module)] {
+        [("embeddings", embeddings as any Module)] + layers.enumerated().map { ("layers.\($0.offset)", $0.element as any Module) }
+    }
+
+    /// Token ids [B, T] (row-major) with key mask [B, T] (1 real, 0 padding; nil: no padding) → hidden states [B, T, C].
+    public func callAsFunction(ids: [Int], mask: [Float]?, batchSize b: Int, length t: Int) -> Tensor {
+        precondition(ids.count == b * t, "\(ids.count) ids for [\(b), \(t)]")
+        precondition(t <= configuration.maxPositions, "sequence of \(t) tokens exceeds \(configuration.maxPositions) positions")
+        var attentionMask = AttentionMask.none
+        if let mask, mask.contains(0) {
+            attentionMask.keyPadding = Tensor(mask.map { 1 - $0 }, shape: [b, t])
+        }
+        var h = embeddings(ids, batchSize: b, length: t)
+        for layer in layers { h = layer(h, mask: attentionMask) }
+        return h
+    }
+}
+
+/// Architecture of a BERT encoder; decodes HuggingFace `config.json` (snake-case keys).
+public struct BertConfiguration: Codable, Sendable, Equatable {
+    /// V. Default 30522 (BERT uncased).
+    public var vocabularySize: Int = 30522
+    /// C. Default 384 (MiniLM-L6).
+    public var width: Int = 384
+    /// Number of layers. Default 6.
+    public var numLayers: Int = 6
+    /// Attention heads H. Default 12.
+    public var numHeads: Int = 12
+    /// Feed-forward width. Default 1536.
+    public var intermediateSize: Int = 1536
+    /// Position table size P. Default 512.
+    public var maxPositions: Int = 512
+    /// Token type table size. Default 2.
+    public var typeVocabularySize: Int = 2
+    /// LayerNorm epsilon. Default 1e-12.
+    public var layerNormEpsilon: Float = 1e-12
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize = "vocab_size", width = "hidden_size", numLayers = "num_hidden_layers"
+        case numHeads = "num_attention_heads", intermediateSize = "intermediate_size"
+        case maxPositions = "max_position_embeddings", typeVocabularySize = "type_vocab_size", layerNormEpsilon = "layer_norm_eps"
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder until the first encoder source lands; delete it then.

@@ -1,1 +1,0 @@
-// Placeholder until the first encoder test lands; delete it then.
