@@ -3,10 +3,14 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test build bootstrap bench bench-compare fixtures clean
+.PHONY: demo test build bootstrap bootstrap-test bench bench-compare fixtures clean
 
 bootstrap:
 	@bash scripts/bootstrap.sh
+
+# Test-only packages too (Blender for the glTF import test).
+bootstrap-test:
+	@bash scripts/bootstrap.sh --test
 
 build: bootstrap
 	swift build $(SWIFT_FLAGS) --product m2f
@@ -14,7 +18,7 @@ build: bootstrap
 demo: build
 	$(M2F) bench engine
 
-test: bootstrap
+test: bootstrap-test
 	swift test $(SWIFT_FLAGS)
 
 bench: build

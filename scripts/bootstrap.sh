@@ -3,7 +3,12 @@
 set -euo pipefail
 
 # Debian packages the project needs (later issues append to this list).
-APT_PACKAGES=(libopenblas-dev pkg-config)
+# ffmpeg: `m2f render` encodes MP4 (H.264 + AAC) through it.
+APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg)
+# With --test (make test): Blender imports our GLB files in a test (its glTF importer needs numpy).
+if [[ " $* " == *" --test "* ]]; then
+    APT_PACKAGES+=(blender python3-numpy)
+fi
 
 log() { echo "bootstrap: $*" >&2; }
 

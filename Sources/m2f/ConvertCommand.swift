@@ -10,7 +10,10 @@ struct ConvertCommand: ParsableCommand {
         discussion: "The frame rate of the input is kept unless --fps is given. Weights outside [0, 1] are clamped and counted; NaN is an error.")
 
     @Argument(help: "Input animation (.csv, .json, or a .glb/.gltf written by m2f).")
-    var input: String
+    var input: String?
+
+    @Flag(help: "Use the built-in scripted animation (4 s at 30 fps) as the input.")
+    var demo = false
 
     @Option(name: .shortAndLong, help: "Output file; the format follows the extension.")
     var output: String
@@ -25,9 +28,15 @@ struct ConvertCommand: ParsableCommand {
     var timecodeRate: Double?
 
     func run() throws {
-        let inputURL = URL(fileURLWithPath: input), outputURL = URL(fileURLWithPath: output)
+        let outputURL = URL(fileURLWithPath: output)
         _ = try AnimationFile.format(of: outputURL)
-        var animation = try AnimationFile.read(inputURL, csvOptions: .init(timecodeRate: timecodeRate))
+        var animation: FaceAnimation
+        if demo {
+            animation = ScriptedAnimation.make()
+        } else {
+            guard let input else { throw ValidationError("give an input animation, or --demo") }
+            animation = try AnimationFile.read(URL(fileURLWithPath: input), csvOptions: .init(timecodeRate: timecodeRate))
+        }
         let (clean, report) = try animation.validated()
         animation = clean
         if report.clampedCount > 0 { print("clamped \(report.clampedCount) weight(s) to [0, 1]") }
