@@ -2,8 +2,9 @@ import Foundation
 
 /// Reads any audio file into mono samples at a chosen rate (16 kHz for Whisper).
 ///
-/// RIFF/WAVE content (whatever the extension) is read natively and resampled with `Resampler`;
-/// everything else, and WAV encodings the native reader does not decode, goes through ffmpeg.
+/// RIFF/WAVE content (whatever the extension) is read natively; everything else, and WAV encodings
+/// the native reader does not decode, is decoded by ffmpeg. Either way the channels are averaged and
+/// `Resampler` brings the result to `sampleRate`.
 public struct AudioLoader: Sendable {
     /// Output sample rate.
     public var sampleRate: Int
@@ -34,7 +35,7 @@ public struct AudioLoader: Sendable {
                 clip = try WAVReader.read(path: path)
             } catch .unsupportedWAVEncoding(let path, let tag, let bits) {
                 guard ffmpeg.isAvailable else { throw .unsupportedWAVEncoding(path: path, formatTag: tag, bitsPerSample: bits) }
-                return try ffmpeg.decode(path: path, sampleRate: sampleRate)
+                clip = try ffmpeg.decode(path: path)
             }
         } else if isWAVName {
             if head.count < 12, head.starts(with: Data("RIFF".utf8).prefix(head.count)) {
@@ -42,7 +43,7 @@ public struct AudioLoader: Sendable {
             }
             throw .notWAV(path: path)
         } else {
-            return try ffmpeg.decode(path: path, sampleRate: sampleRate)
+            clip = try ffmpeg.decode(path: path)
         }
         let resampled = Resampler(from: clip.sampleRate, to: sampleRate)(clip.samples)
         return AudioClip(

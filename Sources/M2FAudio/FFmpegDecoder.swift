@@ -1,9 +1,11 @@
 import Foundation
 
 /// Decodes any container or codec ffmpeg reads (mp3, m4a/aac, flac, ogg/opus, the audio track of
-/// mp4/mov, …) by running `ffmpeg` and reading 32-bit float mono samples from its stdout.
+/// mp4/mov, …) by running `ffmpeg` and reading a 32-bit float WAV stream from its stdout.
 ///
-/// ffmpeg averages the channels (`-ac 1`) and resamples (`-ar`) with its default swresample filter.
+/// ffmpeg only decodes: the stream keeps its channels and sample rate, and `WAVReader` averages the
+/// channels, so every format gets the same downmix (ffmpeg's `-ac 1` matrix scales stereo by
+/// 1/(1 + √½), not ½) and `AudioLoader` the same tested resampler.
 public struct FFmpegDecoder: Sendable {
     /// The ffmpeg executable; nil when none was found.
     public let executable: String?
@@ -28,8 +30,8 @@ public struct FFmpegDecoder: Sendable {
         return nil
     }
 
-    /// Decodes the first audio stream of `path` to mono at `sampleRate`.
-    public func decode(path: String, sampleRate: Int = WhisperLogMel.sampleRate) throws(AudioError) -> AudioClip {
+    /// Decodes the first audio stream of `path` to mono at its own sample rate.
+    public func decode(path: String) throws(AudioError) -> AudioClip {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .unreadable(path: path, problem: "no such file or no permission to read it")
         }
@@ -38,7 +40,7 @@ public struct FFmpegDecoder: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "-nostdin", "-hide_banner", "-loglevel", "error", "-i", path,
-            "-vn", "-map", "0:a:0", "-ac", "1", "-ar", String(sampleRate), "-f", "f32le", "-c:a", "pcm_f32le", "-",
+            "-vn", "-map", "0:a:0", "-c:a", "pcm_f32le", "-f", "wav", "-",
         ]
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
@@ -63,21 +65,8 @@ public struct FFmpegDecoder: Sendable {
         guard process.terminationStatus == 0 else {
             throw .ffmpegFailed(path: path, status: process.terminationStatus, stderr: message)
         }
-        let count = bytes.count / MemoryLayout<Float>.size
-        guard count > 0 else { throw .empty(path: path) }
-        var samples = [Float](repeating: 0, count: count)
-        samples.withUnsafeMutableBytes { destination in
-            bytes.withUnsafeBytes { source in
-                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<count * 4]))
-            }
-        }
-        #if _endian(big)
-        for i in samples.indices { samples[i] = Float(bitPattern: UInt32(littleEndian: samples[i].bitPattern)) }
-        #endif
-        if let bad = samples.firstIndex(where: { !$0.isFinite }) {
-            throw .nonFiniteSample(path: path, frame: bad, sampleRate: sampleRate)
-        }
-        return AudioClip(samples: samples, sampleRate: sampleRate, sourceChannels: 0, sourceSampleRate: 0)
+        guard !bytes.isEmpty else { throw .empty(path: path) }
+        return try WAVReader.decode(bytes, path: path)
     }
 }
 
