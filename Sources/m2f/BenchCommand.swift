@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark hot paths; prints one JSON object per line.",
-        subcommands: [EngineBench.self, WhisperBench.self]
+        subcommands: [EngineBench.self, SpeechBench.self, WhisperBench.self]
     )
 
     struct EngineBench: ParsableCommand {
@@ -19,6 +19,19 @@ struct BenchCommand: ParsableCommand {
 
         func run() {
             EngineBenchmarks.run(quick: quick) { print($0.jsonLine) }
+        }
+    }
+
+    struct SpeechBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "speech",
+            abstract: "Whisper log-mel for 30 s of audio; a 10-minute WAV and MP3 decoded, resampled and turned into log-mel.")
+
+        @Flag(help: "1-minute files and fewer iterations (a smoke run, not for quoting).")
+        var quick = false
+
+        func run() throws {
+            try SpeechBenchmarks.run(quick: quick) { print($0.jsonLine) }
         }
     }
 
