@@ -41,16 +41,33 @@ public enum WAVReader {
     /// Decodes WAV bytes; `path` only names the source in errors.
     public static func decode(_ data: Data, path: String) throws(AudioError) -> AudioClip {
         guard !data.isEmpty else { throw .empty(path: path) }
-        let bytes = [UInt8](data)
+        let result: Result<AudioClip, AudioError> = data.withUnsafeBytes { raw in
+            Result { () throws(AudioError) in
+                try decode(Bytes(base: raw.bindMemory(to: UInt8.self).baseAddress!, count: raw.count), path: path)
+            }
+        }
+        return try result.get()
+    }
+
+    /// A borrowed byte buffer (the file stays mapped, not copied).
+    struct Bytes {
+        let base: UnsafePointer<UInt8>
+        let count: Int
+        subscript(_ index: Int) -> UInt8 { base[index] }
+    }
+
+    static func decode(_ bytes: Bytes, path: String) throws(AudioError) -> AudioClip {
         guard bytes.count >= 12 else {
             throw .truncatedHeader(path: path, problem: "\(bytes.count) bytes, a RIFF header needs 12")
         }
-        guard looksLikeWAV(data) else { throw .notWAV(path: path) }
+        let signature = String(decoding: UnsafeBufferPointer(start: bytes.base, count: 4), as: UTF8.self)
+            + String(decoding: UnsafeBufferPointer(start: bytes.base + 8, count: 4), as: UTF8.self)
+        guard signature == "RIFFWAVE" else { throw .notWAV(path: path) }
 
         var format: Format?
         var position = 12
         while position + 8 <= bytes.count {
-            let id = String(decoding: bytes[position..<position + 4], as: UTF8.self)
+            let id = String(decoding: UnsafeBufferPointer(start: bytes.base + position, count: 4), as: UTF8.self)
             let size = Int(readUInt32(bytes, position + 4))
             let body = position + 8
             if id == "fmt " {
@@ -64,9 +81,7 @@ public enum WAVReader {
                 let declared = (size == 0 || size == 0xFFFF_FFFF) ? available : size
                 let frames = min(declared, available) / format.blockAlign
                 guard frames > 0 else { throw .empty(path: path) }
-                let samples = try bytes.withUnsafeBufferPointer { buffer throws(AudioError) in
-                    try downmix(buffer.baseAddress! + body, frames: frames, format: format, path: path)
-                }
+                let samples = try downmix(bytes.base + body, frames: frames, format: format, path: path)
                 return AudioClip(samples: samples, sampleRate: format.sampleRate, sourceChannels: format.channels)
             }
             position = body + size + (size & 1)
@@ -77,7 +92,7 @@ public enum WAVReader {
         throw .empty(path: path)
     }
 
-    static func parseFormat(_ bytes: [UInt8], at body: Int, size: Int, path: String) throws(AudioError) -> Format {
+    static func parseFormat(_ bytes: Bytes, at body: Int, size: Int, path: String) throws(AudioError) -> Format {
         var tag = Int(readUInt16(bytes, body))
         let channels = Int(readUInt16(bytes, body + 2))
         let sampleRate = Int(readUInt32(bytes, body + 4))
@@ -154,11 +169,11 @@ public enum WAVReader {
         return output
     }
 
-    static func readUInt16(_ bytes: [UInt8], _ at: Int) -> UInt16 {
+    static func readUInt16(_ bytes: Bytes, _ at: Int) -> UInt16 {
         UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
     }
 
-    static func readUInt32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+    static func readUInt32(_ bytes: Bytes, _ at: Int) -> UInt32 {
         UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
     }
 }
