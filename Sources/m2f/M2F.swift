@@ -12,6 +12,7 @@ struct M2F: AsyncParsableCommand {
             RenderCommand.self,
             ConvertCommand.self,
             RetargetCommand.self,
+            MelCommand.self,
         ]
     )
 }
