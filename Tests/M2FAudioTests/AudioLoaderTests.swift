@@ -93,6 +93,21 @@ struct AudioLoaderTests {
         #expect(Self.dominantFrequency(middle, sampleRate: 16_000, candidates: [400, 420, 440, 460, 480]) == 440)
     }
 
+    @Test(.enabled(if: ffmpeg.isAvailable)) func muLawWAVFallsBackToFFmpeg() throws {
+        let folder = TemporaryFolder()
+        let path = try Self.encode(folder, "mulaw.wav", ["-c:a", "pcm_mulaw", "-ar", "8000"])
+        let clip = try AudioLoader().load(path: path)
+        #expect(clip.sampleRate == 16_000 && clip.sourceSampleRate == 8000 && clip.sourceChannels == 2)
+        #expect(abs(clip.samples.count - 16_000) <= 2)
+        let middle = Array(clip.samples[4000..<12000])
+        #expect(Self.dominantFrequency(middle, sampleRate: 16_000, candidates: [400, 420, 440, 460, 480]) == 440)
+        // Without ffmpeg the same file names the encoding and the fix.
+        let withoutFFmpeg = AudioLoader(ffmpeg: FFmpegDecoder(executable: "/nonexistent/ffmpeg"))
+        #expect(throws: AudioError.unsupportedWAVEncoding(path: path, formatTag: 7, bitsPerSample: 8)) {
+            try withoutFFmpeg.load(path: path)
+        }
+    }
+
     @Test(.enabled(if: ffmpeg.isAvailable)) func flacMatchesTheWAVPath() throws {
         let folder = TemporaryFolder()
         let flac = try Self.encode(folder, "tone.flac", ["-c:a", "flac"])
