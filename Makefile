@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test build bootstrap bootstrap-test bench bench-compare fixtures clean
+.PHONY: demo test build bootstrap bootstrap-test models bench bench-compare fixtures clean
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -18,7 +18,11 @@ build: bootstrap
 demo: build
 	$(M2F) bench engine
 
-test: bootstrap-test
+# Pretrained encoders into the model cache (M2F_MODELS, default ~/.cache/m2f); quick when installed and verified.
+models: build
+	$(M2F) models fetch
+
+test: bootstrap-test models
 	swift test $(SWIFT_FLAGS)
 
 bench: build

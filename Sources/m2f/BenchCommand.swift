@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark hot paths; prints one JSON object per line.",
-        subcommands: [EngineBench.self, SpeechBench.self, WhisperBench.self]
+        subcommands: [EngineBench.self, SpeechBench.self, WhisperBench.self, TextBench.self]
     )
 
     struct EngineBench: ParsableCommand {
@@ -45,6 +45,19 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             for result in try WhisperBenchmarks.run(iterations: quick ? 2 : 10) { print(result.jsonLine) }
+        }
+    }
+
+    struct TextBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "text",
+            abstract: "MiniLM sentence encoder: one 16-token prompt and a batch of 64 (needs `m2f models fetch`).")
+
+        @Flag(help: "Fewer iterations (a smoke run, not for quoting).")
+        var quick = false
+
+        func run() throws {
+            for result in try TextBenchmarks.run(iterations: quick ? 5 : 50) { print(result.jsonLine) }
         }
     }
 }

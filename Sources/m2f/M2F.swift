@@ -13,6 +13,8 @@ struct M2F: AsyncParsableCommand {
             ConvertCommand.self,
             RetargetCommand.self,
             MelCommand.self,
+            ModelsCommand.self,
+            EmbedTextCommand.self,
         ]
     )
 }
