@@ -46,6 +46,7 @@ public enum ModelCatalog {
     /// Every entry, in fetch order.
     public static let entries: [ModelCatalogEntry] = [
         MiniLMModel.catalogEntry,
+        WhisperModel.catalogEntry,
     ]
 
     /// The entry called `name`.
