@@ -35,6 +35,10 @@ bench-compare: build
 # Regenerate the golden fixtures from PyTorch (development only; CI uses the committed ones).
 fixtures:
 	python3 scripts/fixtures/make_engine_fixtures.py
+	python3 scripts/fixtures/make_neural_fixtures.py
+	python3 scripts/fixtures/make_audio_fixtures.py
+	python3 scripts/fixtures/make_text_fixtures.py
+	python3 scripts/fixtures/make_whisper_fixtures.py
 
 clean:
 	rm -rf .build
