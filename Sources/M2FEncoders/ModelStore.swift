@@ -153,6 +153,8 @@ public struct ModelStore: Sendable {
         do {
             try fileManager.moveItem(at: staging, to: destination)
         } catch {
+            // Another fetch (a parallel test run, a second shell) may have installed it in the meantime.
+            if case .installed = status(of: entry) { return .installed }
             throw EncoderError.unreadable(path: destination.path, reason: "cannot move the converted model into place (\(error.localizedDescription))")
         }
         progress("\(entry.name): installed in \(destination.path)")
