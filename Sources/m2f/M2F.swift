@@ -13,6 +13,7 @@ struct M2F: AsyncParsableCommand {
             ConvertCommand.self,
             RetargetCommand.self,
             MelCommand.self,
+            EncodeAudioCommand.self,
             ModelsCommand.self,
             EmbedTextCommand.self,
         ]
