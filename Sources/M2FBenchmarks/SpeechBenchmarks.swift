@@ -1,9 +1,11 @@
 import Foundation
 import M2FAudio
+import M2FEncoders
 
-/// `m2f bench speech`: the audio front end. Whisper's log-mel for 30 s of 16 kHz audio, and a
-/// 10-minute 44.1 kHz stereo 16-bit WAV (and, when ffmpeg is installed, the same audio as MP3) taken
-/// from disk to log-mel: decode, downmix, resample to 16 kHz, mel.
+/// `m2f bench speech`: the audio front end and the speech encoder. Whisper's log-mel for 30 s of
+/// 16 kHz audio; a 10-minute 44.1 kHz stereo 16-bit WAV (and, when ffmpeg is installed, the same audio
+/// as MP3) taken from disk to log-mel: decode, downmix, resample to 16 kHz, mel; and, when the Whisper
+/// model is installed, the encoder on 30 s and the 10-minute WAV end to end to 50 Hz features.
 public enum SpeechBenchmarks {
     public static func run(quick: Bool = false, report: (BenchmarkResult) -> Void) throws {
         let mel = WhisperLogMel()
@@ -25,6 +27,16 @@ public enum SpeechBenchmarks {
         report(BenchmarkTimer.measure("wav44k1_stereo_decode_resample_mel_\(label)", warmup: 1, iterations: 3) {
             _ = mel.compute(try! loader.load(path: wav).samples)
         })
+
+        do {
+            for result in try WhisperBenchmarks.run(iterations: quick ? 2 : 10) { report(result) }
+            let extractor = SpeechFeatureExtractor(encoder: try WhisperModel.loadEncoder())
+            report(BenchmarkTimer.measure("wav44k1_stereo_to_whisper_features_\(label)", warmup: 0, iterations: quick ? 1 : 3) {
+                _ = extractor.features(samples: try! loader.load(path: wav).samples)
+            })
+        } catch {
+            FileHandle.standardError.write(Data("bench speech: encoder benchmarks skipped: \(error.localizedDescription)\n".utf8))
+        }
 
         let ffmpeg = FFmpegDecoder()
         guard let executable = ffmpeg.executable, ffmpeg.isAvailable else { return }

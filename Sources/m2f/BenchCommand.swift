@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark hot paths; prints one JSON object per line.",
-        subcommands: [EngineBench.self, SpeechBench.self, WhisperBench.self, TextBench.self]
+        subcommands: [EngineBench.self, SpeechBench.self, TextBench.self]
     )
 
     struct EngineBench: ParsableCommand {
@@ -25,26 +25,13 @@ struct BenchCommand: ParsableCommand {
     struct SpeechBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "speech",
-            abstract: "Whisper log-mel for 30 s of audio; a 10-minute WAV and MP3 decoded, resampled and turned into log-mel.")
+            abstract: "Log-mel and Whisper encoder for 30 s of audio; a 10-minute WAV (and MP3) end to end.")
 
         @Flag(help: "1-minute files and fewer iterations (a smoke run, not for quoting).")
         var quick = false
 
         func run() throws {
             try SpeechBenchmarks.run(quick: quick) { print($0.jsonLine) }
-        }
-    }
-
-    struct WhisperBench: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "whisper",
-            abstract: "Whisper tiny.en encoder on 30 s of audio (needs `m2f models fetch`).")
-
-        @Flag(help: "Fewer iterations (a smoke run, not for quoting).")
-        var quick = false
-
-        func run() throws {
-            for result in try WhisperBenchmarks.run(iterations: quick ? 2 : 10) { print(result.jsonLine) }
         }
     }
 
