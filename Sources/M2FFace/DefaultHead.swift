@@ -17,9 +17,13 @@ public enum DefaultHead {
         builder.buildTongue()
         builder.buildCavity()
         let blendshapes = builder.authorBlendshapes()
+        // Every identity shares the default head's topology, so it also shares its vertex sets.
+        let reference: FaceRig? = identity.clamped == .neutral ? nil : shared
         return FaceRig(positions: builder.positions, colors: builder.colors, triangles: builder.triangles,
                        parts: builder.parts, blendshapes: blendshapes,
-                       lipVertices: builder.lipRegion(), upperFaceVertices: builder.upperFaceRegion())
+                       lipVertices: reference?.lipVertices ?? builder.lipRegion(),
+                       upperFaceVertices: reference?.upperFaceVertices ?? builder.upperFaceRegion(),
+                       landmarks: reference?.landmarks ?? builder.landmarks())
     }
 
     /// The default head, built once.

@@ -55,6 +55,23 @@ public struct FaceRig: Sendable {
     public var lipVertices: [Int]
     /// Skin vertices above the mouth (eyes, brows, forehead, cheeks), for FDD.
     public var upperFaceVertices: [Int]
+    /// Named vertices: `upperLip`, `lowerLip` (midline, on the lip line), `mouthCornerLeft/Right`,
+    /// `upperLidLeft/Right`, `lowerLidLeft/Right` (lid margins at the pupil), `noseTip`, `chin`.
+    public var landmarks: [String: Int]
+
+    public init(positions: [SIMD3<Float>], colors: [SIMD3<Float>], triangles: [SIMD3<UInt32>], parts: [MeshPart],
+                blendshapes: [SparseDelta], lipVertices: [Int] = [], upperFaceVertices: [Int] = [], landmarks: [String: Int] = [:]) {
+        precondition(colors.count == positions.count, "one colour per vertex")
+        precondition(blendshapes.count == ARKit.count, "a rig has 52 blendshapes")
+        self.positions = positions
+        self.colors = colors
+        self.triangles = triangles
+        self.parts = parts
+        self.blendshapes = blendshapes
+        self.lipVertices = lipVertices
+        self.upperFaceVertices = upperFaceVertices
+        self.landmarks = landmarks
+    }
 
     public var vertexCount: Int { positions.count }
 

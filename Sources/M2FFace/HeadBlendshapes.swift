@@ -277,6 +277,30 @@ extension HeadBuilder {
 }
 
 extension HeadBuilder {
+    func landmarks() -> [String: Int] {
+        let columns = Self.columns, centre = columns / 2
+        var marks: [String: Int] = [
+            "upperLip": vertex(row: mouthRow + 1, column: centre),
+            "lowerLip": vertex(row: mouthRow, column: centre),
+        ]
+        let corner = (centre..<columns).first { !mouthSpan[$0] }!
+        marks["mouthCornerLeft"] = vertex(row: mouthRow, column: corner)
+        marks["mouthCornerRight"] = vertex(row: mouthRow, column: columns - corner)
+        for (side, name) in [(Float(1), "Left"), (Float(-1), "Right")] {
+            // The lid column closest to the pupil.
+            let pupilX = side * shape.eyeCenter.x
+            let column = (0..<columns).filter { eyeSpan[$0] && (columnU[$0] > 0) == (side > 0) }
+                .min { abs(positions[vertex(row: eyeRow, column: $0)].x - pupilX) < abs(positions[vertex(row: eyeRow, column: $1)].x - pupilX) }!
+            marks["upperLid" + name] = vertex(row: eyeRow + 1, column: column)
+            marks["lowerLid" + name] = vertex(row: eyeRow, column: column)
+        }
+        let skin = parts[0].vertices
+        marks["noseTip"] = skin.max { positions[$0].z < positions[$1].z }!
+        marks["chin"] = skin.filter { abs(positions[$0].x) < 0.003 && positions[$0].y < shape.mouthY - 0.02 && positions[$0].y > -0.05 }
+            .max { positions[$0].z < positions[$1].z }!
+        return marks
+    }
+
     func lipRegion() -> [Int] {
         parts[0].vertices.filter { v in
             let p = positions[v]

@@ -122,7 +122,7 @@ struct HeadBuilder {
         func closedPhi(_ u: Float) -> Float { u <= uMedial ? phiMedial : phiLateral }
     }
 
-    func eyeOpening() -> EyeOpening {
+    static func eyeOpening(_ shape: HeadShape) -> EyeOpening {
         let medial = shape.angles(of: shape.lidPoint(beta: -0.95, alpha: -0.03))
         let lateral = shape.angles(of: shape.lidPoint(beta: 1.15, alpha: 0.06))
         let upper = shape.angles(of: shape.lidPoint(beta: 0.12, alpha: 0.33))
@@ -132,46 +132,103 @@ struct HeadBuilder {
                           upHeight: upper.phi - centre(upper.u), lowHeight: centre(lower.u) - lower.phi)
     }
 
+    /// Where the lip slit and the eye openings sit in the grid. Fixed by the default head, so that
+    /// every identity has the same topology; identities warp the column angles to fit (see buildSkin).
+    struct SkinLayout: Sendable {
+        var columnU: [Float]
+        var mouthRow: Int, eyeRow: Int
+        var mouthSpan: [Bool], eyeSpan: [Bool]
+        /// |u| of the lip corner and of the eye's canthi.
+        var cornerU: Float, medialU: Float, lateralU: Float
+
+        static let reference = SkinLayout(shape: HeadShape(identity: .neutral))
+
+        init(shape: HeadShape) {
+            let columns = HeadBuilder.columns
+            columnU = (0..<columns).map { j in
+                let s = -Float.pi + 2 * Float.pi * Float(j) / Float(columns)
+                return s - 0.55 * sin(s)
+            }
+            let base = HeadBuilder.baseRowPhis()
+            let eye = HeadBuilder.eyeOpening(shape)
+            let phiMouthCentre = shape.angles(of: SIMD3(0, shape.mouthY, shape.lipArchZ(0))).phi
+            mouthRow = base.indices.min { abs(base[$0] - phiMouthCentre) < abs(base[$1] - phiMouthCentre) }!
+            let eyeMid = (eye.phiMedial + eye.phiLateral) / 2
+            eyeRow = base.indices.min { abs(base[$0] - eyeMid) < abs(base[$1] - eyeMid) }!
+            cornerU = HeadBuilder.mouthCornerU(shape)
+            medialU = eye.uMedial
+            lateralU = eye.uLateral
+            let corner = cornerU
+            mouthSpan = columnU.map { abs($0) < corner }
+            eyeSpan = columnU.map { eye.margins(abs($0)) != nil }
+        }
+    }
+
+    /// The lip line's elevation at azimuth u (it lands at mouthY) and the x where it meets the skin.
+    static func mouthLine(_ shape: HeadShape, u: Float) -> (phi: Float, x: Float) {
+        var phi = shape.angles(of: SIMD3(0, shape.mouthY, shape.lipArchZ(0))).phi
+        var x: Float = 0
+        for _ in 0..<3 {
+            let d = shape.direction(u: u, phi: phi)
+            let hit = shape.rayOrigin + d * shape.castRay(d)
+            let horizontal = ((hit.x - shape.rayOrigin.x) * (hit.x - shape.rayOrigin.x)
+                + (hit.z - shape.rayOrigin.z) * (hit.z - shape.rayOrigin.z)).squareRoot()
+            phi = atan2(shape.mouthY - shape.rayOrigin.y, horizontal)
+            x = hit.x
+        }
+        return (phi, x)
+    }
+
+    /// |u| at which the lip line reaches 97 % of the mouth half-width (bisection).
+    static func mouthCornerU(_ shape: HeadShape) -> Float {
+        var lo: Float = 0.05, hi: Float = 0.8
+        for _ in 0..<20 {
+            let mid = (lo + hi) / 2
+            if abs(mouthLine(shape, u: mid).x) < shape.mouthHalfWidth * 0.97 { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
+
+    /// Piecewise-linear, odd, monotone map of |u| through matching knots.
+    static func warp(_ u: Float, from: [Float], to: [Float]) -> Float {
+        let a = abs(u)
+        var k = 0
+        while k < from.count - 2, a > from[k + 1] { k += 1 }
+        let t = (a - from[k]) / (from[k + 1] - from[k])
+        let mapped = to[k] + (to[k + 1] - to[k]) * t
+        return u < 0 ? -mapped : mapped
+    }
+
     mutating func buildSkin() {
         let columns = Self.columns, rows = Self.rows
         let start = beginPart()
-        columnU = (0..<columns).map { j in
-            let s = -Float.pi + 2 * Float.pi * Float(j) / Float(columns)
-            return s - 0.55 * sin(s)
-        }
+        let layout = SkinLayout.reference
+        columnU = layout.columnU
+        mouthRow = layout.mouthRow
+        eyeRow = layout.eyeRow
+        mouthSpan = layout.mouthSpan
+        eyeSpan = layout.eyeSpan
         let base = Self.baseRowPhis()
-        let eye = eyeOpening()
-
-        // The lip line: per column, the elevation that lands at mouthY (two refinements).
-        let phiMouthCentre = shape.angles(of: SIMD3(0, shape.mouthY, shape.lipArchZ(0))).phi
-        var mouthPhi = [Float](repeating: phiMouthCentre, count: columns)
-        var slitX = [Float](repeating: 0, count: columns)
-        for j in 0..<columns where abs(columnU[j]) < 0.9 {
-            var phi = phiMouthCentre
-            for _ in 0..<3 {
-                let d = shape.direction(u: columnU[j], phi: phi)
-                let hit = shape.rayOrigin + d * shape.castRay(d)
-                let horizontal = ((hit.x - shape.rayOrigin.x) * (hit.x - shape.rayOrigin.x)
-                    + (hit.z - shape.rayOrigin.z) * (hit.z - shape.rayOrigin.z)).squareRoot()
-                phi = atan2(shape.mouthY - shape.rayOrigin.y, horizontal)
-                slitX[j] = hit.x
-            }
-            mouthPhi[j] = phi
+        let eye = Self.eyeOpening(shape)
+        // This identity's corner and canthi land on the same columns as the default head's.
+        let cornerU = shape.identity == .neutral ? layout.cornerU : Self.mouthCornerU(shape)
+        func mouthU(_ u: Float) -> Float { Self.warp(u, from: [0, layout.cornerU, .pi], to: [0, cornerU, .pi]) }
+        func eyeU(_ u: Float) -> Float {
+            Self.warp(u, from: [0, layout.medialU, layout.lateralU, .pi], to: [0, eye.uMedial, eye.uLateral, .pi])
         }
-        mouthSpan = (0..<columns).map { j in abs(columnU[j]) < 0.9 && abs(slitX[j]) < shape.mouthHalfWidth * 0.97 }
-        // Beside the mouth, the merged lip-line rows keep the corner's elevation.
+        let mouthRowPhi = base[mouthRow], eyeRowPhi = base[eyeRow]
+        func columnAngle(row i: Int, column j: Int) -> Float {
+            let b = smoothstep(mouthRowPhi, eyeRowPhi, base[min(max(i, 0), rows - 1)])
+            return mix(mouthU(columnU[j]), eyeU(columnU[j]), b)
+        }
+
+        // The lip line: per column, the elevation that lands at mouthY; beside the mouth the merged
+        // lip-line rows keep the corner's elevation.
         let centreColumn = columns / 2
-        var cornerPhi = mouthPhi[centreColumn]
-        for j in centreColumn..<columns where mouthSpan[j] { cornerPhi = mouthPhi[min(j + 1, columns - 1)] }
-        for j in 0..<columns where !mouthSpan[j] {
-            let inner = j > centreColumn ? (centreColumn..<j).contains { mouthSpan[$0] } : ((j + 1)...centreColumn).contains { mouthSpan[$0] }
-            if abs(columnU[j]) >= 0.9 || inner { mouthPhi[j] = cornerPhi }
-        }
-
-        mouthRow = base.indices.min { abs(base[$0] - phiMouthCentre) < abs(base[$1] - phiMouthCentre) }!
-        let eyeMid = (eye.phiMedial + eye.phiLateral) / 2
-        eyeRow = base.indices.min { abs(base[$0] - eyeMid) < abs(base[$1] - eyeMid) }!
-        eyeSpan = columnU.map { eye.margins(abs($0)) != nil }
+        let cornerColumn = (centreColumn..<columns).first { !mouthSpan[$0] }!
+        let cornerPhi = Self.mouthLine(shape, u: mouthU(columnU[cornerColumn])).phi
+        var mouthPhi = [Float](repeating: cornerPhi, count: columns)
+        for j in 0..<columns where mouthSpan[j] { mouthPhi[j] = Self.mouthLine(shape, u: mouthU(columnU[j])).phi }
 
         // Vertices, column by column.
         gridIndex = [Int](repeating: -1, count: rows * columns)
@@ -179,8 +236,9 @@ struct HeadBuilder {
         for j in 0..<columns {
             var phis = base
             Self.pinRows(&phis, base: base, pair: mouthRow, lo: mouthPhi[j], hi: mouthPhi[j], band: 8)
-            let u = abs(columnU[j])
-            let (lo, hi) = eye.margins(u) ?? (eye.closedPhi(u), eye.closedPhi(u))
+            let u = abs(eyeU(columnU[j]))
+            var (lo, hi) = eye.margins(u) ?? (eye.closedPhi(u), eye.closedPhi(u))
+            if !eyeSpan[j] { (lo, hi) = (eye.closedPhi(u), eye.closedPhi(u)) }
             Self.pinRows(&phis, base: base, pair: eyeRow, lo: lo, hi: hi, band: 9)
             rowPhis[j] = phis
         }
@@ -188,7 +246,7 @@ struct HeadBuilder {
             for j in 0..<columns {
                 if i == mouthRow + 1, !mouthSpan[j] { gridIndex[i * columns + j] = gridIndex[mouthRow * columns + j]; continue }
                 if i == eyeRow + 1, !eyeSpan[j] { gridIndex[i * columns + j] = gridIndex[eyeRow * columns + j]; continue }
-                let d = shape.direction(u: columnU[j], phi: rowPhis[j][i])
+                let d = shape.direction(u: columnAngle(row: i, column: j), phi: rowPhis[j][i])
                 let p = shape.rayOrigin + d * shape.castRay(d)
                 var side: Float = i <= mouthRow ? -1 : 1
                 if (i == mouthRow) && !mouthSpan[j] { side = 0 }
@@ -221,7 +279,6 @@ struct HeadBuilder {
         }
         relaxSkin()
         slitCenter = positions[gridIndex[mouthRow * columns + centreColumn]]
-        let cornerColumn = (centreColumn..<columns).first { !mouthSpan[$0] }!
         lipCorner = positions[gridIndex[mouthRow * columns + cornerColumn]]
         endPart("skin", start, Material(specular: 0.12, shininess: 18, backColor: SIMD3(0.20, 0.05, 0.05)))
     }

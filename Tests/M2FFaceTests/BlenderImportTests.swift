@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import M2FFace
+
+/// Imports our GLB files into Blender in background mode: 52 shape keys, the frame count, and
+/// keyed values. Runs where `blender` is on PATH (`make test` installs it); skipped elsewhere.
+@Suite(.enabled(if: VideoEncoder.findExecutable("blender") != nil,
+                "Blender is not installed (apt-get install blender python3-numpy, or `make test`): glTF import check skipped"))
+struct BlenderImportTests {
+    /// Prints one JSON line: shape keys, keyframe count and sampled values per mesh object.
+    static let script = #"""
+    import bpy, sys, json
+    import numpy
+    if not hasattr(numpy, "bool"):
+        numpy.bool = bool  # Blender 3.4's glTF importer uses an alias that numpy 1.24 removed
+    args = sys.argv[sys.argv.index("--") + 1:]
+    path, fps = args[0], int(args[1])
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    bpy.context.scene.render.fps = fps
+    bpy.ops.import_scene.gltf(filepath=path)
+    result = []
+    for obj in bpy.context.scene.objects:
+        if obj.type != 'MESH' or obj.data.shape_keys is None:
+            continue
+        keys = obj.data.shape_keys
+        entry = {"name": obj.name, "shapeKeys": [k.name for k in keys.key_blocks if k != keys.reference_key]}
+        action = keys.animation_data.action if keys.animation_data else None
+        if action:
+            entry["keyframes"] = max(len(fc.keyframe_points) for fc in action.fcurves)
+            samples = {}
+            for request in args[2:]:
+                key, frame = request.split("@")
+                bpy.context.scene.frame_set(int(frame))
+                samples[request] = keys.key_blocks[key].value
+            entry["samples"] = samples
+        result.append(entry)
+    print("M2F_RESULT " + json.dumps(result))
+    """#
+
+    struct Imported: Decodable {
+        var name: String
+        var shapeKeys: [String]
+        var keyframes: Int?
+        var samples: [String: Float]?
+    }
+
+    func importIntoBlender(_ url: URL, fps: Int, samples: [String]) throws -> [Imported] {
+        let scriptURL = temporaryURL("check_import.py")
+        try Data(Self.script.utf8).write(to: scriptURL)
+        let process = Process()
+        process.executableURL = VideoEncoder.findExecutable("blender")
+        process.arguments = ["-b", "--factory-startup", "--python", scriptURL.path, "--", url.path, String(fps)] + samples
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("M2F_RESULT ") }) else {
+            Issue.record("Blender printed no result:\n\(output.suffix(2000))")
+            return []
+        }
+        return try JSONDecoder().decode([Imported].self, from: Data(line.dropFirst("M2F_RESULT ".count).utf8))
+    }
+
+    @Test func defaultHeadGLBImports() throws {
+        let animation = ScriptedAnimation.make(seconds: 2)
+        let url = temporaryURL("blender-head.glb")
+        try GLTFWriter.write(animation, to: url)
+        let requests = ["jawOpen@11", "eyeBlinkLeft@27", "mouthSmileLeft@50"]
+        let objects = try importIntoBlender(url, fps: 30, samples: requests)
+        #expect(objects.count == 1)
+        guard let head = objects.first else { return }
+        #expect(head.shapeKeys == ARKit.names)
+        #expect(head.keyframes == animation.frameCount)
+        for request in requests {
+            let parts = request.split(separator: "@")
+            let expected = animation[Int(parts[1])!, ARKitBlendshape(rawValue: String(parts[0]))!]
+            #expect(abs((head.samples?[request] ?? -1) - expected) < 1e-4, "\(request): Blender \(head.samples?[request] ?? -1), ours \(expected)")
+        }
+    }
+
+    @Test func retargetedAvatarImports() throws {
+        let avatar = try makeAvatar(renames: ["jawOpen": "ARKit_jawOpen", "eyeBlinkLeft": "eyeBlink_L"])
+        let animation = ScriptedAnimation.make(seconds: 1)
+        let output = temporaryURL("blender-avatar.glb")
+        try Retarget.apply(animation, avatar: avatar, to: output)
+        let objects = try importIntoBlender(output, fps: 30, samples: ["ARKit_jawOpen@7", "eyeBlink_L@20"])
+        guard let head = objects.first else { Issue.record("no mesh imported"); return }
+        #expect(head.shapeKeys.count == 52)
+        #expect(head.keyframes == animation.frameCount)
+        #expect(abs((head.samples?["ARKit_jawOpen@7"] ?? -1) - animation[7, .jawOpen]) < 1e-4)
+        #expect(abs((head.samples?["eyeBlink_L@20"] ?? -1) - animation[20, .eyeBlinkLeft]) < 1e-4)
+    }
+}
