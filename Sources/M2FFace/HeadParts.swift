@@ -4,7 +4,7 @@ import Foundation
 enum HeadColors {
     static let skin = SIMD3<Float>(0.86, 0.66, 0.55)
     static let cheek = SIMD3<Float>(0.87, 0.60, 0.52)
-    static let lips = SIMD3<Float>(0.74, 0.40, 0.40)
+    static let lips = SIMD3<Float>(0.72, 0.34, 0.36)
     static let brows = SIMD3<Float>(0.22, 0.15, 0.10)
     static let hair = SIMD3<Float>(0.24, 0.16, 0.11)
     static let lashes = SIMD3<Float>(0.10, 0.07, 0.06)
@@ -99,6 +99,26 @@ extension HeadBuilder {
             colors[vertex(row: eyeRow + 1, column: j)] = HeadColors.lashes
             colors[vertex(row: eyeRow + 2, column: j)] = mix(colors[vertex(row: eyeRow + 2, column: j)], HeadColors.lashes, 0.6)
             colors[vertex(row: eyeRow, column: j)] = mix(HeadColors.lidMargin, HeadColors.lashes, 0.4)
+        }
+        // Soften the lip border: the grid is coarse next to a curved colour edge, so average the
+        // colours around the mouth with their neighbours a few times (box-filtering the edge).
+        var neighbours: [Int: Set<Int>] = [:]
+        let mouthY = shape.mouthY, slitZ = slitCenter.z
+        func nearMouth(_ p: SIMD3<Float>) -> Bool { abs(p.x) < w + 0.008 && abs(p.y - mouthY) < 0.016 && p.z > slitZ - 0.02 }
+        for t in triangles {
+            let corners = [Int(t.x), Int(t.y), Int(t.z)]
+            for a in corners where nearMouth(positions[a]) {
+                for b in corners where b != a { neighbours[a, default: []].insert(b) }
+            }
+        }
+        for _ in 0..<1 {
+            var smoothed = colors
+            for (v, list) in neighbours {
+                var sum = colors[v] * 2
+                for n in list { sum += colors[n] }
+                smoothed[v] = sum / Float(list.count + 2)
+            }
+            colors = smoothed
         }
         for j in 0..<Self.columns where mouthSpan[j] {
             for r in [mouthRow, mouthRow + 1] { colors[vertex(row: r, column: j)] *= 0.8 }

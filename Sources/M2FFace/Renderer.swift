@@ -72,7 +72,7 @@ public final class FaceRenderer: @unchecked Sendable {
         sampleHeight = options.height * options.supersample
         color = [SIMD3<Float>](repeating: .zero, count: sampleWidth * sampleHeight)
         depth = [Float](repeating: 0, count: sampleWidth * sampleHeight)
-        linearAlbedo = ProcessInfo.processInfo.environment["M2F_FLAT"] != nil ? rig.colors.map { _ in SIMD3(0.5, 0.5, 0.5) } : rig.colors.map(srgbToLinear)
+        linearAlbedo = rig.colors.map(srgbToLinear)
         var vm = [Int32](repeating: 0, count: rig.vertexCount)
         var tm = [Int32](repeating: 0, count: rig.triangles.count)
         for (k, part) in rig.parts.enumerated() {
