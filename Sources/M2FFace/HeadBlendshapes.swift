@@ -138,7 +138,7 @@ extension HeadBuilder {
         case .jawForward:
             return SIMD3(0, 0, 0.0075) * r.jaw[v]
         case .jawLeft, .jawRight:
-            return SIMD3(0.009 * s, 0, 0) * r.jaw[v]
+            return SIMD3(0.012 * s, 0, 0) * r.jaw[v]
 
         // MARK: Lips
         case .mouthClose:
@@ -177,7 +177,7 @@ extension HeadBuilder {
             return SIMD3(0.0015 * s, -0.0075, -0.001) * gauss(source, corner, 0.012)
         case .mouthDimpleLeft, .mouthDimpleRight:
             guard isFace else { return .zero }
-            return SIMD3(0.0045 * s, 0.0005, -0.0065) * gauss(source, corner, 0.010)
+            return SIMD3(0.0060 * s, 0.0008, -0.0085) * gauss(source, corner, 0.011)
         case .mouthStretchLeft, .mouthStretchRight:
             guard isFace else { return .zero }
             let pull = gauss(source, corner, 0.017)
@@ -218,8 +218,8 @@ extension HeadBuilder {
             let wing = gauss(source, SIMD3(s * 0.014, 0.060, 0.096), 0.009)
             let bridge = gauss(source, SIMD3(s * 0.010, 0.082, 0.098), 0.008)
             let brow = gauss(source, SIMD3(s * 0.016, 0.118, 0.088), 0.010)
-            return SIMD3(0, 0.0070, 0.0010) * wing + SIMD3(-0.001 * s, 0.0025, -0.0015) * bridge
-                + SIMD3(0, -0.002, 0) * brow + SIMD3(0, 0.0018, 0) * r.upperLip[v] * onSide
+            return SIMD3(0.001 * s, 0.0085, 0.0010) * wing + SIMD3(-0.0015 * s, 0.0035, -0.002) * bridge
+                + SIMD3(0, -0.003, 0) * brow + SIMD3(0, 0.0025, 0) * r.upperLip[v] * onSide
         case .cheekPuff:
             guard vi.kind == .skin else { return .zero }
             let left = gauss(source, SIMD3(0.040, 0.042, 0.064), 0.019)
@@ -227,7 +227,7 @@ extension HeadBuilder {
             return r.normals[v] * 0.016 * (left + right) + SIMD3(0, 0, 0.0015) * lips
         case .cheekSquintLeft, .cheekSquintRight:
             let cheek = isFace ? gauss(source, SIMD3(s * 0.038, 0.074, 0.074), 0.012) : 0
-            return SIMD3(0, 0.0060, 0.0015) * cheek + lids(upper: 0, lower: 0.20)
+            return SIMD3(0, 0.0065, 0.0015) * cheek + r.normals[v] * 0.002 * cheek + lids(upper: 0, lower: 0.30)
 
         // MARK: Brows
         case .browInnerUp:
