@@ -63,6 +63,18 @@ let package = Package(
             dependencies: [],
             swiftSettings: numericSettings
         ),
+        // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
+        .target(
+            name: "M2FDataset",
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders"],
+            swiftSettings: numericSettings
+        ),
+        // GNPFA: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
+        .target(
+            name: "M2FGNPFA",
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace"],
+            swiftSettings: numericSettings
+        ),
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
@@ -73,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "m2f",
             dependencies: [
-                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FBenchmarks",
+                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "M2FBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
