@@ -75,6 +75,18 @@ let package = Package(
             dependencies: ["M2FEngine", "M2FNeural", "M2FFace"],
             swiftSettings: numericSettings
         ),
+        // Media2Face: the diffusion generator (denoiser, schedule, sampler, guidance, editing) and the pipeline façade.
+        .target(
+            name: "Media2Face",
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA"],
+            swiftSettings: numericSettings
+        ),
+        // Evaluation metrics (LVE, FDD, lip closure, SLCC, offset, beat alignment, diversity).
+        .target(
+            name: "M2FEval",
+            dependencies: ["M2FFace", "M2FDataset"],
+            swiftSettings: numericSettings
+        ),
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
@@ -85,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "m2f",
             dependencies: [
-                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "M2FBenchmarks",
+                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face", "M2FEval", "M2FBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,5 +112,6 @@ let package = Package(
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
+        // Added by the dataset, GNPFA, Media2Face and eval work (each target gets tests when it gets code).
     ]
 )
