@@ -28,6 +28,8 @@ enum ARKitBlendshapeIndex {
     static let eyeLookUpRight = ARKitBlendshape.eyeLookUpRight.index
     static let eyeLookDownLeft = ARKitBlendshape.eyeLookDownLeft.index
     static let eyeLookDownRight = ARKitBlendshape.eyeLookDownRight.index
+    static let lipCorners: [Int] = [mouthSmileLeft, mouthSmileRight, mouthStretchLeft, mouthStretchRight,
+                                    ARKitBlendshape.mouthDimpleLeft.index, ARKitBlendshape.mouthDimpleRight.index]
     /// Shapes that part the lips: held back while the lips are sealed for p b m.
     static let lipOpeners: [Int] = [mouthFunnel, mouthStretchLeft, mouthStretchRight, mouthLowerDownLeft,
                                     mouthLowerDownRight, mouthUpperUpLeft, mouthUpperUpRight, tongueOut,
@@ -66,6 +68,13 @@ enum ArticulationMapping {
         weights[I.tongueOut] += Float(g.tongueOut * tongue)
         weights[I.mouthPressLeft] += Float(g.stopPress * press)
         weights[I.mouthPressRight] += Float(g.stopPress * press)
+    }
+
+    /// Shrinks the lip-corner pulls by `roundingSuppressesCorners` × rounding (round + ½ funnel).
+    static func yieldCornersToRounding(round: Double, funnel: Double, configuration c: TeacherConfiguration, weights: inout [Float]) {
+        let rounding = min(1, round + 0.5 * funnel)
+        let keep = Float(1 - c.gains.roundingSuppressesCorners * rounding)
+        for i in ARKitBlendshapeIndex.lipCorners { weights[i] *= keep }
     }
 
     /// Seals the lips with closure c (0…1) and clamps every weight to [0, 1].

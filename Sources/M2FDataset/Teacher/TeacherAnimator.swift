@@ -11,7 +11,8 @@ import M2FFace
 ///    upperUp, tongue, silence mask), sampled `visualLead` ahead of the audio.
 /// 3. `LipHardTargets`: bilabial closure, stop press, labiodental contact envelopes.
 /// 4. Per frame: idle jaw variation in silence, emotion overlay (+ jaw offset),
-///    `ArticulationMapping` to ARKit, blinks and gaze, then `sealLips` (closure, clamping).
+///    `ArticulationMapping` to ARKit, lip corners yielding to rounding, blinks and gaze, then
+///    `sealLips` (closure, clamping).
 /// 5. `HeadMotion.poses`: nods on loud vowels, drift, listening nods, emotion pitch bias.
 ///
 /// Deterministic: the same phones, audio, duration, fps, configuration and seed give the same
@@ -68,6 +69,8 @@ public struct TeacherAnimator: TeacherAnimating {
                 upperUp: Double(track[.upperUp, frame: f]), tongue: Double(track[.tongue, frame: f]),
                 press: Double(hard.press[f]), labiodental: Double(hard.labiodental[f]),
                 leftGain: leftGain, rightGain: rightGain, configuration: c, into: &weights)
+            ArticulationMapping.yieldCornersToRounding(round: Double(track[.round, frame: f]), funnel: Double(track[.funnel, frame: f]),
+                                                       configuration: c, weights: &weights)
             weights[ARKitBlendshapeIndex.eyeBlinkLeft] += blinks.left[f]
             weights[ARKitBlendshapeIndex.eyeBlinkRight] += blinks.right[f]
             gaze.apply(frame: f, to: &weights, settings: c.gaze)

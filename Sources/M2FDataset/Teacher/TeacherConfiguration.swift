@@ -126,6 +126,9 @@ public struct ArticulationGains: Codable, Sendable, Equatable {
     public var labiodentalUpperUp: Double = 0.15
     /// mouthPressLeft/Right during a p/b closure (the lips pressed before the burst).
     public var stopPress: Double = 0.25
+    /// Lip-corner pulls (smile, dimple, stretch — speech or emotion) shrink by this fraction at full
+    /// rounding, so a happy uw still reads as rounded.
+    public var roundingSuppressesCorners: Double = 0.65
     /// Left/right amplitude asymmetry drawn per clip, up to this fraction.
     public var asymmetry: Double = 0.06
 
