@@ -180,4 +180,46 @@ import Testing
         print("teacher: a 10 s clip animates in \(String(format: "%.2f", median)) ms (median of 5)")
         #expect(median < 100)
     }
+
+    @Test func arousalScalesHeadMotion() {
+        let speech = TeacherTestData.syntheticSpeech(seconds: 20, seed: 6)
+        func spread(_ emotion: Emotion) -> Double {
+            let a = animate(speech, seed: 2, emotion: emotion, intensity: 1)
+            let yaw = a.headPose.map { Double($0.yaw) }, roll = a.headPose.map { Double($0.roll) }
+            func std(_ x: [Double]) -> Double {
+                let m = x.reduce(0, +) / Double(x.count)
+                return (x.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(x.count)).squareRoot()
+            }
+            return std(yaw) + std(roll)
+        }
+        let angry = spread(.angry), sad = spread(.sad)
+        print("teacher: head yaw+roll std angry \(angry) rad, sad \(sad) rad")
+        #expect(angry > 1.5 * sad)
+    }
+
+    @Test func gazeWeightsFollowEyePose() {
+        let a = animate(TeacherTestData.syntheticSpeech(seconds: 20, seed: 12), seed: 5)
+        var checked = 0
+        for f in 0..<a.frameCount {
+            let yaw = a.eyePose![f].leftYaw
+            if yaw > 0.02 {
+                #expect(a[f, .eyeLookOutLeft] > 0 && a[f, .eyeLookInRight] > 0 && a[f, .eyeLookInLeft] == 0)
+                checked += 1
+            } else if yaw < -0.02 {
+                #expect(a[f, .eyeLookInLeft] > 0 && a[f, .eyeLookOutRight] > 0 && a[f, .eyeLookOutLeft] == 0)
+                checked += 1
+            }
+        }
+        #expect(checked > 100, "the eyes should move away from the centre at times")
+    }
+
+    @Test func emotionRampsInAndOut() {
+        let speech = TeacherTestData.syntheticSpeech(seconds: 6, seed: 4)
+        let a = animate(speech, duration: 6, seed: 1, emotion: .happy, intensity: 1)
+        let cheek = (0..<a.frameCount).map { a[$0, .cheekSquintLeft] }
+        let middle = cheek[60..<120].reduce(0, +) / 60
+        #expect(cheek[0] < 0.6 * middle && cheek[0] > 0.1 * middle)
+        #expect(cheek[a.frameCount - 1] < 0.6 * middle)
+    }
 }
+
