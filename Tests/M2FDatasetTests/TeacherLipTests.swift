@@ -51,13 +51,17 @@ import Testing
 
     @Test func jawOpeningFollowsVowelOpenness() throws {
         let lead = animator.configuration.visualLead
-        var byVowel: [String: [Double]] = [:]
+        var byVowel: [String: [Double]] = [:], gapByVowel: [String: [Double]] = [:]
         // Flite sentences plus a synthetic minute, for enough tokens of each vowel.
         var inputs = try TeacherTestData.flite().map(\.phones)
         inputs.append(TeacherTestData.syntheticSpeech(seconds: 60, seed: 11))
         for phones in inputs {
-            for token in TeacherChecks.vowelMeans(animate(phones), phones: phones, lead: lead) {
+            let animation = animate(phones)
+            for token in TeacherChecks.vowelMeans(animation, phones: phones, lead: lead) {
                 byVowel[token.phone, default: []].append(token.mean)
+            }
+            for token in TeacherChecks.vowelLipGaps(animation, phones: phones, lead: lead) {
+                gapByVowel[token.phone, default: []].append(token.mean)
             }
         }
         let order = ARPAbet.opennessOrder  // aa ae eh ih iy, most open first
@@ -76,6 +80,13 @@ import Testing
             #expect(means[i] > means[i + 1], "\(order[i]) \(means[i]) should open wider than \(order[i + 1]) \(means[i + 1])")
         }
         #expect(r > 0.7)
+        // The same on the geometric lip opening (mm) of the default head.
+        let gaps = order.map { vowel in gapByVowel[vowel].map { $0.reduce(0, +) / Double($0.count) } ?? .nan }
+        let gapR = TeacherChecks.pearson(openness, order.flatMap { gapByVowel[$0] ?? [] })
+        print("teacher: mean lip gap " + zip(order, gaps).map { "\($0) \(String(format: "%.1f", $1)) mm" }.joined(separator: ", ")
+            + "; correlation with openness r = \(String(format: "%.3f", gapR))")
+        #expect(gapR > 0.6)
+        #expect(gaps.first! > 2 * gaps.last!)
     }
 
     @Test func roundingIsAnticipatedAcrossConsonants() {

@@ -17,6 +17,17 @@ public enum TeacherChecks {
     /// [start − lead, end − lead] (articulation leads the audio by `lead` seconds).
     public static func vowelMeans(_ animation: FaceAnimation, phones: [TimedPhone], lead: Double,
                                   shape: ARKitBlendshape = .jawOpen) -> [(phone: String, mean: Double)] {
+        vowelMeans(animation, phones: phones, lead: lead) { Double(animation[$0, shape]) }
+    }
+
+    /// Per vowel token, the mean inner-lip gap (mm) over the same frames.
+    public static func vowelLipGaps(_ animation: FaceAnimation, phones: [TimedPhone], lead: Double,
+                                    geometry: LipGeometry = .defaultHead) -> [(phone: String, mean: Double)] {
+        vowelMeans(animation, phones: phones, lead: lead) { Double(geometry.gapMillimetres(weights: animation.frame($0))) }
+    }
+
+    static func vowelMeans(_ animation: FaceAnimation, phones: [TimedPhone], lead: Double,
+                           measure: (Int) -> Double) -> [(phone: String, mean: Double)] {
         var out: [(String, Double)] = []
         for phone in phones {
             guard let name = ARPAbet.phone(phone.phone), ARPAbet.isVowel(name) else { continue }
@@ -24,7 +35,7 @@ public enum TeacherChecks {
             let last = min(animation.frameCount - 1, Int(((phone.end - lead) * animation.fps).rounded(.down)))
             guard first <= last else { continue }
             var sum = 0.0
-            for f in first...last { sum += Double(animation[f, shape]) }
+            for f in first...last { sum += measure(f) }
             out.append((name, sum / Double(last - first + 1)))
         }
         return out
