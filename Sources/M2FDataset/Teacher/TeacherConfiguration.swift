@@ -50,6 +50,13 @@ public struct TeacherConfiguration: Codable, Sendable, Equatable {
     /// Neighbours either side used for the local mean duration.
     public var reductionNeighbours: Int = 2
 
+    // MARK: Loudness
+
+    /// Vowels louder than the clip's median vowel open wider: the jaw and lip targets are scaled by
+    /// clamp(1 + gain · (vowel dB − median dB) / 10, range). No effect without audio.
+    public var loudnessJawGain: Double = 0.15
+    public var loudnessJawRange: ClosedRange<Double> = 0.8...1.2
+
     // MARK: Hard targets
 
     /// The lips seal this long before the acoustic start of p b m (and f v make contact): less than
