@@ -67,6 +67,7 @@ public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
             let end = Double(min(max(nextSample, event.sample), totalSamples)) / sampleRate
             let names = EspeakPhonemeMap.phones(for: event.mnemonic)
             if names.isEmpty {
+                EspeakPhonemeMap.noteUnknown(event.mnemonic)
                 if !phones.isEmpty { phones[phones.count - 1].end = max(phones[phones.count - 1].end, end) }
                 continue
             }
