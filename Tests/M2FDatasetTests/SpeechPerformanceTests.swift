@@ -18,6 +18,23 @@ final class SpeechPerformanceTests: XCTestCase {
         }
     }
 
+    /// A full augmentation chain (tempo, pitch, reverb, telephone, noise, gain) must also run far faster
+    /// than real time.
+    func testFullAugmentationChainIsFasterThanRealTime() throws {
+        let utterance = try EspeakVoice(voiceID: "espeak-en-us", voiceName: "en-us")
+            .synthesize("A full chain of augmentations runs over this sentence, which lasts a few seconds.", prosody: .neutral)
+        var chain = AugmentationChain()
+        chain.tempo = 1.1; chain.pitch = 1.1; chain.reverbRT60 = 0.5; chain.telephone = true
+        chain.noiseSNR = 15; chain.gainDecibels = 2
+        let start = DispatchTime.now().uptimeNanoseconds
+        let augmented = chain.apply(to: utterance)
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let factor = utterance.duration / wall
+        print("{\"bench\":\"speech.augment\",\"audio_s\":\(utterance.duration),\"wall_s\":\(wall),\"rtf\":\(factor)}")
+        XCTAssertEqual(SpeechChecks.problems(augmented), [])
+        XCTAssertGreaterThan(factor, 10)
+    }
+
     func testSynthesisLeavesNoTemporaryFiles() throws {
         _ = try FliteVoice.awb.synthesize("Nothing is left behind.", prosody: .neutral)
         let left = try FileManager.default.contentsOfDirectory(atPath: SpeechScratch.directory.path)
