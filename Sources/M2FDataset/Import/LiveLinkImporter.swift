@@ -58,8 +58,7 @@ public struct LiveLinkImporter {
         for take in takes {
             var report = TakeReport(file: take.path, clip: nil, droppedRows: [], error: nil, audioOffset: 0, duration: 0)
             do {
-                let (record, arrays, dropped, offset) = try importTake(take, labels: flags, fps: info.fps)
-                report.droppedRows = dropped
+                let (record, arrays, offset) = try importTake(take, labels: flags, fps: info.fps, droppedRows: &report.droppedRows)
                 report.audioOffset = offset
                 guard !used.contains(record.id) else {
                     report.error = "already imported as \(record.id)"
@@ -84,12 +83,14 @@ public struct LiveLinkImporter {
         return reports
     }
 
-    /// One take: its record (shard unset), arrays, dropped rows and the audio offset.
-    public func importTake(_ csv: URL, labels flags: TakeLabels, fps targetFPS: Double) throws(DatasetError)
-        -> (ClipRecord, ClipArrays, [(line: Int, problem: String)], Double) {
+    /// One take: its record (shard unset), arrays and the audio offset; `droppedRows` receives the
+    /// rows dropped (also when the take then fails).
+    public func importTake(_ csv: URL, labels flags: TakeLabels, fps targetFPS: Double,
+                           droppedRows: inout [(line: Int, problem: String)]) throws(DatasetError) -> (ClipRecord, ClipArrays, Double) {
         func fail(_ problem: String) -> DatasetError { .importFailed(file: csv.path, problem: problem) }
         guard let data = FileManager.default.contents(atPath: csv.path) else { throw fail("cannot read the CSV") }
         let (cleaned, dropped) = CSVRowFilter.clean(data)
+        droppedRows = dropped.map { ($0.line, $0.problem) }
         var animation: FaceAnimation
         do { animation = try LiveLinkCSV.parse(cleaned, file: csv.path) } catch {
             throw fail("\(error.localizedDescription)" + (dropped.isEmpty ? "" : " (after dropping \(dropped.count) bad rows)"))
@@ -149,7 +150,7 @@ public struct LiveLinkImporter {
             duration: duration, fps: targetFPS, frameCount: frames, sampleCount: samples.count, emotion: emotion, intensity: intensity,
             styleTags: labels.styleTags ?? [], description: description, transcript: labels.transcript ?? "", phonemes: nil,
             split: labels.split ?? .train, shard: "")
-        return (record, ClipArrays(samples: samples, animation: animation), dropped.map { ($0.line, $0.problem) }, offset)
+        return (record, ClipArrays(samples: samples, animation: animation), offset)
     }
 
     /// The take name: the CSV's name without extension and a trailing `_raw`/`_cal`/`_neutral`.

@@ -9,6 +9,12 @@ public struct DatasetStatistics: Codable, Sendable {
         public var min: Double
         public var mean: Double
         public var max: Double
+
+        public init(min: Double, mean: Double, max: Double) {
+            self.min = min
+            self.mean = mean
+            self.max = max
+        }
     }
 
     public var clips = 0
