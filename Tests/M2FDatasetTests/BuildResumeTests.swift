@@ -37,6 +37,21 @@ final class StopAfter: @unchecked Sendable {
         #expect(a.estimatedSeconds >= 0.2 * 3600)
     }
 
+    @Test func planKeepsTheSplitsOfVoicesAndSentencesItIsGiven() {
+        var profiles = BuildTestSources.sources().profiles
+        profiles = profiles.enumerated().map { i, p in VoiceProfile(id: p.id, gender: p.gender, split: i == 2 ? .val : i == 4 ? .test : .train) }
+        let sentences = BuildTestSources.sentences(40)
+        let splits: [DatasetSplit] = sentences.indices.map { $0 % 10 == 3 ? .val : $0 % 10 == 7 ? .test : .train }
+        let plan = DatasetPlan.make(hours: 0.1, seed: 9, voices: profiles, sentences: sentences, sentenceSplits: splits, clipsPerShard: 8)
+        #expect(plan.validationVoices == [2] && plan.testVoices == [4])
+        #expect(plan.sentenceSplits == splits)
+        for clip in plan.clips {
+            #expect(clip.sentenceIndices.allSatisfy { splits[$0] == clip.split })
+            if clip.split == .train { #expect(clip.voiceIndex != 2 && clip.voiceIndex != 4) }
+        }
+        #expect(plan.clips.contains { $0.split == .val } && plan.clips.contains { $0.split == .test })
+    }
+
     @Test func cancelledBuildResumesWithNothingLostOrDuplicated() throws {
         let sources = BuildTestSources.sources()
         let directory = BuildTestSources.temporaryDirectory("resume")

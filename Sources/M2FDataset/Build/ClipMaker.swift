@@ -8,16 +8,23 @@ public struct SyntheticSources: Sendable {
     public var voices: [any SpeechSynthesizing]
     public var profiles: [VoiceProfile]
     public var sentences: [String]
+    /// The corpus's split of each sentence; nil lets the planner hold out 5 % + 5 %.
+    public var sentenceSplits: [DatasetSplit]?
+    /// Names the exact corpus (stored in `dataset.json`; a resumed build must use the same).
+    public var corpusFingerprint: String
     public var teacher: any TeacherAnimating
     /// The teacher's configuration version, stored in `dataset.json`.
     public var teacherVersion: String
 
-    public init(voices: [any SpeechSynthesizing], profiles: [VoiceProfile], sentences: [String], teacher: any TeacherAnimating,
-                teacherVersion: String) {
+    public init(voices: [any SpeechSynthesizing], profiles: [VoiceProfile], sentences: [String], sentenceSplits: [DatasetSplit]? = nil,
+                corpusFingerprint: String = "", teacher: any TeacherAnimating, teacherVersion: String) {
         precondition(voices.count == profiles.count, "one profile per voice")
+        precondition(sentenceSplits == nil || sentenceSplits!.count == sentences.count, "one split per sentence")
         self.voices = voices
         self.profiles = profiles
         self.sentences = sentences
+        self.sentenceSplits = sentenceSplits
+        self.corpusFingerprint = corpusFingerprint
         self.teacher = teacher
         self.teacherVersion = teacherVersion
     }

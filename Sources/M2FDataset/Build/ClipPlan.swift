@@ -8,11 +8,14 @@ public struct VoiceProfile: Codable, Sendable, Equatable {
     public var gender: String
     /// BCP 47 language tag.
     public var language: String
+    /// The split the voice is held out for (`val`, `test`) or `train`; nil lets the planner choose.
+    public var split: DatasetSplit?
 
-    public init(id: String, gender: String = "unknown", language: String = "en") {
+    public init(id: String, gender: String = "unknown", language: String = "en", split: DatasetSplit? = nil) {
         self.id = id
         self.gender = gender
         self.language = language
+        self.split = split
     }
 }
 
@@ -93,10 +96,13 @@ public struct DatasetPlan: Sendable {
 
     /// Plans clips until the estimated duration reaches `hours`.
     /// - Parameters:
-    ///   - sentences: the corpus; each sentence is put in one split for good (about 90/5/5).
-    ///   - voices: with 6 or more, one voice is held out for validation and one for test.
+    ///   - voices: voices whose profile names a split keep it; when none does and there are 6 or
+    ///     more, the planner holds out one voice for validation and one for test (seeded).
+    ///   - sentences: the corpus.
+    ///   - sentenceSplits: the split of each sentence (the corpus's own); nil holds out a seeded 5 %
+    ///     for validation and 5 % for test.
     public static func make(hours: Double, seed: UInt64, voices: [VoiceProfile], sentences: [String],
-                            clipsPerShard: Int) -> DatasetPlan {
+                            sentenceSplits givenSplits: [DatasetSplit]? = nil, clipsPerShard: Int) -> DatasetPlan {
         precondition(!voices.isEmpty && !sentences.isEmpty && clipsPerShard > 0 && hours > 0)
         var random = RandomGenerator(seed: seed ^ 0x4D32_4644_5F50_4C41)
         func uniform(_ lower: Double, _ upper: Double) -> Double { lower + (upper - lower) * Double(random.nextUniform()) }
@@ -105,8 +111,12 @@ public struct DatasetPlan: Sendable {
         // Held-out voices.
         var voiceOrder = Array(voices.indices)
         shuffle(&voiceOrder, &random)
-        let validationVoices = voices.count >= 6 ? [voiceOrder[0]] : []
-        let testVoices = voices.count >= 6 ? [voiceOrder[1]] : []
+        var validationVoices = voices.count >= 6 ? [voiceOrder[0]] : []
+        var testVoices = voices.count >= 6 ? [voiceOrder[1]] : []
+        if voices.contains(where: { $0.split != nil }) {
+            validationVoices = voices.indices.filter { voices[$0].split == .val }
+            testVoices = voices.indices.filter { voices[$0].split == .test }
+        }
         let trainVoices = voices.indices.filter { !validationVoices.contains($0) && !testVoices.contains($0) }
         // Held-out sentences: 5 % each (at least one when there are 3 or more).
         var sentenceOrder = Array(sentences.indices)
@@ -115,6 +125,10 @@ public struct DatasetPlan: Sendable {
         var sentenceSplits = [DatasetSplit](repeating: .train, count: sentences.count)
         for i in sentenceOrder.prefix(heldOut) { sentenceSplits[i] = .val }
         for i in sentenceOrder.dropFirst(heldOut).prefix(heldOut) { sentenceSplits[i] = .test }
+        if let givenSplits {
+            precondition(givenSplits.count == sentences.count, "one split per sentence")
+            sentenceSplits = givenSplits
+        }
         var pools: [DatasetSplit: [Int]] = [:]
         for split in DatasetSplit.allCases {
             var pool = sentences.indices.filter { sentenceSplits[$0] == split }

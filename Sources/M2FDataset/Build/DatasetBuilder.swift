@@ -83,14 +83,16 @@ public final class DatasetBuilder: @unchecked Sendable {
         self.sources = sources
         self.configuration = configuration
         plan = DatasetPlan.make(hours: configuration.hours, seed: configuration.seed, voices: sources.profiles,
-                                sentences: sources.sentences, clipsPerShard: configuration.clipsPerShard)
+                                sentences: sources.sentences, sentenceSplits: sources.sentenceSplits,
+                                clipsPerShard: configuration.clipsPerShard)
         maker = ClipMaker(sources: sources)
     }
 
     var settings: BuildSettings {
         BuildSettings(seed: configuration.seed, hours: configuration.hours, plannerVersion: DatasetPlan.plannerVersion,
                       clipsPerShard: configuration.clipsPerShard, plannedClips: plan.clips.count, plannedShards: plan.shardCount,
-                      voices: sources.profiles.map(\.id), sentenceCount: sources.sentences.count, teacherVersion: sources.teacherVersion)
+                      voices: sources.profiles.map(\.id), sentenceCount: sources.sentences.count,
+                      corpusFingerprint: sources.corpusFingerprint, teacherVersion: sources.teacherVersion)
     }
 
     /// Runs (or resumes) the build.
@@ -280,9 +282,14 @@ final class BuildState: @unchecked Sendable {
         return try writeManifestLocked(layout)
     }
 
+    /// Encoded manifest lines per shard, so that rewriting the manifest after each shard costs a
+    /// concatenation rather than re-encoding every record.
+    private var encoded: [String: Data] = [:]
+
     private func writeManifestLocked(_ layout: DatasetLayout) throws(DatasetError) -> [ClipRecord] {
         var records: [ClipRecord] = []
         var seen = Set<String>()
+        var data = Data()
         for name in partsByShard.keys.sorted() {
             for record in partsByShard[name]! {
                 guard seen.insert(record.id).inserted else {
@@ -290,8 +297,12 @@ final class BuildState: @unchecked Sendable {
                 }
                 records.append(record)
             }
+            if encoded[name] == nil { encoded[name] = Manifest.serialize(partsByShard[name]!) }
+            data.append(encoded[name]!)
         }
-        try Manifest.write(records, to: layout.manifestFile)
+        do { try AtomicFile.write(data, to: layout.manifestFile.path) } catch {
+            throw .io(file: layout.manifestFile.path, problem: "cannot write: \(error.localizedDescription)")
+        }
         return records
     }
 }

@@ -11,6 +11,8 @@ public final class ProgressBar: @unchecked Sendable {
     let interactive: Bool
     private let lock = NSLock()
     private var lastDraw = Date.distantPast
+    private var lastLine = ""
+    private var lastLinePrinted = true
     private let start = Date()
 
     public init(label: String, width: Int = 24) {
@@ -25,8 +27,7 @@ public final class ProgressBar: @unchecked Sendable {
         defer { lock.unlock() }
         let now = Date()
         let interval = interactive ? 0.2 : 5
-        guard force || now.timeIntervalSince(lastDraw) >= interval else { return }
-        lastDraw = now
+        let due = force || now.timeIntervalSince(lastDraw) >= interval
         let fraction = total > 0 ? min(max(done / total, 0), 1) : 1
         let filled = Int((fraction * Double(width)).rounded())
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
@@ -34,12 +35,22 @@ public final class ProgressBar: @unchecked Sendable {
         let eta = done > 0 && fraction < 1 ? "ETA " + Self.format(seconds: elapsed / done * (total - done)) : "elapsed " + Self.format(seconds: elapsed)
         let counts = unit.isEmpty ? "" : "  \(Self.number(done))/\(Self.number(total)) \(unit)"
         let line = "\(label) [\(bar)] \(String(format: "%3d", Int(fraction * 100)))%\(counts)  \(eta)\(detail.isEmpty ? "" : "  " + detail)"
+        lastLine = line
+        lastLinePrinted = due
+        guard due else { return }
+        lastDraw = now
         FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).utf8))
     }
 
     /// Ends the bar's line.
     public func finish() {
-        lock.withLock { if interactive { FileHandle.standardError.write(Data("\n".utf8)) } }
+        lock.withLock {
+            if interactive {
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + lastLine + "\n").utf8))
+            } else if !lastLinePrinted {
+                FileHandle.standardError.write(Data((lastLine + "\n").utf8))
+            }
+        }
     }
 
     /// `1h02m`, `3m12s`, `42s`.

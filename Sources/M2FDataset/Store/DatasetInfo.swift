@@ -95,13 +95,14 @@ public struct BuildSettings: Codable, Sendable, Equatable {
     public var plannedShards: Int
     /// Voice ids in the plan, in catalog order.
     public var voices: [String]
-    /// Number of sentences in the corpus the plan drew from.
+    /// Number of sentences in the corpus the plan drew from, and the corpus's fingerprint.
     public var sentenceCount: Int
+    public var corpusFingerprint: String
     /// The teacher animator's configuration version.
     public var teacherVersion: String
 
     public init(seed: UInt64, hours: Double, plannerVersion: Int, clipsPerShard: Int, plannedClips: Int, plannedShards: Int,
-                voices: [String], sentenceCount: Int, teacherVersion: String) {
+                voices: [String], sentenceCount: Int, corpusFingerprint: String, teacherVersion: String) {
         self.seed = seed
         self.hours = hours
         self.plannerVersion = plannerVersion
@@ -110,6 +111,7 @@ public struct BuildSettings: Codable, Sendable, Equatable {
         self.plannedShards = plannedShards
         self.voices = voices
         self.sentenceCount = sentenceCount
+        self.corpusFingerprint = corpusFingerprint
         self.teacherVersion = teacherVersion
     }
 }
