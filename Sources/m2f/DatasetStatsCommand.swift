@@ -9,7 +9,7 @@ struct DatasetStatsCommand: ParsableCommand {
         abstract: "Hours by emotion/voice/split, phoneme coverage, blendshape ranges and teacher checks; PNG plots in DIR/plots.",
         discussion: """
             Teacher checks: lips closed (inner-lip gap on the default head below the closed threshold) in some frame of \
-            every p/b/m segment (±1 frame); vowel openness vs. lip gap and jawOpen (Pearson r); blinks per minute; \
+            every p/b/m segment (±1 frame); vowel openness (shifted by the teacher's visual lead) vs. lip gap and jawOpen (Pearson r); blinks per minute; \
             values outside [0, 1].
             """)
 
@@ -25,8 +25,7 @@ struct DatasetStatsCommand: ParsableCommand {
     func run() throws {
         let dataset = try DatasetReader(directory: URL(fileURLWithPath: directory))
         let bar = ProgressBar(label: "stats")
-        let lips = DatasetLipMeasure.defaultHead
-        let stats = try DatasetStatistics.compute(dataset, gap: lips.gap, closedThreshold: lips.closedThreshold) { done, total in
+        let stats = try DatasetStatistics.compute(dataset) { done, total in
             bar.update(done: Double(done), total: Double(total), unit: "clips")
         }
         bar.finish()

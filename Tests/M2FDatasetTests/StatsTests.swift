@@ -38,8 +38,7 @@ import Testing
         let directory = try makeDataset()
         defer { try? FileManager.default.removeItem(at: directory) }
         let dataset = try DatasetReader(directory: directory)
-        let lips = DatasetLipMeasure.defaultHead
-        let stats = try DatasetStatistics.compute(dataset, gap: lips.gap, closedThreshold: lips.closedThreshold)
+        let stats = try DatasetStatistics.compute(dataset)
         #expect(stats.clips == 1 && abs(stats.hours - 30.0 / 3600) < 1e-12)
         #expect(stats.hoursByEmotion["angry"] == stats.hours && stats.hoursByVoice["flite-kal"] == stats.hours)
         #expect(stats.teacher.bilabialSegments == 2)
@@ -68,8 +67,7 @@ import Testing
         let directory = try makeDataset()
         defer { try? FileManager.default.removeItem(at: directory) }
         let dataset = try DatasetReader(directory: directory)
-        let lips = DatasetLipMeasure.defaultHead
-        let stats = try DatasetStatistics.compute(dataset, gap: lips.gap, closedThreshold: lips.closedThreshold)
+        let stats = try DatasetStatistics.compute(dataset)
         let files = try stats.writePlots(to: dataset.layout.plotsDirectory)
         #expect(files.map(\.lastPathComponent) == ["hours_by_emotion.png", "hours_by_voice.png", "hours_by_split.png",
                                                   "phoneme_coverage.png", "blendshape_ranges.png"])
@@ -91,12 +89,13 @@ import Testing
     }
 
     @Test func corruptValuesAreCounted() {
-        var checker = TeacherChecker(gap: { _ in 5 }, closedThreshold: 1)
-        var weights = [Float](repeating: 0.5, count: 52 * 10)
-        weights[3] = 1.5
-        weights[60] = .nan
-        weights[61] = -0.1
-        checker.add(weights: weights, fps: 30, phones: [TimedPhone(phone: "m", start: 0.1, end: 0.2)])
+        var checker = TeacherChecker()
+        var animation = FaceAnimation(fps: 30, frameCount: 10)
+        for f in 0..<10 { animation[f, .jawOpen] = 0.5 }
+        animation.weights[3] = 1.5
+        animation.weights[60] = .nan
+        animation.weights[61] = -0.1
+        checker.add(animation, phones: [TimedPhone(phone: "m", start: 0.1, end: 0.2)])
         #expect(checker.result.outOfRange == 3)
         #expect(checker.result.bilabialSegments == 1 && checker.result.bilabialClosed == 0)
     }

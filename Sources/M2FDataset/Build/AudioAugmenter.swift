@@ -2,23 +2,22 @@ import Foundation
 import M2FAudio
 import M2FEngine
 
-/// Applies an `Augmentation` to 16 kHz speech: speed perturbation, reverberation, telephone band,
-/// noise, gain, in that order, then a peak limit at 0.99.
+/// Applies an `Augmentation` to 16 kHz speech: tempo and pitch (the speech module's WSOLA and
+/// resampling), reverberation, telephone band, noise, gain, in that order, then a peak limit at 0.99.
 public enum AudioAugmenter {
-    /// The augmented samples and phones (phone times scale by 1 / speed).
+    /// The augmented samples and phones (phone times scale by 1 / tempo).
     public static func apply(_ augmentation: Augmentation, samples: [Float], phones: [TimedPhone], sampleRate: Int,
                              seed: UInt64) -> (samples: [Float], phones: [TimedPhone]) {
         var out = samples
         var phones = phones
         var random = RandomGenerator(seed: seed ^ 0xA0D1_0A06)
-        if augmentation.speed != 1 {
-            // Played `speed` times faster: treat the samples as recorded at rate × speed and resample.
-            let sourceRate = Int((Double(sampleRate) * augmentation.speed).rounded())
-            out = Resampler(from: sourceRate, to: sampleRate)(out)
-            let scale = 1 / augmentation.speed
-            phones = phones.map { TimedPhone(phone: $0.phone, start: $0.start * scale, end: $0.end * scale) }
-            if let last = phones.last { phones[phones.count - 1].end = max(last.end, Double(out.count) / Double(sampleRate)) }
+        if augmentation.tempo != 1 {
+            let stretched = SpeechAugmentation.changeTempo(
+                SpokenUtterance(samples: out, sampleRate: sampleRate, phones: phones, transcript: "", voiceID: ""), factor: augmentation.tempo)
+            out = stretched.samples
+            phones = stretched.phones
         }
+        if augmentation.pitch != 1 { out = SpeechAugmentation.pitchShift(out, sampleRate: sampleRate, factor: augmentation.pitch) }
         if let rt60 = augmentation.reverbSeconds { out = reverberate(out, sampleRate: sampleRate, rt60: rt60) }
         if augmentation.bandLimited { out = telephoneBand(out, sampleRate: sampleRate) }
         if let snr = augmentation.noiseSNR { addNoise(&out, snr: snr, random: &random) }

@@ -91,7 +91,9 @@ public struct ClipMaker: Sendable {
             styleTags: StyleDescription.tags(prosody: prosodyLabel, listening: spec.listening) + spec.augmentation.tags,
             description: StyleDescription.describe(emotion: spec.emotion, intensity: spec.intensity, gender: profile.gender,
                                                    prosody: prosodyLabel, listening: spec.listening),
-            transcript: transcript.joined(separator: " "), phonemes: phones, split: spec.split, shard: "", seed: spec.seed)
+            transcript: transcript.joined(separator: " "),
+            phonemes: phones.map { TimedPhone(phone: $0.phone, start: Self.round6($0.start), end: Self.round6($0.end)) },
+            split: spec.split, shard: "", seed: spec.seed)
         return (record, ClipArrays(samples: samples, animation: animation))
     }
 
@@ -124,6 +126,9 @@ public struct ClipMaker: Sendable {
         out.phones[out.phones.count - 1].end = max(out.phones[out.phones.count - 1].start, duration)
         return out
     }
+
+    /// Times in the manifest to the microsecond (shorter lines; far below a frame).
+    static func round6(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
 
     func silence(_ seconds: Double) -> [Float] { [Float](repeating: 0, count: Int((seconds * Double(sampleRate)).rounded())) }
 

@@ -41,10 +41,10 @@ public struct DatasetStatistics: Codable, Sendable {
                                  "z", "zh"]
 
     /// Computes the statistics of every clip; `progress(done, total)` after each clip.
-    public static func compute(_ dataset: DatasetReader, gap: @escaping ([Float]) -> Float, closedThreshold: Float,
+    public static func compute(_ dataset: DatasetReader, geometry: LipGeometry = .defaultHead,
                                progress: (Int, Int) -> Void = { _, _ in }) throws(DatasetError) -> DatasetStatistics {
         var stats = DatasetStatistics()
-        var checker = TeacherChecker(gap: gap, closedThreshold: closedThreshold)
+        var checker = TeacherChecker(geometry: geometry)
         let n = ARKit.count
         var minimum = [Float](repeating: .infinity, count: n), maximum = [Float](repeating: -.infinity, count: n)
         var sum = [Double](repeating: 0, count: n)
@@ -61,7 +61,8 @@ public struct DatasetStatistics: Codable, Sendable {
             stats.hoursBySource[record.source.rawValue, default: 0] += hours
             if !record.transcript.isEmpty { transcripts.insert(record.transcript) }
             for phone in record.phonemes ?? [] where phone.phone != "pau" { stats.phoneCounts[phone.phone, default: 0] += 1 }
-            let weights = try dataset.arrays(of: record).weights.toArray()
+            let animation = try dataset.arrays(of: record).animation(fps: record.fps)
+            let weights = animation.weights
             weights.withUnsafeBufferPointer { w in
                 for f in 0..<(w.count / n) {
                     for k in 0..<n {
@@ -73,7 +74,7 @@ public struct DatasetStatistics: Codable, Sendable {
                 }
             }
             frames += weights.count / n
-            checker.add(weights: weights, fps: record.fps, phones: record.phonemes)
+            checker.add(animation, phones: record.phonemes)
             progress(i + 1, dataset.records.count)
         }
         stats.distinctTranscripts = transcripts.count

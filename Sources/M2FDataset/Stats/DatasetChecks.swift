@@ -16,7 +16,7 @@ public struct TeacherCheckResult: Codable, Sendable, Equatable {
     public var opennessJawCorrelation = 0.0
     /// Mean lip gap (mm) per openness class 1…4.
     public var meanGapByOpenness: [Double] = []
-    /// Blinks (both lids past 0.5 and back) over all frames, and per minute.
+    /// Blinks (the mean of both lids rising past 0.5) over all frames, and per minute.
     public var blinks = 0
     public var minutes = 0.0
     public var blinksPerMinute: Double { minutes > 0 ? Double(blinks) / minutes : 0 }
@@ -59,7 +59,8 @@ public struct TeacherCheckResult: Codable, Sendable, Equatable {
     }
 }
 
-/// Accumulates `TeacherCheckResult` clip by clip.
+/// Accumulates `TeacherCheckResult` clip by clip, with the teacher's own measurements
+/// (`TeacherChecks`, `LipGeometry` on the default head).
 public struct TeacherChecker {
     /// Openness class of each vowel: 1 close (iy ih uw uh), 2 close-mid (ey ow er), 3 open-mid
     /// (eh ah ao oy), 4 open (ae aa aw ay).
@@ -67,62 +68,36 @@ public struct TeacherChecker {
         "iy": 1, "ih": 1, "uw": 1, "uh": 1, "ey": 2, "ow": 2, "er": 2, "eh": 3, "ah": 3, "ao": 3, "oy": 3,
         "ae": 4, "aa": 4, "aw": 4, "ay": 4,
     ]
-    public static let bilabials: Set<String> = ["p", "b", "m"]
-    /// Frames of slack either side of a bilabial segment (the teacher leads the audio by 1–2 frames).
+    /// Slack either side of a bilabial segment (one frame at 30 fps: the teacher leads the audio).
     public var slackSeconds = 1.0 / 30
-    /// The lip gap of one frame in mm (the default head's geometry).
-    public let gap: ([Float]) -> Float
-    /// Gap below which the lips count as closed (mm).
-    public let closedThreshold: Float
+    /// How far articulation leads the audio when vowels are measured (the teacher's visual lead).
+    public var lead = TeacherConfiguration.standard.visualLead
+    public let geometry: LipGeometry
 
     private var counts = TeacherCheckResult()
     private var openness: [Double] = [], gaps: [Double] = [], jaws: [Double] = []
 
-    public init(gap: @escaping ([Float]) -> Float, closedThreshold: Float) {
-        self.gap = gap
-        self.closedThreshold = closedThreshold
+    public init(geometry: LipGeometry = .defaultHead) {
+        self.geometry = geometry
     }
 
-    /// Adds one clip: 52 × F weights (frame-major) at `fps` with its phones.
-    public mutating func add(weights: [Float], fps: Double, phones: [TimedPhone]?) {
-        let n = ARKit.count
-        let frames = weights.count / n
-        guard frames > 0 else { return }
-        counts.outOfRange += weights.reduce(0) { $0 + (($1 >= 0 && $1 <= 1) ? 0 : 1) }
-        var frameGaps = [Float](repeating: 0, count: frames)
-        for f in 0..<frames { frameGaps[f] = gap(Array(weights[f * n..<(f + 1) * n])) }
-        // Blinks: both lids' mean crossing 0.5 upward, then back below 0.3.
-        var closed = false
-        let left = ARKitBlendshape.eyeBlinkLeft.index, right = ARKitBlendshape.eyeBlinkRight.index
-        for f in 0..<frames {
-            let lid = (weights[f * n + left] + weights[f * n + right]) / 2
-            if !closed && lid > 0.5 { closed = true; counts.blinks += 1 } else if closed && lid < 0.3 { closed = false }
-        }
-        counts.minutes += Double(frames) / fps / 60
-        let jaw = ARKitBlendshape.jawOpen.index
-        for phone in phones ?? [] {
-            if Self.bilabials.contains(phone.phone) {
-                let first = max(0, Int(((phone.start - slackSeconds) * fps).rounded(.up)))
-                var last = min(frames - 1, Int(((phone.end + slackSeconds) * fps).rounded(.down)))
-                var lower = first
-                if last < first {  // a segment shorter than a frame: the frame nearest its middle
-                    lower = min(frames - 1, max(0, Int(((phone.start + phone.end) / 2 * fps).rounded())))
-                    last = lower
-                }
-                guard lower < frames else { continue }
-                counts.bilabialSegments += 1
-                if (lower...last).contains(where: { frameGaps[$0] < closedThreshold }) { counts.bilabialClosed += 1 }
-            } else if let openClass = Self.vowelOpenness[phone.phone] {
-                // The middle half of the segment.
-                let quarter = (phone.end - phone.start) / 4
-                let first = max(0, Int(((phone.start + quarter) * fps).rounded(.up)))
-                let last = min(frames - 1, Int(((phone.end - quarter) * fps).rounded(.down)))
-                guard first <= last else { continue }
-                let span = first...last
-                gaps.append(span.reduce(0.0) { $0 + Double(frameGaps[$1]) } / Double(span.count))
-                jaws.append(span.reduce(0.0) { $0 + Double(weights[$1 * n + jaw]) } / Double(span.count))
-                openness.append(Double(openClass))
-            }
+    /// Adds one clip with its phones (nil for captures without phones).
+    public mutating func add(_ animation: FaceAnimation, phones: [TimedPhone]?) {
+        guard animation.frameCount > 0 else { return }
+        counts.outOfRange += TeacherChecks.outOfRangeCount(animation)
+        counts.blinks += TeacherChecks.blinkCount(animation)
+        counts.minutes += animation.duration / 60
+        guard let phones else { return }
+        let closure = TeacherChecks.bilabialClosure(animation, phones: phones, geometry: geometry, slack: slackSeconds)
+        counts.bilabialSegments += closure.total
+        counts.bilabialClosed += closure.closed
+        let vowelGaps = TeacherChecks.vowelLipGaps(animation, phones: phones, lead: lead, geometry: geometry)
+        let vowelJaws = TeacherChecks.vowelMeans(animation, phones: phones, lead: lead)
+        for (gap, jaw) in zip(vowelGaps, vowelJaws) {
+            guard let openClass = Self.vowelOpenness[gap.phone] else { continue }
+            openness.append(Double(openClass))
+            gaps.append(gap.mean)
+            jaws.append(jaw.mean)
         }
     }
 
@@ -130,26 +105,12 @@ public struct TeacherChecker {
     public var result: TeacherCheckResult {
         var result = counts
         result.vowelSegments = openness.count
-        result.opennessGapCorrelation = Self.pearson(openness, gaps)
-        result.opennessJawCorrelation = Self.pearson(openness, jaws)
+        result.opennessGapCorrelation = TeacherChecks.pearson(openness, gaps)
+        result.opennessJawCorrelation = TeacherChecks.pearson(openness, jaws)
         result.meanGapByOpenness = (1...4).map { c in
             let values = zip(openness, gaps).filter { $0.0 == Double(c) }.map(\.1)
             return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
         }
         return result
-    }
-
-    /// Pearson correlation (0 when either side is constant or empty).
-    public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
-        guard x.count == y.count, x.count > 1 else { return 0 }
-        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (a, b) in zip(x, y) {
-            sxy += (a - mx) * (b - my)
-            sxx += (a - mx) * (a - mx)
-            syy += (b - my) * (b - my)
-        }
-        guard sxx > 0, syy > 0 else { return 0 }
-        return sxy / (sxx * syy).squareRoot()
     }
 }
