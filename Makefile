@@ -34,7 +34,7 @@ bench-compare: build
 
 # The default M2F-D training set (size and why: docs/DATASET.md), then its cached features and stats.
 DATASET_DIR ?= data/m2fd-default
-DATASET_HOURS ?= 4
+DATASET_HOURS ?= 3
 dataset: build models
 	$(M2F) dataset build --synthetic --hours $(DATASET_HOURS) --seed 1 -o $(DATASET_DIR)
 	$(M2F) dataset featurize $(DATASET_DIR)

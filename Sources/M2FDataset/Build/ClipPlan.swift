@@ -77,7 +77,7 @@ public struct ClipSpec: Codable, Sendable, Equatable {
 /// The deterministic plan of a synthetic build: which clips, in which shards, in which split.
 public struct DatasetPlan: Sendable {
     /// Bump when the rules below change: a resumed build refuses a plan made by other rules.
-    public static let plannerVersion = 2
+    public static let plannerVersion = 3
 
     public let clips: [ClipSpec]
     public let shardCount: Int
@@ -153,7 +153,10 @@ public struct DatasetPlan: Sendable {
             let index = clips.count
             let roll = Double(random.nextUniform())
             let split: DatasetSplit = roll < 0.9 ? .train : roll < 0.95 ? .val : .test
-            let voicePool = split == .train ? trainVoices : trainVoices + (split == .val ? validationVoices : testVoices)
+            // Held-out clips: half by a held-out voice (unseen speaker), half by a training voice
+            // (unseen sentences only).
+            let heldOutVoices = split == .val ? validationVoices : split == .test ? testVoices : []
+            let voicePool = !heldOutVoices.isEmpty && chance(0.5) ? heldOutVoices : trainVoices
             let voice = voicePool[random.nextInt(below: voicePool.count)]
             let emotion: Emotion = chance(0.25) ? .neutral : Emotion.allCases[1 + random.nextInt(below: Emotion.allCases.count - 1)]
             let intensity = emotion == .neutral ? 0 : (uniform(0.3, 1) * 100).rounded() / 100
@@ -192,11 +195,11 @@ public struct DatasetPlan: Sendable {
                            estimatedSeconds: estimated)
     }
 
-    /// Rough length of a clip: about 16 characters per second at rate 1 (measured over the standard
+    /// Rough length of a clip: about 20 characters per second at rate 1 (measured over the standard
     /// voices: a 1 h plan at 14 characters per second gave 0.77 h, at 18 0.91 h).
     static func estimateSeconds(_ spec: ClipSpec, sentences: [String]) -> Double {
         let characters = spec.sentenceIndices.reduce(0) { $0 + sentences[$1].count }
-        let speech = Double(characters) / (16 * spec.prosody.rate) + 0.3 * Double(spec.sentenceIndices.count)
+        let speech = Double(characters) / (20 * spec.prosody.rate) + 0.3 * Double(spec.sentenceIndices.count)
         let silence = spec.leadingSilence + spec.trailingSilence + spec.gapSilence * Double(max(0, spec.sentenceIndices.count - 1))
         return (speech + silence) / spec.augmentation.tempo
     }
