@@ -164,6 +164,9 @@ import Testing
         let quietFrames = Int(phones[2].start * 30)
         print("teacher: head pitch at the loud vowel \(window), at a quiet one \(pitch[quietFrames])")
         #expect(window > pitch[quietFrames] + 0.01)
+        // The loud vowel also opens the jaw wider than the quiet ones (same phones, same timing).
+        let jawPeak = { (vowel: TimedPhone) in (Int(vowel.start * 30)...Int(vowel.end * 30)).map { a[$0, .jawOpen] }.max()! }
+        #expect(jawPeak(loudVowel) > 1.05 * jawPeak(phones[5]), "loud \(jawPeak(loudVowel)) vs quiet \(jawPeak(phones[5]))")
     }
 
     @Test func tenSecondsAnimateInMilliseconds() {

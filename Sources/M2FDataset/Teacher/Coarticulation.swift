@@ -1,6 +1,7 @@
 import Foundation
 
-/// Articulator trajectories over the frames of a clip (each F values, 0…1).
+/// Articulator trajectories over the frames of a clip (each F values, ≥ 0; about 0…1, loud vowels a
+/// little above 1 — the ARKit weights are clamped later).
 struct ArticulatorTrack: Sendable {
     enum Channel: Int, CaseIterable {
         case jaw, round, funnel, spread, lowerDown, upperUp, tongue
@@ -81,7 +82,7 @@ enum Coarticulation {
         var track = ArticulatorTrack(frameCount: frameCount)
         for k in 0..<channelCount {
             for f in 0..<frameCount {
-                track.values[k][f] = Float(min(1, max(0, numerator[k][f] / denominator[k][f])))
+                track.values[k][f] = Float(max(0, numerator[k][f] / denominator[k][f]))
             }
         }
         return track

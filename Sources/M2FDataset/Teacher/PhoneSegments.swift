@@ -9,7 +9,7 @@ struct PhoneSegment: Sendable {
     var start: Double
     var end: Double
     var target: PhoneTarget
-    /// Amplitude factor for jaw and lip-shape targets (≤ 1 in fast speech).
+    /// Amplitude factor for jaw and lip-shape targets (< 1 in fast speech; loud vowels a little more).
     var reduction: Double
 
     var duration: Double { end - start }
@@ -97,4 +97,19 @@ enum PhoneSegments {
         }
         return out
     }
+
+    /// Scales vowel amplitudes by loudness relative to the clip's median vowel (`loudnessJawGain`).
+    static func applyLoudness(_ segments: inout [PhoneSegment], samples: [Float], sampleRate: Int,
+                              configuration c: TeacherConfiguration) {
+        guard !samples.isEmpty, sampleRate > 0, c.loudnessJawGain != 0 else { return }
+        let vowels = segments.indices.filter { segments[$0].isVowel }
+        guard vowels.count >= 2 else { return }
+        let loudness = vowels.map { HeadMotion.rmsDecibels(samples, sampleRate: sampleRate, from: segments[$0].start, to: segments[$0].end) }
+        let median = loudness.sorted()[loudness.count / 2]
+        for (i, index) in vowels.enumerated() where loudness[i] > -99 {
+            let factor = 1 + c.loudnessJawGain * (loudness[i] - median) / 10
+            segments[index].reduction *= min(c.loudnessJawRange.upperBound, max(c.loudnessJawRange.lowerBound, factor))
+        }
+    }
 }
+

@@ -6,7 +6,8 @@ import M2FFace
 /// eye gaze, with an emotion overlay, blinks and idle/listening behaviour.
 ///
 /// Stages per clip (F = round(duration · fps) frames):
-/// 1. `PhoneSegments.prepare`: clean phones, silence in gaps, rate reduction, diphthongs split.
+/// 1. `PhoneSegments.prepare`: clean phones, silence in gaps, rate reduction, diphthongs split;
+///    `applyLoudness`: louder vowels open a little wider.
 /// 2. `Coarticulation.track`: dominance-blended articulators (jaw, round, funnel, spread, lowerDown,
 ///    upperUp, tongue, silence mask), sampled `visualLead` ahead of the audio.
 /// 3. `LipHardTargets`: bilabial closure, stop press, labiodental contact envelopes.
@@ -37,7 +38,8 @@ public struct TeacherAnimator: TeacherAnimating {
         ])
         guard frameCount > 0 else { return animation }
 
-        let segments = PhoneSegments.prepare(phones, duration: clipDuration, configuration: c)
+        var segments = PhoneSegments.prepare(phones, duration: clipDuration, configuration: c)
+        PhoneSegments.applyLoudness(&segments, samples: samples, sampleRate: sampleRate, configuration: c)
         let track = Coarticulation.track(segments: segments, frameCount: frameCount, fps: fps, configuration: c)
         let hard = LipHardTargets(segments: segments, frameCount: frameCount, fps: fps, configuration: c)
         let silence = track.values[ArticulatorTrack.Channel.silence.rawValue]

@@ -50,6 +50,13 @@ public struct TeacherConfiguration: Codable, Sendable, Equatable {
     /// Neighbours either side used for the local mean duration.
     public var reductionNeighbours: Int = 2
 
+    // MARK: Loudness
+
+    /// Vowels louder than the clip's median vowel open wider: the jaw and lip targets are scaled by
+    /// clamp(1 + gain · (vowel dB − median dB) / 10, range). No effect without audio.
+    public var loudnessJawGain: Double = 0.15
+    public var loudnessJawRange: ClosedRange<Double> = 0.8...1.2
+
     // MARK: Hard targets
 
     /// The lips seal this long before the acoustic start of p b m (and f v make contact): less than
@@ -168,8 +175,8 @@ public struct EmotionSettings: Codable, Sendable, Equatable {
         "happy": ["cheekSquintLeft": 0.55, "cheekSquintRight": 0.55, "mouthSmileLeft": 0.6, "mouthSmileRight": 0.6,
                   "eyeSquintLeft": 0.35, "eyeSquintRight": 0.35, "mouthDimpleLeft": 0.15, "mouthDimpleRight": 0.15],
         // AU1 inner brow raiser + AU4 + AU15 lip-corner depressor + AU17 chin raiser (gaze down: `gazePitchBias`).
-        "sad": ["browInnerUp": 0.65, "browDownLeft": 0.12, "browDownRight": 0.12, "mouthFrownLeft": 0.5,
-                "mouthFrownRight": 0.5, "mouthShrugLower": 0.25, "eyeSquintLeft": 0.1,
+        "sad": ["browInnerUp": 0.85, "browDownLeft": 0.12, "browDownRight": 0.12, "mouthFrownLeft": 0.6,
+                "mouthFrownRight": 0.6, "mouthShrugLower": 0.25, "eyeSquintLeft": 0.1,
                 "eyeSquintRight": 0.1],
         // AU4 brow lowerer + AU5/7 + AU23/24 lip tightener/presser, a little nose wrinkle.
         "angry": ["browDownLeft": 0.75, "browDownRight": 0.75, "eyeSquintLeft": 0.3, "eyeSquintRight": 0.3,
@@ -188,7 +195,7 @@ public struct EmotionSettings: Codable, Sendable, Equatable {
                       "cheekSquintLeft": 0.25, "cheekSquintRight": 0.25, "mouthFrownLeft": 0.2, "mouthFrownRight": 0.2,
                       "mouthShrugLower": 0.2],
         // AU14 unilateral dimpler / lip-corner tightener, one side only, a slight squint.
-        "contempt": ["mouthDimpleLeft": 0.55, "mouthSmileLeft": 0.35, "mouthLeft": 0.12, "eyeSquintLeft": 0.12,
+        "contempt": ["mouthDimpleLeft": 0.6, "mouthSmileLeft": 0.45, "mouthLeft": 0.12, "eyeSquintLeft": 0.12,
                      "eyeSquintRight": 0.08, "browDownRight": 0.1],
     ]
 }
