@@ -16,6 +16,9 @@ struct M2F: AsyncParsableCommand {
             EncodeAudioCommand.self,
             ModelsCommand.self,
             EmbedTextCommand.self,
+            TrainCommand.self,
+            EvalCommand.self,
+            GNPFACommand.self,
         ]
     )
 }
