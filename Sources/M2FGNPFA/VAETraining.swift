@@ -4,15 +4,15 @@ import M2FNeural
 
 /// How the expression VAE is trained (run options, not architecture).
 public struct VAETrainingOptions: Codable, Sendable, Equatable {
-    /// Optimiser steps. Default 6000.
-    public var steps: Int = 6000
+    /// Optimiser steps. Default 8000.
+    public var steps: Int = 8000
     /// Frames per step. Default 256.
     public var batchSize: Int = 256
     /// Peak AdamW learning rate (warmup, then cosine decay). Default 2e-3.
     public var learningRate: Float = 2e-3
     /// Final weight of the KL term (on the per-element mean KL, against the per-element mean
-    /// reconstruction loss). Default 2e-4.
-    public var klWeight: Float = 2e-4
+    /// reconstruction loss). Default 5e-5.
+    public var klWeight: Float = 5e-5
     /// Share of the steps over which the KL weight rises linearly from 0. Default 0.3.
     public var klAnnealFraction: Float = 0.3
     /// Share of each batch drawn from the FACS sampler when recorded frames exist (otherwise all).
@@ -20,8 +20,8 @@ public struct VAETrainingOptions: Codable, Sendable, Equatable {
     public var sampledShare: Float = 0.5
     /// Weight of the lip-geometry term: the mean squared offset (cm) of the default head's lip vertices
     /// between decoded and true weights, so channels that move the lips a lot are reconstructed more
-    /// precisely. Default 1.
-    public var lipVertexWeight: Float = 1
+    /// precisely. Default 0.3.
+    public var lipVertexWeight: Float = 0.3
     /// Seed of initialisation, sampling and noise. Default 1.
     public var seed: UInt64 = 1
 

@@ -34,13 +34,13 @@ struct TrainGNPFACommand: ParsableCommand {
     var hiddenSize = 256
 
     @Option(help: "VAE optimiser steps.")
-    var vaeSteps = 6000
+    var vaeSteps = 8000
 
     @Option(help: "Final KL weight of the VAE (annealed from 0).")
-    var klWeight: Float = 2e-4
+    var klWeight: Float = 5e-5
 
     @Option(help: "Weight of the VAE's lip-vertex loss (cm² on the default head's lips).")
-    var lipWeight: Float = 1
+    var lipWeight: Float = 0.3
 
     @Option(help: "Geometry encoder optimiser steps.")
     var geometrySteps = 3000

@@ -2,7 +2,7 @@ import Foundation
 import M2FEngine
 import M2FFace
 import Testing
-@testable import M2FGNPFA
+import M2FGNPFA
 
 /// The committed weights under Models/gnpfa: strict loading, and held-out quality bounds.
 /// Bounds sit above the measured values (docs/ARCHITECTURE.md, GNPFA) with margin for platform noise.

@@ -1,7 +1,7 @@
 import Foundation
 import M2FFace
 import Testing
-@testable import M2FGNPFA
+import M2FGNPFA
 
 @Suite("Recorded expression frames")
 struct ExpressionFramesTests {

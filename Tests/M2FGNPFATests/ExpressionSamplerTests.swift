@@ -1,7 +1,7 @@
 import M2FEngine
 import M2FFace
 import Testing
-@testable import M2FGNPFA
+import M2FGNPFA
 
 @Suite("FACS expression sampler")
 struct ExpressionSamplerTests {

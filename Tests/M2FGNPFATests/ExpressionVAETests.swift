@@ -3,7 +3,7 @@ import M2FEngine
 import M2FNeural
 import M2FTestSupport
 import Testing
-@testable import M2FGNPFA
+import M2FGNPFA
 
 /// The expression VAE on a tiny configuration: keys, shapes, the decoder's range, one training step.
 @Suite("Expression VAE")

@@ -4,7 +4,7 @@ import M2FFace
 import M2FNeural
 import M2FTestSupport
 import Testing
-@testable import M2FGNPFA
+import M2FGNPFA
 
 @Suite("Image encoder")
 struct ImageEncoderTests {

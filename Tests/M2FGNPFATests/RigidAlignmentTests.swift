@@ -1,6 +1,6 @@
 import M2FFace
 import Testing
-@testable import M2FGNPFA
+import M2FGNPFA
 
 @Suite("Rigid alignment and head pose")
 struct RigidAlignmentTests {
