@@ -122,6 +122,8 @@ let package = Package(
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
+
+        .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "M2FTestSupport"]),
         // Added by the dataset, GNPFA, Media2Face and eval work (each target gets tests when it gets code).
     ]
 )
