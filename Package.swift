@@ -112,6 +112,7 @@ let package = Package(
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
+        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FTestSupport"]),
         // Added by the dataset, GNPFA, Media2Face and eval work (each target gets tests when it gets code).
     ]
 )
