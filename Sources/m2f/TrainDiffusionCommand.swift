@@ -42,11 +42,16 @@ struct TrainDiffusionCommand: ParsableCommand {
     @Option(help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
     @Flag(help: "Continue from OUTPUT/checkpoint/state.safetensors.") var resume = false
     @Flag(help: "Time a training step and a 60 s sampling step at several sizes (JSON lines) and exit.") var measureSizes = false
+    @Option(help: "Sizes for --measure-sizes as WIDTHxLAYERSxWINDOW, comma-separated.")
+    var sizes = "128x4x120,192x4x120,256x3x120,256x4x120,128x4x200,192x4x200,256x4x200,384x4x120,512x8x200"
 
     func run() throws {
         if measureSizes {
-            for (w, l, h, n) in [(128, 4, 4, 120), (192, 4, 4, 120), (256, 3, 4, 120), (256, 4, 4, 120), (256, 4, 4, 200), (384, 4, 4, 120), (512, 8, 4, 200)] {
-                let result = DenoiserSizeBenchmark.run(width: w, layers: l, heads: h, window: n, iterations: w >= 512 ? 1 : 3)
+            for size in sizes.split(separator: ",") {
+                let parts = size.split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 3 else { throw ValidationError("--sizes: \(size) is not WIDTHxLAYERSxWINDOW") }
+                let (w, l, n) = (parts[0], parts[1], parts[2])
+                let result = DenoiserSizeBenchmark.run(width: w, layers: l, heads: heads, window: n, iterations: w >= 512 ? 1 : 3)
                 FileHandle.standardOutput.write(Data((result.jsonLine + "\n").utf8))
             }
             return

@@ -42,7 +42,7 @@ public struct DenoiserConfiguration: Codable, Sendable, Equatable {
     public var objective: DenoiserObjective
 
     public init(latentSize: Int, poseSize: Int = 6, audioFeatureSize: Int = 384, textEmbeddingSize: Int = 384,
-                emotionCount: Int = 8, width: Int = 256, numLayers: Int = 4, numHeads: Int = 4, mlpRatio: Int = 4,
+                emotionCount: Int = 8, width: Int = 128, numLayers: Int = 4, numHeads: Int = 4, mlpRatio: Int = 4,
                 windowLength: Int = 120, fps: Double = 30, diffusionSteps: Int = 500,
                 objective: DenoiserObjective = .diffusion) {
         self.latentSize = latentSize

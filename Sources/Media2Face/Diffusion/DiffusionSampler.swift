@@ -11,7 +11,7 @@ public struct SamplingOptions: Sendable, Equatable {
     public var styleGuidance: Float
     /// Seeds the initial noise and RePaint's noise.
     public var seed: UInt64
-    /// Frames shared by neighbouring windows (cross-faded). Default 30 (1 s at 30 fps).
+    /// Frames shared by neighbouring windows (cross-faded). Default 24 (0.8 s at 30 fps).
     public var overlap: Int
     /// Largest number of windows (over all branches) per forward pass; bounds memory for long clips.
     public var maximumBatch: Int
@@ -19,7 +19,7 @@ public struct SamplingOptions: Sendable, Equatable {
     public var clampStd: Float
 
     public init(steps: Int = 25, audioGuidance: Float = 2.5, styleGuidance: Float = 1.5, seed: UInt64 = 0,
-                overlap: Int = 30, maximumBatch: Int = 96, clampStd: Float = 6) {
+                overlap: Int = 24, maximumBatch: Int = 96, clampStd: Float = 6) {
         self.steps = steps
         self.audioGuidance = audioGuidance
         self.styleGuidance = styleGuidance
