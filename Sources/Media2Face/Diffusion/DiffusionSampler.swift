@@ -124,30 +124,35 @@ public struct DiffusionSampler {
         var x = configuration.objective == .regression ? Tensor.zeros([f, d]) : Tensor.randomNormal([f, d], generator: &generator)
         let windowsPerChunk = max(1, options.maximumBatch / branches.count)
 
+        let chunks = stride(from: 0, to: n, by: windowsPerChunk).map { $0..<min($0 + windowsPerChunk, n) }
+        // The branch conditions of a chunk [branches·m, N, C] do not change over the steps: computed once
+        // (unless that would hold more than 64 M floats, for very long clips).
+        func chunkCondition(_ chunk: Range<Int>) -> Tensor {
+            withoutGrad {
+                let audioCondition = denoiser.audioCondition(features: audioWindows.sliced(axis: 0, chunk))
+                let nullAudio = denoiser.nullAudioCondition(batch: chunk.count, frames: length)
+                return Tensor.concatenate(branches.map { branch -> Tensor in
+                    (branch.audio ? audioCondition : nullAudio) + (branch.style ? styleWindows!.sliced(axis: 0, chunk) : nullStyle)
+                }, axis: 0).contiguous()
+            }
+        }
+        let cached: [Tensor]? = n * length * configuration.width * branches.count <= 64 << 20 ? chunks.map(chunkCondition) : nil
+
         for (index, t) in stepsToRun.enumerated() {
             let stepEmbedding = withoutGrad { denoiser.stepEmbedding([t]) }
             let noisyWindows = plan.split(x)
             var guidedChunks: [Tensor] = []
-            var chunkStart = 0
-            while chunkStart < n {
-                let chunk = chunkStart..<min(chunkStart + windowsPerChunk, n)
+            for (chunkIndex, chunk) in chunks.enumerated() {
                 let m = chunk.count
                 let noisy = noisyWindows.sliced(axis: 0, chunk)
+                let condition = cached?[chunkIndex] ?? chunkCondition(chunk)
                 let prediction: Tensor = withoutGrad {
-                    let audioCondition = denoiser.audioCondition(features: audioWindows.sliced(axis: 0, chunk))
-                    let nullAudio = denoiser.nullAudioCondition(batch: m, frames: length)
-                    let conditions = branches.map { branch -> Tensor in
-                        let a = branch.audio ? audioCondition : nullAudio
-                        let s = branch.style ? styleWindows!.sliced(axis: 0, chunk) : nullStyle
-                        return a + s
-                    }
                     let batchedNoisy = Tensor.concatenate(Array(repeating: noisy, count: branches.count), axis: 0)
-                    let out = denoiser(noisy: batchedNoisy, stepEmbedding: stepEmbedding, condition: Tensor.concatenate(conditions, axis: 0))
+                    let out = denoiser(noisy: batchedNoisy, stepEmbedding: stepEmbedding, condition: condition)
                     let guided = Self.combine((0..<branches.count).map { out.sliced(axis: 0, ($0 * m)..<(($0 + 1) * m)) }, branches: branches)
                     return guided
                 }
                 guidedChunks.append(prediction)
-                chunkStart = chunk.upperBound
             }
             var clean = withoutGrad { plan.blend(Tensor.concatenate(guidedChunks, axis: 0)).clamped(-options.clampStd, options.clampStd) }
             let previous = index + 1 < stepsToRun.count ? stepsToRun[index + 1] : nil

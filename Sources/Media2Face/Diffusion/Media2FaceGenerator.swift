@@ -106,7 +106,11 @@ public final class Media2FaceGenerator: @unchecked Sendable {
         guard audioFeatures.rank == 2, audioFeatures.shape[0] >= 1, audioFeatures.shape[1] == model.audioFeatureSize else {
             throw DiffusionError.invalidAudioFeatures(shape: audioFeatures.shape, expectedChannels: model.audioFeatureSize)
         }
-        guard audioFeatures.toArray().allSatisfy(\.isFinite) else {
+        let features = audioFeatures.contiguous()
+        let finite = withExtendedLifetime(features) {
+            UnsafeBufferPointer(start: features.basePointer, count: features.count).allSatisfy(\.isFinite)
+        }
+        guard finite else {
             throw DiffusionError.invalidAudioFeatures(shape: audioFeatures.shape, expectedChannels: model.audioFeatureSize)
         }
         try options.sampling.validate(diffusionSteps: model.diffusionSteps, windowLength: model.windowLength)
@@ -120,7 +124,7 @@ public final class Media2FaceGenerator: @unchecked Sendable {
         let conditioned = clock.now
 
         let sampler = DiffusionSampler(denoiser: denoiser)
-        let sample = sampler.sample(audio: audioFeatures.contiguous(), styleTokens: styleTokens, keyframes: constraints,
+        let sample = sampler.sample(audio: features, styleTokens: styleTokens, keyframes: constraints,
                                     options: options.sampling, progress: progress)
         let sampled = clock.now
 
