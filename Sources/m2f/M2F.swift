@@ -17,7 +17,6 @@ struct M2F: AsyncParsableCommand {
             ModelsCommand.self,
             EmbedTextCommand.self,
             DatasetCommand.self,
-
             TrainCommand.self,
             EvalCommand.self,
             GNPFACommand.self,

@@ -4,9 +4,10 @@ import ArgumentParser
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model (GNPFA, …) on M2F-D data.",
+        abstract: "Train a model (GNPFA, the Media2Face diffusion model) on M2F-D data.",
         subcommands: [
             TrainGNPFACommand.self,
+            TrainDiffusionCommand.self,
         ]
     )
 }
