@@ -16,6 +16,7 @@ struct M2F: AsyncParsableCommand {
             EncodeAudioCommand.self,
             ModelsCommand.self,
             EmbedTextCommand.self,
+            AnimateCommand.self,
         ]
     )
 }
