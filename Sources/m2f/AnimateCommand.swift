@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import M2FBenchmarks
 import M2FDataset
 import M2FFace
 import Media2Face
@@ -10,7 +11,7 @@ struct AnimateCommand: ParsableCommand {
         commandName: "animate",
         abstract: "Animate speech: audio in, 52 ARKit blendshapes + head pose out (CSV, JSON, GLB, MP4).",
         discussion: """
-            OUT is a path prefix: `-o out/hello` writes out/hello.csv, out/hello.json, … for the formats asked.
+            OUT is a path prefix: `-o out/hello` writes out/hello.csv, out/hello.json, … for the formats asked. \
             Given a folder (or --list FILE), every audio file in it is animated into the folder given with -o.
 
             Examples:
@@ -21,7 +22,7 @@ struct AnimateCommand: ParsableCommand {
               m2f animate recordings/ -o out/          # batch over a folder
               m2f animate --list files.txt -o out/     # batch over a list (one path per line)
 
-            Formats of --keyframes and --style-timeline, and how to import each output into Unity,
+            Formats of --keyframes and --style-timeline, and how to import each output into Unity, \
             Unreal, Blender or a web page: docs/USAGE.md.
             """)
 
@@ -145,6 +146,29 @@ struct AnimateCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(jobs.count - failures.count) of \(jobs.count) files animated; \(failures.count) failed.\n".utf8))
             throw ExitCode(1)
         }
+    }
+}
+
+/// `m2f bench animate`: the pipeline on 60 s of speech (listed under `m2f bench`).
+struct AnimateBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "animate",
+        abstract: "m2f animate on 60 s of speech: per-stage seconds and rtf, and 10/25/50 DDIM steps (needs the models).")
+
+    @Flag(help: "10 s of audio, one run each (a smoke run, not for quoting).")
+    var quick = false
+
+    @Flag(help: "Also time the MP4 export (256×256).")
+    var video = false
+
+    @Flag(help: "JSON lines on stdout (the only output format; accepted for scripts that pass it).")
+    var json = false
+
+    @Option(help: "Media2Face model folder (default: Models/media2face).")
+    var model: String?
+
+    func run() throws {
+        try AnimateBenchmarks.run(quick: quick, video: video, modelDirectory: model) { print($0.jsonLine) }
     }
 }
 
