@@ -9,8 +9,10 @@ let numericSettings: [SwiftSetting] = [
 
 #if os(Linux)
 let blasDependencies: [Target.Dependency] = ["CBLAS"]
+let espeakDependencies: [Target.Dependency] = ["CEspeakNG"]
 #else
 let blasDependencies: [Target.Dependency] = []
+let espeakDependencies: [Target.Dependency] = []
 #endif
 
 let package = Package(
@@ -32,6 +34,13 @@ let package = Package(
             path: "Sources/CBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        // libespeak-ng (in-process synthesis with phoneme events) on Linux through pkg-config.
+        .systemLibrary(
+            name: "CEspeakNG",
+            path: "Sources/CEspeakNG",
+            pkgConfig: "espeak-ng",
+            providers: [.apt(["libespeak-ng-dev"])]
         ),
         // Tensor engine: storage, views, ops, BLAS matmul, autograd, RNG, safetensors, threading.
         .target(
@@ -66,7 +75,7 @@ let package = Package(
         // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
         .target(
             name: "M2FDataset",
-            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders"],
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders"] + espeakDependencies,
             swiftSettings: numericSettings
         ),
         // GNPFA: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
@@ -114,6 +123,7 @@ let package = Package(
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
         .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "M2FTestSupport"]),
+        .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
         // Added by the dataset, GNPFA, Media2Face and eval work (each target gets tests when it gets code).
     ]
 )

