@@ -43,7 +43,8 @@ public struct MetricAccumulator: Sendable {
     var lipDiversity = Mean(), upperDiversity = Mean(), headDiversity = Mean()
     var clips = 0
 
-    public init(rig: FaceRig = DefaultHead.shared, fps: Double = 30, maxLag: Int = 10, closureThreshold: Float = 0.001) {
+    public init(rig: FaceRig = DefaultHead.shared, fps: Double = 30, maxLag: Int = 10,
+                closureThreshold: Float = LipGeometry.closedThresholdMillimetres / 1000) {
         self.fps = fps
         self.maxLag = maxLag
         self.closureThreshold = closureThreshold
