@@ -50,6 +50,20 @@ public final class Media2FacePipeline: @unchecked Sendable {
         styles = StyleResolver(textEncoder: { try lazyText.get() }, imageEncoder: imageEncoder)
     }
 
+    /// Shares this pipeline's models under another configuration (other long-audio settings).
+    init(configuration: Media2FacePipelineConfiguration, sharing other: Media2FacePipeline) {
+        self.configuration = configuration
+        generator = other.generator
+        speech = other.speech
+        styles = other.styles
+        loadSeconds = 0
+    }
+
+    /// A pipeline with the same models and another configuration (model paths in it are ignored).
+    public func reconfigured(_ configuration: Media2FacePipelineConfiguration) -> Media2FacePipeline {
+        Media2FacePipeline(configuration: configuration, sharing: self)
+    }
+
     /// Animates an audio file.
     public func animate(_ request: AnimationRequest, progress: (PipelineProgress) -> Void = { _ in }) throws -> AnimationResult {
         try request.options.validate(maximumSteps: generator.diffusionSteps)
