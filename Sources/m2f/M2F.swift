@@ -20,6 +20,7 @@ struct M2F: AsyncParsableCommand {
             TrainCommand.self,
             EvalCommand.self,
             GNPFACommand.self,
+            AnimateCommand.self,
         ]
     )
 }
