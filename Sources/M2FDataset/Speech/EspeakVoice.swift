@@ -6,6 +6,8 @@ import Foundation
 /// Output: 16 kHz mono (eSpeak's 22 050 Hz resampled), phones in ARPAbet (`EspeakPhonemeMap`).
 /// Prosody: `rate` scales words per minute, `pitch` moves eSpeak's 0…100 pitch by 50·log2(pitch)
 /// (the pitch table spans about an octave each side of 50), `volume` is a gain on the samples.
+/// Not bit-reproducible: libespeak-ng carries pitch-flutter state between utterances and uses `rand()`,
+/// so repeating a call gives the same phones with timings a few milliseconds apart.
 public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
     public var voiceID: String
     /// `espeak_SetVoiceByName` argument: a voice file and optionally `+variant` (`en-us+f3`).
