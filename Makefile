@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test build bootstrap bootstrap-test models bench bench-compare fixtures clean
+.PHONY: demo test build bootstrap bootstrap-test models bench bench-compare fixtures clean dataset
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -31,6 +31,14 @@ bench: build
 # Swift, plain C + OpenBLAS and PyTorch (2 threads) side by side; needs `pip install torch`.
 bench-compare: build
 	@bash bench/compare.sh
+
+# The default M2F-D training set (size and why: docs/DATASET.md), then its cached features and stats.
+DATASET_DIR ?= data/m2fd-default
+DATASET_HOURS ?= 3
+dataset: build models
+	$(M2F) dataset build --synthetic --hours $(DATASET_HOURS) --seed 1 -o $(DATASET_DIR)
+	$(M2F) dataset featurize $(DATASET_DIR)
+	$(M2F) dataset stats $(DATASET_DIR)
 
 # Regenerate the golden fixtures from PyTorch (development only; CI uses the committed ones).
 fixtures:

@@ -1,5 +1,5 @@
-/// A 5×7 pixel font (capitals, digits, a few signs) for labels on contact sheets.
-enum BitmapFont {
+/// A 5×7 pixel font (capitals, digits, a few signs) for labels on contact sheets and plots.
+public enum BitmapFont {
     static let glyphs: [Character: [String]] = [
         "A": [" ### ", "#   #", "#   #", "#####", "#   #", "#   #", "#   #"],
         "B": ["#### ", "#   #", "#   #", "#### ", "#   #", "#   #", "#### "],
@@ -44,7 +44,7 @@ enum BitmapFont {
     ]
 
     /// Draws `text` (upper-cased) at (x, y) with each font pixel `scale` pixels wide.
-    static func draw(_ text: String, into image: inout RGBImage, x: Int, y: Int, scale: Int = 1, color: SIMD3<UInt8> = SIMD3(255, 255, 255)) {
+    public static func draw(_ text: String, into image: inout RGBImage, x: Int, y: Int, scale: Int = 1, color: SIMD3<UInt8> = SIMD3(255, 255, 255)) {
         var cursor = x
         for character in text.uppercased() {
             let rows = glyphs[character] ?? glyphs[" "]!
@@ -63,5 +63,5 @@ enum BitmapFont {
     }
 
     /// Width in pixels of `text` at `scale`.
-    static func width(_ text: String, scale: Int = 1) -> Int { text.count * 6 * scale - scale }
+    public static func width(_ text: String, scale: Int = 1) -> Int { text.count * 6 * scale - scale }
 }

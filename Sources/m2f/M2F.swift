@@ -16,6 +16,11 @@ struct M2F: AsyncParsableCommand {
             EncodeAudioCommand.self,
             ModelsCommand.self,
             EmbedTextCommand.self,
+            DatasetCommand.self,
+            TrainCommand.self,
+            EvalCommand.self,
+            GNPFACommand.self,
+            AnimateCommand.self,
         ]
     )
 }
