@@ -39,6 +39,7 @@ fixtures:
 	python3 scripts/fixtures/make_audio_fixtures.py
 	python3 scripts/fixtures/make_text_fixtures.py
 	python3 scripts/fixtures/make_whisper_fixtures.py
+	python3 scripts/fixtures/make_conv2d_fixtures.py
 
 clean:
 	rm -rf .build

@@ -43,13 +43,13 @@ struct TrainGNPFACommand: ParsableCommand {
     var lipWeight: Float = 0.3
 
     @Option(help: "Geometry encoder optimiser steps.")
-    var geometrySteps = 3000
+    var geometrySteps = 10000
 
     @Option(help: "Identities the geometry encoder trains on.")
-    var geometryIdentities = 16
+    var geometryIdentities = 24
 
     @Option(help: "Image encoder optimiser steps.")
-    var imageSteps = 8000
+    var imageSteps = 4500
 
     @Option(help: "Identities the image encoder's renders are spread over.")
     var imageIdentities = 32
