@@ -49,5 +49,7 @@ fixtures:
 	python3 scripts/fixtures/make_whisper_fixtures.py
 	python3 scripts/fixtures/make_speech_fixtures.py
 
+	python3 scripts/fixtures/make_conv2d_fixtures.py
+
 clean:
 	rm -rf .build
