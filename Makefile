@@ -47,6 +47,7 @@ fixtures:
 	python3 scripts/fixtures/make_audio_fixtures.py
 	python3 scripts/fixtures/make_text_fixtures.py
 	python3 scripts/fixtures/make_whisper_fixtures.py
+	python3 scripts/fixtures/make_speech_fixtures.py
 
 clean:
 	rm -rf .build

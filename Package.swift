@@ -93,13 +93,13 @@ let package = Package(
         // Evaluation metrics (LVE, FDD, lip closure, SLCC, offset, beat alignment, diversity).
         .target(
             name: "M2FEval",
-            dependencies: ["M2FFace", "M2FDataset"],
+            dependencies: ["M2FFace", "M2FDataset", "M2FAudio"],
             swiftSettings: numericSettings
         ),
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders"],
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "Media2Face"],
             swiftSettings: numericSettings
         ),
         // The command-line tool: one file per subcommand.
@@ -121,7 +121,9 @@ let package = Package(
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
+        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FTestSupport"]),
+        .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
-        // Added by the dataset, GNPFA, Media2Face and eval work (each target gets tests when it gets code).
+        .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "M2FTestSupport"]),
     ]
 )

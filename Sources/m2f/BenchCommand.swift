@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark hot paths; prints one JSON object per line.",
-        subcommands: [EngineBench.self, SpeechBench.self, TextBench.self]
+        subcommands: [EngineBench.self, SpeechBench.self, TextBench.self, AnimateBenchCommand.self]
     )
 
     struct EngineBench: ParsableCommand {

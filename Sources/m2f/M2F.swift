@@ -17,6 +17,10 @@ struct M2F: AsyncParsableCommand {
             ModelsCommand.self,
             EmbedTextCommand.self,
             DatasetCommand.self,
+            TrainCommand.self,
+            EvalCommand.self,
+            GNPFACommand.self,
+            AnimateCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import M2FDataset
 
@@ -16,6 +17,8 @@ final class CorpusTests: XCTestCase {
         let again = try SentenceCorpus.build()
         XCTAssertEqual(again.sentences, corpus.sentences)
         XCTAssertEqual(again.fingerprint, corpus.fingerprint)
+        XCTAssertTrue(corpus.summary.contains("sentences \(corpus.sentences.count)\n"))
+        if ProcessInfo.processInfo.environment["M2F_SPEECH_FULL_COVERAGE"] == "1" { print(corpus.summary) }
         // Each emotion has lines written for it.
         for emotion in Emotion.allCases { XCTAssertGreaterThan(corpus.sentences(for: emotion).count, 100, "\(emotion)") }
     }

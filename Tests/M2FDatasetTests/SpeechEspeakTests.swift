@@ -42,6 +42,23 @@ final class SpeechEspeakTests: XCTestCase {
         XCTAssertGreaterThan(vowels.min()!, 5 * pauses.max()!)
     }
 
+    func testStopClosuresAreQuietWhereThePhonesSayTheyAre() throws {
+        let voice = EspeakVoice(voiceID: "espeak-en-us", voiceName: "en-us")
+        let utterance = try voice.synthesize("Papa bought a map.", prosody: .neutral)
+        XCTAssertEqual(SpeechChecks.spoken(utterance), ["p", "aa", "p", "ax", "b", "ao", "t", "ah", "m", "ae", "p"])
+        let rate = Double(utterance.sampleRate)
+        let loudest = SpeechChecks.rms(utterance.samples[...]) * 3
+        for stop in utterance.phones.filter({ ["p", "t"].contains($0.phone) }).dropFirst() {
+            let quietest = stride(from: stop.start, to: stop.end - 0.005, by: 0.005).map { t in
+                SpeechChecks.rms(utterance.samples[Int(t * rate)..<Int((t + 0.005) * rate)])
+            }.min()!
+            XCTAssertLessThan(quietest, 0.05 * loudest, "closure of \(stop.phone) at \(stop.start)")
+            // The closure sits in the stop's first part: its first 10 ms are silent.
+            let onset = SpeechChecks.rms(utterance.samples[Int(stop.start * rate)..<Int((stop.start + 0.01) * rate)])
+            XCTAssertLessThan(onset, 0.05 * loudest, "\(stop.phone) at \(stop.start) starts loud: closure left outside")
+        }
+    }
+
     func testRateChangesDurationAndPitchChangesAudio() throws {
         let voice = EspeakVoice(voiceID: "espeak-en-us", voiceName: "en-us")
         let text = "A rainbow appeared over the hills after the storm."

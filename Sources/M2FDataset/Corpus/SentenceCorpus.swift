@@ -51,4 +51,17 @@ public struct SentenceCorpus: Sendable {
         let hex = String(hash, radix: 16)
         return "c" + String(repeating: "0", count: 16 - hex.count) + hex
     }
+
+    /// Counts by source, split and emotion hint, one `key count` pair per line (for stats and reports).
+    public var summary: String {
+        var lines = ["sentences \(sentences.count)", "fingerprint \(fingerprint)"]
+        for source in [CorpusSentence.Source.fortune, .grammar] {
+            lines.append("source.\(source.rawValue) \(sentences.filter { $0.source == source }.count)")
+        }
+        for split in CorpusSplit.allCases { lines.append("split.\(split.rawValue) \(sentences(in: split).count)") }
+        for emotion in Emotion.allCases { lines.append("emotion.\(emotion.rawValue) \(sentences(for: emotion).count)") }
+        let words = sentences.map { $0.text.split(separator: " ").count }
+        lines.append("words.mean " + String(format: "%.1f", Double(words.reduce(0, +)) / Double(max(words.count, 1))))
+        return lines.joined(separator: "\n")
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// eSpeak NG's English phoneme mnemonics → lower-case ARPAbet without stress (the M2F-D phone set).
 ///
 /// The table covers every mnemonic libespeak-ng 1.51 emits for English over the fortune files with the
@@ -42,6 +44,20 @@ public enum EspeakPhonemeMap {
         }
         return []
     }
+
+    /// Mnemonics that carry no segment of their own (palatal and length modifiers).
+    public static let modifiers: Set<String> = [";", ":", "'", ","]
+
+    /// Mnemonics met that neither the table nor `modifiers` knows (a mapping gap if not empty).
+    public static var unknownMnemonics: Set<String> { unknownLock.withLock { unknownSeen } }
+
+    static func noteUnknown(_ mnemonic: String) {
+        if modifiers.contains(mnemonic) { return }
+        unknownLock.withLock { _ = unknownSeen.insert(mnemonic) }
+    }
+
+    private static let unknownLock = NSLock()
+    nonisolated(unsafe) private static var unknownSeen = Set<String>()
 
     /// Splits `start…end` among `count` phones: a vowel + glide pair gives the first 60 %.
     public static func split(start: Double, end: Double, count: Int) -> [(Double, Double)] {

@@ -42,7 +42,8 @@ public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
             throw SpeechError.badOutput(engine: "espeak-ng", voice: voiceID, problem: "no audio")
         }
         let rate = Double(output.sampleRate)
-        let raw = Self.phones(from: output.events, totalSamples: output.samples.count, sampleRate: rate)
+        let events = Self.phones(from: output.events, totalSamples: output.samples.count, sampleRate: rate)
+        let raw = Self.attachClosures(events, samples: output.samples, sampleRate: rate)
         var samples = SpeechFinishing.resampleToDatasetRate(output.samples, from: output.sampleRate)
         SpeechFinishing.applyGain(&samples, prosody.volume)
         let duration = Double(samples.count) / Double(SpeechFinishing.sampleRate)
@@ -53,6 +54,38 @@ public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
         throw SpeechError.engineUnavailable(engine: "libespeak-ng", problem: "built without libespeak-ng (Linux only)",
                                             aptPackage: "libespeak-ng-dev")
         #endif
+    }
+
+    /// Voiceless stops whose closure eSpeak leaves to the phone before.
+    static let closureStops: Set<String> = ["p", "t", "k", "ch"]
+
+    /// eSpeak's event for a voiceless stop (p t k ch) marks the release: the silent closure before it is
+    /// counted in the previous phone. Moves each such stop's start back over the quiet run before it (2 ms
+    /// frames below 2 % of the loudest frame), at most 100 ms and at most half the previous phone (50 ms
+    /// into a pause), so the stop spans closure + release as flite's and CMU's stops do.
+    public static func attachClosures(_ phones: [TimedPhone], samples: [Float], sampleRate: Double) -> [TimedPhone] {
+        guard phones.count > 1, !samples.isEmpty else { return phones }
+        let frame = max(1, Int(0.002 * sampleRate))
+        func rms(at time: Double) -> Double {
+            let start = max(0, min(samples.count - frame, Int(time * sampleRate)))
+            var sum = 0.0
+            for i in start..<min(samples.count, start + frame) { sum += Double(samples[i]) * Double(samples[i]) }
+            return (sum / Double(frame)).squareRoot()
+        }
+        var loudest = 0.0
+        var t = 0.0
+        while t < Double(samples.count) / sampleRate { loudest = max(loudest, rms(at: t)); t += 0.002 }
+        let quiet = 0.02 * loudest
+        var result = phones
+        for index in 1..<result.count where closureStops.contains(result[index].phone) {
+            let previous = result[index - 1]
+            let limit = previous.phone == "pau" ? min(0.05, previous.duration) : min(0.1, previous.duration / 2)
+            var start = result[index].start
+            while result[index].start - (start - 0.002) <= limit, rms(at: start - 0.002) < quiet { start -= 0.002 }
+            result[index].start = start
+            result[index - 1].end = start
+        }
+        return result
     }
 
     #if canImport(CEspeakNG)
@@ -67,6 +100,7 @@ public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
             let end = Double(min(max(nextSample, event.sample), totalSamples)) / sampleRate
             let names = EspeakPhonemeMap.phones(for: event.mnemonic)
             if names.isEmpty {
+                EspeakPhonemeMap.noteUnknown(event.mnemonic)
                 if !phones.isEmpty { phones[phones.count - 1].end = max(phones[phones.count - 1].end, end) }
                 continue
             }

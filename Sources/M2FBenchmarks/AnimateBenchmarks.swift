@@ -1,0 +1,123 @@
+import Foundation
+import M2FAudio
+import M2FFace
+import Media2Face
+
+/// One `m2f bench animate` figure: the pipeline's stages for one clip, as a JSON line.
+public struct AnimateBenchmarkResult: Codable, Sendable {
+    public var bench: String
+    public var impl = "swift"
+    public var audio_seconds: Double
+    public var steps: Int
+    public var load_audio_s: Double
+    public var speech_features_s: Double
+    public var style_s: Double
+    public var generation_s: Double
+    public var assembly_s: Double
+    /// Seconds from the audio file to the animation (exports not included).
+    public var total_s: Double
+    /// total_s / audio_seconds.
+    public var rtf: Double
+    /// Seconds per written format (csv, json, glb; mp4 only with --video).
+    public var export_s: [String: Double]
+    /// Mean |Δweight| and max |Δweight| against the 50-step result of the same seed (the steps trade-off).
+    public var mean_abs_diff_vs_50_steps: Double?
+    public var max_abs_diff_vs_50_steps: Double?
+    /// Model loading (Whisper, GNPFA, diffusion), once.
+    public var model_load_s: Double?
+
+    public var jsonLine: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+}
+
+/// `m2f bench animate`: 60 s of speech through the whole pipeline with default settings (median of
+/// three runs), then 10, 25 and 50 DDIM steps once each, compared with the 50-step result.
+///
+/// The speech is `Examples/hello.wav` repeated to the length (real TTS speech, so silence and
+/// bilabials occur as in use), or a synthetic speech-like signal when the example is not found.
+public enum AnimateBenchmarks {
+    public static func run(quick: Bool = false, video: Bool = false, modelDirectory: String? = nil,
+                           report: (AnimateBenchmarkResult) -> Void) throws {
+        let seconds = quick ? 10 : 60
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-animate-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let wav = folder.appendingPathComponent("speech_\(seconds)s.wav")
+        try SpeechBenchmarks.monoWAV(try speech(seconds: seconds), sampleRate: 16_000).write(to: wav)
+
+        let loadStart = Date()
+        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: modelDirectory))
+        let loadSeconds = Date().timeIntervalSince(loadStart)
+        let exporter = AnimationExporter(videoSize: 256)
+        let prefix = folder.appendingPathComponent("out").path
+        let formats: [ExportFormat] = video ? [.csv, .json, .glb, .mp4] : [.csv, .json, .glb]
+
+        // Warm-up on a short clip (first-touch allocations, caches).
+        let warm = folder.appendingPathComponent("warm.wav")
+        try SpeechBenchmarks.monoWAV(try speech(seconds: 3), sampleRate: 16_000).write(to: warm)
+        _ = try pipeline.animate(AnimationRequest(audioPath: warm.path))
+
+        func measure(_ name: String, steps: Int, runs: Int, exports: Bool) throws -> (AnimateBenchmarkResult, FaceAnimation) {
+            var results: [AnimationResult] = []
+            for _ in 0..<runs { results.append(try pipeline.animate(AnimationRequest(audioPath: wav.path, options: AnimationOptions(steps: steps)))) }
+            let median = results.sorted { $0.timings.total < $1.timings.total }[runs / 2]
+            var export: [String: Double] = [:]
+            if exports {
+                for file in try exporter.write(median.animation, formats: formats, prefix: prefix, audioPath: wav.path) {
+                    export[file.format.rawValue] = file.seconds
+                }
+            }
+            let t = median.timings
+            return (AnimateBenchmarkResult(bench: name, audio_seconds: median.audioDuration, steps: steps, load_audio_s: t.loadAudio,
+                                           speech_features_s: t.speechFeatures, style_s: t.styleConditions, generation_s: t.generation,
+                                           assembly_s: t.assembly, total_s: t.total, rtf: median.realTimeFactor, export_s: export,
+                                           model_load_s: nil), median.animation)
+        }
+
+        var (defaults, _) = try measure("animate_\(seconds)s_default", steps: AnimationOptions().steps, runs: quick ? 1 : 3, exports: true)
+        defaults.model_load_s = loadSeconds
+        report(defaults)
+        let (finest, reference) = try measure("animate_\(seconds)s_steps50", steps: 50, runs: 1, exports: false)
+        for steps in [10, 25] {
+            var (result, animation) = try measure("animate_\(seconds)s_steps\(steps)", steps: steps, runs: 1, exports: false)
+            let differences = zip(animation.weights, reference.weights).map { Double(abs($0 - $1)) }
+            result.mean_abs_diff_vs_50_steps = differences.reduce(0, +) / Double(max(differences.count, 1))
+            result.max_abs_diff_vs_50_steps = differences.max()
+            report(result)
+        }
+        var last = finest
+        last.mean_abs_diff_vs_50_steps = 0
+        last.max_abs_diff_vs_50_steps = 0
+        report(last)
+    }
+
+    /// `seconds` of speech at 16 kHz: the example clip repeated, else the synthetic signal.
+    static func speech(seconds: Int) throws -> [Float] {
+        let count = seconds * 16_000
+        guard let example = Media2FacePipelineConfiguration.locate("Examples/hello.wav"),
+              let clip = try? AudioLoader().load(path: example.path), !clip.samples.isEmpty else {
+            return SpeechBenchmarks.signal(seconds: seconds, sampleRate: 16_000)
+        }
+        var samples: [Float] = []
+        samples.reserveCapacity(count)
+        while samples.count < count { samples += clip.samples.prefix(count - samples.count) }
+        return samples
+    }
+}
+
+extension SpeechBenchmarks {
+    /// A 16-bit mono WAV of `samples`.
+    static func monoWAV(_ samples: [Float], sampleRate: Int) -> Data {
+        var data = Data(capacity: 44 + samples.count * 2)
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        data.append(Data("RIFF".utf8)); put(UInt32(36 + samples.count * 2)); data.append(Data("WAVE".utf8))
+        data.append(Data("fmt ".utf8)); put(UInt32(16)); put(UInt16(1)); put(UInt16(1))
+        put(UInt32(sampleRate)); put(UInt32(sampleRate * 2)); put(UInt16(2)); put(UInt16(16))
+        data.append(Data("data".utf8)); put(UInt32(samples.count * 2))
+        for sample in samples { put(Int16(max(-32768, min(32767, (sample * 32767).rounded())))) }
+        return data
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import M2FEngine
+import M2FNeural
+
+/// How the geometry encoder is trained.
+public struct GeometryTrainingOptions: Codable, Sendable, Equatable {
+    /// Optimiser steps. Default 3000.
+    public var steps: Int = 3000
+    /// Samples per step. Default 128.
+    public var batchSize: Int = 128
+    /// Peak learning rate. Default 1e-3.
+    public var learningRate: Float = 1e-3
+    /// Training identities (the default face and random ones). Default 24.
+    public var identityCount: Int = 24
+    /// Weight of the decoded-weights term next to the latent term. Default 1.
+    public var reconstructionWeight: Float = 1
+    public var seed: UInt64 = 2
+
+    public init() {}
+}
+
+/// One step of the geometry encoder: match the frozen VAE's mean code of the true weights (MSE on z),
+/// and decode to the true weights through the frozen decoder (MSE on the weights).
+public struct GeometryObjective {
+    public let encoder: GeometryEncoder
+    public let vae: ExpressionVAE
+    public let options: GeometryTrainingOptions
+    private var sampler: GeometrySampler
+
+    public init(encoder: GeometryEncoder, vae: ExpressionVAE, sampler: GeometrySampler, options: GeometryTrainingOptions) {
+        self.encoder = encoder
+        self.vae = vae
+        self.sampler = sampler
+        self.options = options
+    }
+
+    /// A batch: features [B, 3·V] and weights [B, 52].
+    public mutating func batch() -> (features: Tensor, weights: Tensor) {
+        var features: [Float] = [], weights: [Float] = []
+        for _ in 0..<options.batchSize {
+            let sample = sampler.next()
+            features += encoder.features(sample.observation).features
+            weights += sample.weights
+        }
+        return (Tensor(features, shape: [options.batchSize, features.count / options.batchSize]),
+                Tensor(weights, shape: [options.batchSize, ARKitWeightCount]))
+    }
+
+    public mutating func loss(step: Int) -> (loss: Tensor, parts: [String: Float]) {
+        let (x, w) = batch()
+        let target = withoutGrad { vae.encode(w).mean.contiguous() }
+        let z = encoder(x)
+        let latentLoss = Loss.meanSquaredError(z, target)
+        let decoded = vae.decode(z)
+        let weightLoss = Loss.meanSquaredError(decoded, w)
+        // The VAE is frozen: its parameters are not optimised, so their gradients are dropped here.
+        return (latentLoss + weightLoss * options.reconstructionWeight,
+                ["z_mse": latentLoss.item(), "w_mse": weightLoss.item()])
+    }
+
+    /// Forgets gradients that reached the frozen VAE.
+    public func dropVAEGradients() { vae.zeroGrad() }
+}

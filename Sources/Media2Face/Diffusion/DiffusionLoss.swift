@@ -1,0 +1,40 @@
+import M2FEngine
+
+/// The training loss of Media2Face on a padded batch: simple + velocity + smoothness.
+///
+/// With prediction p and target x [B, L, D] and the real-frame mask m [B, L, 1]:
+/// - simple = Σ m·(p − x)² / (Σ m · D), the x₀ reconstruction;
+/// - velocity = the same on first differences along time, over pairs of real frames;
+/// - smoothness = mean over triples of real frames of (p[t+1] − 2·p[t] + p[t−1])², the acceleration of
+///   the prediction (it damps jitter; a small weight keeps it from flattening motion).
+public struct DiffusionLoss: Codable, Sendable, Equatable {
+    public var simpleWeight: Float
+    public var velocityWeight: Float
+    public var smoothnessWeight: Float
+
+    /// The paper's weights 1 / 1 / 0.01.
+    public init(simpleWeight: Float = 1, velocityWeight: Float = 1, smoothnessWeight: Float = 0.01) {
+        self.simpleWeight = simpleWeight
+        self.velocityWeight = velocityWeight
+        self.smoothnessWeight = smoothnessWeight
+    }
+
+    /// The three terms and their weighted total (each a scalar tensor with gradients).
+    public func callAsFunction(prediction p: Tensor, target x: Tensor, valid m: Tensor) -> (total: Tensor, simple: Tensor, velocity: Tensor, smoothness: Tensor) {
+        precondition(p.shape == x.shape && p.rank == 3 && m.shape == [p.shape[0], p.shape[1], 1],
+                     "loss: prediction \(p.shape), target \(x.shape), mask \(m.shape)")
+        let (l, d) = (p.shape[1], Float(p.shape[2]))
+        func maskedMean(_ value: Tensor, _ mask: Tensor) -> Tensor {
+            (value * mask).sum() * (1 / (max(mask.sum().item(), 1) * d))
+        }
+        let simple = maskedMean((p - x).square(), m)
+        guard l >= 3 else { return (simple * simpleWeight, simple, simple * 0, simple * 0) }
+        func difference(_ y: Tensor) -> Tensor { y.sliced(axis: 1, 1..<y.shape[1]) - y.sliced(axis: 1, 0..<(y.shape[1] - 1)) }
+        let pairMask = m.sliced(axis: 1, 1..<l) * m.sliced(axis: 1, 0..<(l - 1))
+        let velocity = maskedMean((difference(p) - difference(x)).square(), pairMask)
+        let tripleMask = pairMask.sliced(axis: 1, 1..<(l - 1)) * pairMask.sliced(axis: 1, 0..<(l - 2))
+        let smoothness = maskedMean(difference(difference(p)).square(), tripleMask)
+        let total = simple * simpleWeight + velocity * velocityWeight + smoothness * smoothnessWeight
+        return (total, simple, velocity, smoothness)
+    }
+}

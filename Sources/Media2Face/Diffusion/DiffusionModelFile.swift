@@ -1,0 +1,83 @@
+import Foundation
+import M2FEngine
+import M2FNeural
+
+/// `config.json` of a Media2Face model directory.
+public struct DiffusionModelConfiguration: Codable, Sendable, Equatable {
+    /// Always "media2face-diffusion".
+    public var format: String
+    /// The architecture.
+    public var denoiser: DenoiserConfiguration
+    /// Which expression coding the latents belong to (e.g. "gnpfa:Models/gnpfa"), for the user's information.
+    public var coding: String
+    /// Free-form facts about training (steps, losses, data, hours, command), written by the trainer.
+    public var training: [String: String]
+
+    public init(denoiser: DenoiserConfiguration, coding: String, training: [String: String] = [:]) {
+        format = "media2face-diffusion"
+        self.denoiser = denoiser
+        self.coding = coding
+        self.training = training
+    }
+}
+
+/// A model directory: `config.json` (`DiffusionModelConfiguration`) and `model.safetensors` (the
+/// denoiser's parameters by dotted key, plus `normalization.mean` / `normalization.std`).
+public enum DiffusionModelFile {
+    public static let configurationName = "config.json"
+    public static let weightsName = "model.safetensors"
+
+    /// Reads `config.json`.
+    /// - Throws: `DiffusionError.missingModelFile`, `.invalidConfiguration`.
+    public static func configuration(in directory: URL) throws -> DiffusionModelConfiguration {
+        let url = directory.appendingPathComponent(configurationName)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw DiffusionError.missingModelFile(path: url.path) }
+        let configuration: DiffusionModelConfiguration
+        do {
+            configuration = try JSONDecoder().decode(DiffusionModelConfiguration.self, from: data)
+        } catch {
+            throw DiffusionError.invalidConfiguration(path: url.path, problem: "not a Media2Face model configuration (\(error))")
+        }
+        guard configuration.format == "media2face-diffusion" else {
+            throw DiffusionError.invalidConfiguration(path: url.path, problem: "format is \"\(configuration.format)\", not \"media2face-diffusion\"")
+        }
+        return configuration
+    }
+
+    /// Loads the denoiser (strictly by key) and the normalisation.
+    public static func load(from directory: URL) throws -> (configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, normalization: FrameNormalization) {
+        let configuration = try self.configuration(in: directory)
+        let url = directory.appendingPathComponent(weightsName)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw DiffusionError.missingModelFile(path: url.path) }
+        var tensors = try SafeTensorsFile(path: url.path).allTensors()
+        let d = configuration.denoiser.frameSize
+        guard let mean = tensors.removeValue(forKey: "normalization.mean"), let std = tensors.removeValue(forKey: "normalization.std") else {
+            throw EngineError.missingKeys(path: url.path, keys: ["normalization.mean", "normalization.std"])
+        }
+        for (key, tensor) in [("normalization.mean", mean), ("normalization.std", std)] where tensor.shape != [d] {
+            throw EngineError.parameterShapeMismatch(path: url.path, key: key, expected: [d], actual: tensor.shape)
+        }
+        let denoiser = Media2FaceDenoiser(configuration.denoiser)
+        try denoiser.loadParameters(tensors, source: url.path)
+        denoiser.eval()
+        return (configuration, denoiser, FrameNormalization(mean: mean, std: std))
+    }
+
+    /// Writes both files atomically (the directory is created if needed).
+    /// - Parameter parameters: the weights to save by dotted key (e.g. the EMA's); the denoiser's own when nil.
+    public static func save(configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, parameters: [String: Tensor]? = nil,
+                            normalization: FrameNormalization, to directory: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw EngineError.io(path: directory.path, problem: "cannot create the model directory (\(error.localizedDescription))")
+        }
+        var tensors = parameters ?? denoiser.parameterTensors()
+        for (key, value) in normalization.tensors { tensors[key] = value }
+        try SafeTensors.write(tensors, to: directory.appendingPathComponent(weightsName).path,
+                              metadata: ["format": "media2face-diffusion"])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(configuration), to: directory.appendingPathComponent(configurationName).path)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import M2FEngine
+
+/// Run options of sampling (not part of the model).
+public struct SamplingOptions: Sendable, Equatable {
+    /// DDIM steps, 1...T. Default 25.
+    public var steps: Int
+    /// sA, the audio guidance scale. Default 2.5 (the paper's).
+    public var audioGuidance: Float
+    /// sP, the style (prompt) guidance scale. Default 1.5 (the paper's).
+    public var styleGuidance: Float
+    /// Seeds the initial noise and RePaint's noise.
+    public var seed: UInt64
+    /// Frames shared by neighbouring windows (cross-faded). Default 24 (0.8 s at 30 fps).
+    public var overlap: Int
+    /// Largest number of windows (over all branches) per forward pass; bounds memory for long clips.
+    public var maximumBatch: Int
+    /// x̂₀ is clamped to ±this many data standard deviations at each step (guidance extrapolates).
+    public var clampStd: Float
+
+    public init(steps: Int = 25, audioGuidance: Float = 2.5, styleGuidance: Float = 1.5, seed: UInt64 = 0,
+                overlap: Int = 24, maximumBatch: Int = 96, clampStd: Float = 6) {
+        self.steps = steps
+        self.audioGuidance = audioGuidance
+        self.styleGuidance = styleGuidance
+        self.seed = seed
+        self.overlap = overlap
+        self.maximumBatch = maximumBatch
+        self.clampStd = clampStd
+    }
+
+    /// - Throws: `DiffusionError.invalidOption` for out-of-range values.
+    public func validate(diffusionSteps: Int, windowLength: Int) throws {
+        guard (1...diffusionSteps).contains(steps) else {
+            throw DiffusionError.invalidOption(name: "steps", value: "\(steps)", allowed: "1...\(diffusionSteps)")
+        }
+        for (name, value) in [("audio guidance", audioGuidance), ("style guidance", styleGuidance)] {
+            guard value.isFinite, value >= 0, value <= 20 else {
+                throw DiffusionError.invalidOption(name: name, value: "\(value)", allowed: "0...20 (0 disables that guidance term)")
+            }
+        }
+        guard overlap >= 0, overlap < windowLength else {
+            throw DiffusionError.invalidOption(name: "overlap", value: "\(overlap)", allowed: "0..<\(windowLength) frames")
+        }
+        guard maximumBatch >= 3 else {
+            throw DiffusionError.invalidOption(name: "maximum batch", value: "\(maximumBatch)", allowed: "≥ 3")
+        }
+        guard clampStd > 0 else { throw DiffusionError.invalidOption(name: "clamp", value: "\(clampStd)", allowed: "> 0") }
+    }
+}
+
+/// DDIM sampling with two-scale classifier-free guidance over overlapping windows, batched.
+///
+/// At every step the whole clip's xₜ [F, D] is cut into windows (`WindowPlan`); every window of every
+/// guidance branch — f(∅,∅), f(A,∅), f(A,P) — goes through the denoiser in one batch (chunks of at most
+/// `maximumBatch` for long clips), the branches are combined as
+/// x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·f(A,P), the windows are cross-faded into one x̂₀ [F, D],
+/// keyframes are imposed (RePaint) and DDIM moves the whole clip to the next step. Without any style
+/// f(A,P) = f(A,∅), so only two branches run.
+public struct DiffusionSampler {
+    public let denoiser: Media2FaceDenoiser
+    public let schedule: CosineNoiseSchedule
+
+    public init(denoiser: Media2FaceDenoiser) {
+        self.denoiser = denoiser
+        schedule = CosineNoiseSchedule(stepCount: denoiser.configuration.diffusionSteps)
+    }
+
+    /// One denoiser pass per guidance branch: which conditions it sees and its weight in the combination.
+    public struct GuidanceBranch: Sendable, Equatable {
+        public var audio: Bool
+        public var style: Bool
+        public var weight: Float
+        public init(audio: Bool, style: Bool, weight: Float) {
+            self.audio = audio
+            self.style = style
+            self.weight = weight
+        }
+    }
+
+    /// The branches of two-scale guidance, x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·f(A,P).
+    /// Without style f(A,P) = f(A,∅), so its weight joins that branch; zero-weight branches are dropped;
+    /// the regression baseline runs f(A,P) alone.
+    public static func guidanceBranches(audioGuidance sA: Float, styleGuidance sP: Float, hasStyle: Bool,
+                                        objective: DenoiserObjective = .diffusion) -> [GuidanceBranch] {
+        if objective == .regression { return [GuidanceBranch(audio: true, style: hasStyle, weight: 1)] }
+        var branches = hasStyle
+            ? [GuidanceBranch(audio: false, style: false, weight: 1 - sA - sP), GuidanceBranch(audio: true, style: false, weight: sA),
+               GuidanceBranch(audio: true, style: true, weight: sP)]
+            : [GuidanceBranch(audio: false, style: false, weight: 1 - sA - sP), GuidanceBranch(audio: true, style: false, weight: sA + sP)]
+        let active = branches.filter { $0.weight != 0 }
+        if !active.isEmpty { branches = active }
+        return branches
+    }
+
+    /// Σ weightᵦ · outputᵦ over the branches (outputs in branch order, all the same shape).
+    public static func combine(_ outputs: [Tensor], branches: [GuidanceBranch]) -> Tensor {
+        precondition(outputs.count == branches.count, "\(outputs.count) outputs for \(branches.count) branches")
+        var guided = outputs[0] * branches[0].weight
+        for (output, branch) in zip(outputs, branches).dropFirst() { guided = guided + output * branch.weight }
+        return guided
+    }
+
+    /// Samples a normalised sequence [F, D].
+    /// - Parameters:
+    ///   - audio: Whisper features at the model's frame rate [F, 384].
+    ///   - styleTokens: per-frame style tokens [F, C] (`StyleTimeline.frameTokens`), nil for no style.
+    ///   - keyframes: constraints imposed at every step (may be empty).
+    ///   - progress: (step done, steps) after each step.
+    public func sample(audio: Tensor, styleTokens: Tensor?, keyframes: KeyframeConstraints?, options: SamplingOptions,
+                       progress: (Int, Int) -> Void = { _, _ in }) -> Tensor {
+        let configuration = denoiser.configuration
+        let (f, d) = (audio.shape[0], configuration.frameSize)
+        let plan = WindowPlan(frameCount: f, windowLength: configuration.windowLength, overlap: options.overlap)
+        let (n, length) = (plan.windowCount, plan.windowLength)
+        let audioWindows = plan.split(audio)
+        let styleWindows = styleTokens.map { plan.split($0) }
+        let nullStyle = denoiser.style.nullToken.value.reshaped([1, 1, configuration.width])
+
+        let branches = Self.guidanceBranches(audioGuidance: options.audioGuidance, styleGuidance: options.styleGuidance,
+                                             hasStyle: styleWindows != nil, objective: configuration.objective)
+        var generator = RandomGenerator(seed: options.seed)
+        let stepsToRun = configuration.objective == .regression ? [configuration.diffusionSteps - 1] : schedule.samplingSteps(count: options.steps)
+        var x = configuration.objective == .regression ? Tensor.zeros([f, d]) : Tensor.randomNormal([f, d], generator: &generator)
+        let windowsPerChunk = max(1, options.maximumBatch / branches.count)
+
+        let chunks = stride(from: 0, to: n, by: windowsPerChunk).map { $0..<min($0 + windowsPerChunk, n) }
+        // The branch conditions of a chunk [branches·m, N, C] do not change over the steps: computed once
+        // (unless that would hold more than 64 M floats, for very long clips).
+        func chunkCondition(_ chunk: Range<Int>) -> Tensor {
+            withoutGrad {
+                let audioCondition = denoiser.audioCondition(features: audioWindows.sliced(axis: 0, chunk))
+                let nullAudio = denoiser.nullAudioCondition(batch: chunk.count, frames: length)
+                return Tensor.concatenate(branches.map { branch -> Tensor in
+                    (branch.audio ? audioCondition : nullAudio) + (branch.style ? styleWindows!.sliced(axis: 0, chunk) : nullStyle)
+                }, axis: 0).contiguous()
+            }
+        }
+        let cached: [Tensor]? = n * length * configuration.width * branches.count <= 64 << 20 ? chunks.map(chunkCondition) : nil
+
+        for (index, t) in stepsToRun.enumerated() {
+            let stepEmbedding = withoutGrad { denoiser.stepEmbedding([t]) }
+            let noisyWindows = plan.split(x)
+            var guidedChunks: [Tensor] = []
+            for (chunkIndex, chunk) in chunks.enumerated() {
+                let m = chunk.count
+                let noisy = noisyWindows.sliced(axis: 0, chunk)
+                let condition = cached?[chunkIndex] ?? chunkCondition(chunk)
+                let prediction: Tensor = withoutGrad {
+                    let batchedNoisy = Tensor.concatenate(Array(repeating: noisy, count: branches.count), axis: 0)
+                    let out = denoiser(noisy: batchedNoisy, stepEmbedding: stepEmbedding, condition: condition)
+                    let guided = Self.combine((0..<branches.count).map { out.sliced(axis: 0, ($0 * m)..<(($0 + 1) * m)) }, branches: branches)
+                    return guided
+                }
+                guidedChunks.append(prediction)
+            }
+            var clean = withoutGrad { plan.blend(Tensor.concatenate(guidedChunks, axis: 0)).clamped(-options.clampStd, options.clampStd) }
+            let previous = index + 1 < stepsToRun.count ? stepsToRun[index + 1] : nil
+            var targets: Tensor?
+            if let keyframes, !keyframes.isEmpty {
+                let latentTargets = keyframes.latentTargets(prediction: clean)
+                clean = keyframes.imposing(latentTargets, on: clean)
+                targets = latentTargets
+            }
+            x = configuration.objective == .regression ? clean
+                : withoutGrad { schedule.ddimStep(noisy: x, predictedClean: clean, step: t, previous: previous) }
+            if let keyframes, let targets, let previous {
+                // RePaint: the known frames of x_prev are the targets noised to step `previous`.
+                let noise = Tensor.randomNormal(targets.shape, generator: &generator)
+                let noised = targets * schedule.signalScale(previous) + noise * schedule.noiseScale(previous)
+                x = keyframes.imposing(noised, on: x)
+            }
+            progress(index + 1, stepsToRun.count)
+        }
+        return x
+    }
+}

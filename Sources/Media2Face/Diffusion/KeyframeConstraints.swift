@@ -1,0 +1,255 @@
+import Foundation
+import M2FEngine
+import M2FGNPFA
+
+/// Keyframes prepared for sampling: RePaint-style latent targets during denoising and an exact,
+/// smooth correction in ARKit space after decoding.
+///
+/// Method (docs/ARCHITECTURE.md):
+/// 1. **Latent targets.** A full frame (all 52 weights) is encoded with the `ExpressionCoding` and then
+///    refined so that *decoding* it reproduces the weights. A partial constraint ("mouthClose = 0") has
+///    no latent of its own: at every step the latent the model currently predicts for that frame is
+///    moved, by damped Gauss–Newton on the decoder (finite-difference Jacobian, batched into one decode),
+///    to the nearest latent whose decoded constrained channels hit the targets; the other channels stay
+///    close to the prediction.
+/// 2. **RePaint.** At every DDIM step the predicted x̂₀ takes the latent targets at the keyframe frames,
+///    and the next noisy sample xₜ₋₁ takes them noised to that step's level, so the model fills in the
+///    frames around them consistently.
+/// 3. **Exact hit.** After decoding, the residual at each constrained (frame, channel) is spread
+///    smoothly: linearly between keyframes closer than 2·`spread` frames, and with a half-cosine taper of
+///    `spread` frames otherwise; residuals are small after step 2, so this adds no velocity spike.
+public struct KeyframeConstraints: @unchecked Sendable {
+    /// One constrained frame: ARKit channel → target weight.
+    public struct Target: Sendable, Equatable {
+        public var frame: Int
+        public var channels: [Int]
+        public var values: [Float]
+        public var isFullFrame: Bool { channels.count == 52 }
+    }
+
+    /// Constrained frames, ascending, one entry per frame.
+    public let targets: [Target]
+    /// Frames of the taper in ARKit space. Default 6 (0.2 s at 30 fps).
+    public var spread: Int = 6
+    let coding: any ExpressionCoding
+    /// Statistics of the latent channels (the first Z of the frame normalisation).
+    let latentNormalization: FrameNormalization
+    /// Normalised latent targets of the full-frame keyframes, by frame.
+    let fullFrameLatents: [Int: [Float]]
+
+    /// - Throws: `DiffusionError.invalidKeyframe` for a time outside the clip, a channel outside 0..<52 or
+    ///   a weight outside [0, 1].
+    public init(keyframes: [Keyframe], frameCount: Int, fps: Double, coding: any ExpressionCoding,
+                latentNormalization: FrameNormalization) throws {
+        var byFrame: [Int: [Int: Float]] = [:]
+        for (index, keyframe) in keyframes.enumerated() {
+            let duration = Double(frameCount) / fps
+            guard keyframe.time.isFinite, keyframe.time >= 0 else {
+                throw DiffusionError.invalidKeyframe(index: index, problem: "time \(keyframe.time) s is not a time ≥ 0")
+            }
+            let frame = Int((keyframe.time * fps).rounded())
+            guard frame < frameCount else {
+                throw DiffusionError.invalidKeyframe(index: index, problem: String(format: "time %.3f s is after the end of the clip (%.3f s)", keyframe.time, duration))
+            }
+            guard !keyframe.channels.isEmpty else {
+                throw DiffusionError.invalidKeyframe(index: index, problem: "no channels are constrained")
+            }
+            for (channel, value) in keyframe.channels {
+                guard (0..<52).contains(channel) else {
+                    throw DiffusionError.invalidKeyframe(index: index, problem: "channel \(channel) is not an ARKit index 0..<52")
+                }
+                guard value.isFinite, value >= 0, value <= 1 else {
+                    throw DiffusionError.invalidKeyframe(index: index, problem: "weight \(value) for channel \(channel) is outside [0, 1]")
+                }
+                byFrame[frame, default: [:]][channel] = value
+            }
+        }
+        targets = byFrame.keys.sorted().map { frame in
+            let channels = byFrame[frame]!.keys.sorted()
+            return Target(frame: frame, channels: channels, values: channels.map { byFrame[frame]![$0]! })
+        }
+        self.coding = coding
+        self.latentNormalization = latentNormalization
+        let full = targets.filter(\.isFullFrame)
+        if full.isEmpty {
+            fullFrameLatents = [:]
+        } else {
+            let weights = Tensor(full.flatMap(\.values), shape: [full.count, 52])
+            let encoded = latentNormalization.normalize(coding.encode(weights: weights))
+            let refined = Self.solve(targets: full, start: encoded, anchorWeight: 1e-6, coding: coding, normalization: latentNormalization)
+            let z = coding.latentSize
+            var latents: [Int: [Float]] = [:]
+            for (row, target) in full.enumerated() { latents[target.frame] = Array(refined[(row * z)..<((row + 1) * z)]) }
+            fullFrameLatents = latents
+        }
+    }
+
+    public var isEmpty: Bool { targets.isEmpty }
+    public var frames: [Int] { targets.map(\.frame) }
+
+    /// Normalised latent targets [K, Z] at the keyframe frames for the current prediction x̂₀ [F, D]
+    /// (normalised; the latent channels come first).
+    public func latentTargets(prediction: Tensor) -> Tensor {
+        let z = coding.latentSize
+        let rows = prediction.gathered(axis: 0, indices: frames).sliced(axis: 1, 0..<z).contiguous()
+        let partial = targets.enumerated().filter { !$0.element.isFullFrame }
+        var values = rows.toArray()
+        if !partial.isEmpty {
+            let start = Tensor(partial.flatMap { Array(values[($0.offset * z)..<(($0.offset + 1) * z)]) }, shape: [partial.count, z])
+            let solved = Self.solve(targets: partial.map(\.element), start: start, anchorWeight: 1e-4, coding: coding,
+                                    normalization: latentNormalization)
+            for (row, entry) in partial.enumerated() {
+                values.replaceSubrange((entry.offset * z)..<((entry.offset + 1) * z), with: solved[(row * z)..<((row + 1) * z)])
+            }
+        }
+        for (row, target) in targets.enumerated() where target.isFullFrame {
+            values.replaceSubrange((row * z)..<((row + 1) * z), with: fullFrameLatents[target.frame]!)
+        }
+        return Tensor(values, shape: [targets.count, z])
+    }
+
+    /// x [F, D] with rows `frames`, columns 0..<Z replaced by `latents` [K, Z].
+    public func imposing(_ latents: Tensor, on x: Tensor) -> Tensor {
+        let (f, d, z) = (x.shape[0], x.shape[1], latents.shape[1])
+        var values = x.contiguous().toArray()
+        let replacement = latents.toArray()
+        for (row, frame) in frames.enumerated() {
+            values.replaceSubrange((frame * d)..<(frame * d + z), with: replacement[(row * z)..<((row + 1) * z)])
+        }
+        return Tensor(values, shape: [f, d])
+    }
+
+    /// Decoded weights [F, 52] → the same with every constrained channel exactly at its target at its
+    /// frame, the residual spread smoothly to the neighbours, and everything kept in [0, 1].
+    public func snapping(_ weights: Tensor) -> Tensor {
+        let f = weights.shape[0]
+        var values = weights.contiguous().toArray()
+        let original = values
+        for channel in 0..<52 {
+            let keys = targets.compactMap { target in
+                target.channels.firstIndex(of: channel).map { (frame: target.frame, residual: target.values[$0] - original[target.frame * 52 + channel]) }
+            }
+            guard !keys.isEmpty else { continue }
+            var field = [Float](repeating: 0, count: f)
+            func taper(_ distance: Int) -> Float { 0.5 * (1 + Foundation.cos(Float.pi * Float(distance) / Float(spread + 1))) }
+            for (index, key) in keys.enumerated() {
+                field[key.frame] = key.residual
+                let next = index + 1 < keys.count ? keys[index + 1] : nil
+                if let next, next.frame - key.frame <= 2 * spread {
+                    for frame in (key.frame + 1)..<next.frame {
+                        let u = Float(frame - key.frame) / Float(next.frame - key.frame)
+                        field[frame] = key.residual * (1 - u) + next.residual * u
+                    }
+                } else {
+                    for distance in 1...spread where key.frame + distance < f { field[key.frame + distance] += key.residual * taper(distance) }
+                }
+                let previousIsClose = index > 0 && key.frame - keys[index - 1].frame <= 2 * spread
+                if !previousIsClose {
+                    for distance in 1...spread where key.frame - distance >= 0 { field[key.frame - distance] += key.residual * taper(distance) }
+                }
+            }
+            for frame in 0..<f { values[frame * 52 + channel] = min(max(original[frame * 52 + channel] + field[frame], 0), 1) }
+        }
+        return Tensor(values, shape: [f, 52])
+    }
+
+    /// Damped Gauss–Newton in normalised latent space: per target row, minimise
+    /// ‖decode(z)[C] − target‖² + μ·‖z − start‖² from `start` [K, Z], with a forward-difference Jacobian.
+    /// - Returns: the K·Z solved latents, row-major.
+    static func solve(targets: [Target], start: Tensor, anchorWeight mu: Double, coding: any ExpressionCoding,
+                      normalization: FrameNormalization, iterations: Int = 10) -> [Float] {
+        let (k, z) = (targets.count, coding.latentSize)
+        let anchor = start.contiguous().toArray().map(Double.init)
+        var current = anchor
+        let h = 1e-2
+        var damping = Array(repeating: 1e-3, count: k)
+        func decode(_ rows: [Double], count: Int) -> [Float] {
+            let latents = normalization.denormalize(Tensor(rows.map(Float.init), shape: [count, z]))
+            return withoutGrad { coding.decode(latents: latents) }.contiguous().toArray()
+        }
+        func objective(_ row: Int, _ latent: ArraySlice<Double>, _ decoded: ArraySlice<Float>) -> Double {
+            let target = targets[row]
+            var total = 0.0
+            for (i, channel) in target.channels.enumerated() { let r = Double(decoded[decoded.startIndex + channel] - target.values[i]); total += r * r }
+            for j in 0..<z { let d = latent[latent.startIndex + j] - anchor[row * z + j]; total += mu * d * d }
+            return total
+        }
+        for _ in 0..<iterations {
+            // Rows: for each target, z then z + h·e_j for j in 0..<Z.
+            var probes: [Double] = []
+            probes.reserveCapacity(k * (z + 1) * z)
+            for row in 0..<k {
+                let base = Array(current[(row * z)..<((row + 1) * z)])
+                probes += base
+                for j in 0..<z { var p = base; p[j] += h; probes += p }
+            }
+            let decoded = decode(probes, count: k * (z + 1))
+            var proposal = current
+            for row in 0..<k {
+                let target = targets[row]
+                let baseOffset = row * (z + 1) * 52
+                let m = target.channels.count
+                var jacobian = [Double](repeating: 0, count: m * z)
+                var residual = [Double](repeating: 0, count: m)
+                for (i, channel) in target.channels.enumerated() {
+                    let value = Double(decoded[baseOffset + channel])
+                    residual[i] = value - Double(target.values[i])
+                    for j in 0..<z { jacobian[i * z + j] = (Double(decoded[baseOffset + (j + 1) * 52 + channel]) - value) / h }
+                }
+                var normal = [Double](repeating: 0, count: z * z)
+                var gradient = [Double](repeating: 0, count: z)
+                for a in 0..<z {
+                    for b in a..<z {
+                        var s = 0.0
+                        for i in 0..<m { s += jacobian[i * z + a] * jacobian[i * z + b] }
+                        normal[a * z + b] = s; normal[b * z + a] = s
+                    }
+                    var g = mu * (current[row * z + a] - anchor[row * z + a])
+                    for i in 0..<m { g += jacobian[i * z + a] * residual[i] }
+                    gradient[a] = g
+                    normal[a * z + a] += mu + damping[row]
+                }
+                let step = Self.choleskySolve(normal, gradient, size: z)
+                for j in 0..<z { proposal[row * z + j] = current[row * z + j] - step[j] }
+            }
+            // Accept per row where the objective went down (Levenberg–Marquardt damping otherwise).
+            let proposed = decode(proposal, count: k)
+            for row in 0..<k {
+                let before = objective(row, current[(row * z)..<((row + 1) * z)], decoded[(row * (z + 1) * 52)..<(row * (z + 1) * 52 + 52)])
+                let after = objective(row, proposal[(row * z)..<((row + 1) * z)], proposed[(row * 52)..<(row * 52 + 52)])
+                if after < before {
+                    for j in 0..<z { current[row * z + j] = proposal[row * z + j] }
+                    damping[row] = max(damping[row] / 3, 1e-6)
+                } else {
+                    damping[row] *= 10
+                }
+            }
+        }
+        return current.map(Float.init)
+    }
+
+    /// Solves A·x = b for a symmetric positive definite A (n × n, row-major) by Cholesky.
+    static func choleskySolve(_ a: [Double], _ b: [Double], size n: Int) -> [Double] {
+        var l = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var s = a[i * n + j]
+                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
+                l[i * n + j] = i == j ? Foundation.sqrt(max(s, 1e-12)) : s / l[j * n + j]
+            }
+        }
+        var y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var s = b[i]
+            for k in 0..<i { s -= l[i * n + k] * y[k] }
+            y[i] = s / l[i * n + i]
+        }
+        var x = [Double](repeating: 0, count: n)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var s = y[i]
+            for k in (i + 1)..<n { s -= l[k * n + i] * x[k] }
+            x[i] = s / l[i * n + i]
+        }
+        return x
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import M2FEngine
+import M2FGNPFA
+
+/// Run options of `Media2FaceGenerator.generate`.
+public struct GenerationOptions: Sendable, Equatable {
+    /// Steps, guidance scales, seed, windowing.
+    public var sampling: SamplingOptions
+    /// Whether to output the generated head pose; when false it is all zeros (a still head).
+    public var headPose: Bool
+
+    public init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true) {
+        self.sampling = sampling
+        self.headPose = headPose
+    }
+}
+
+/// Seconds spent in each stage of one `generate` call.
+public struct GenerationTimings: Sendable, Equatable, Codable {
+    /// Validating input, style tokens, keyframe targets.
+    public var conditioning: Double
+    /// The DDIM loop (all windows, branches and steps).
+    public var sampling: Double
+    /// Latents → ARKit weights (GNPFA decoder) and the exact keyframe correction.
+    public var decoding: Double
+    public var total: Double { conditioning + sampling + decoding }
+}
+
+/// The result of `generate`: F frames at the model's frame rate.
+public struct GeneratedMotion: @unchecked Sendable {
+    /// [F, 52] ARKit weights in canonical order, in [0, 1].
+    public var weights: Tensor
+    /// [F, 6] head pose (yaw, pitch, roll, tx, ty, tz as in M2F-D); zeros when head pose is off.
+    public var headPose: Tensor
+    /// [F, Z] expression latents (GNPFA space).
+    public var latents: Tensor
+    public var fps: Double
+    public var timings: GenerationTimings
+}
+
+/// Speech (+ style, keyframes) → ARKit animation with head pose: the Media2Face diffusion generator.
+///
+/// ```swift
+/// let generator = try Media2FaceGenerator(directory: URL(fileURLWithPath: "Models/media2face"), coding: gnpfa)
+/// let features = SpeechFeatureExtractor.resample(whisperFeatures, toFPS: generator.fps)   // [F, 384]
+/// let motion = try generator.generate(audioFeatures: features,
+///                                     style: [StyleSegment(start: 0, end: 60, condition: .emotion(.happy, intensity: 0.7))],
+///                                     keyframes: [Keyframe(time: 1.0, channels: [ARKit.index(of: "jawOpen")!: 0.5])])
+/// motion.weights   // [F, 52]
+/// ```
+/// Everything runs on the CPU: windows × guidance branches share one forward per step (see
+/// `DiffusionSampler`). `generate` is not reentrant per instance (the model is shared); use one
+/// generator per thread.
+public final class Media2FaceGenerator: @unchecked Sendable {
+    public let configuration: DiffusionModelConfiguration
+    public let denoiser: Media2FaceDenoiser
+    public let normalization: FrameNormalization
+    public let coding: any ExpressionCoding
+
+    /// Loads `config.json` and `model.safetensors` from a model directory (e.g. `Models/media2face`).
+    /// - Parameter coding: the expression latent space the model was trained in (the GNPFA model).
+    /// - Throws: `DiffusionError.missingModelFile`, `.invalidConfiguration`, `.latentSizeMismatch`, or an
+    ///   `EngineError` for a malformed or mismatched weights file.
+    public convenience init(directory: URL, coding: any ExpressionCoding) throws {
+        let loaded = try DiffusionModelFile.load(from: directory)
+        guard loaded.configuration.denoiser.latentSize == coding.latentSize else {
+            throw DiffusionError.latentSizeMismatch(path: directory.path, model: loaded.configuration.denoiser.latentSize, coding: coding.latentSize)
+        }
+        self.init(configuration: loaded.configuration, denoiser: loaded.denoiser, normalization: loaded.normalization, coding: coding)
+    }
+
+    public init(configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, normalization: FrameNormalization,
+                coding: any ExpressionCoding) {
+        precondition(denoiser.configuration.latentSize == coding.latentSize, "denoiser latent \(denoiser.configuration.latentSize) vs coding \(coding.latentSize)")
+        self.configuration = configuration
+        self.denoiser = denoiser
+        self.normalization = normalization
+        self.coding = coding
+        denoiser.eval()
+    }
+
+    /// The frame rate audio features must be given at and motion comes out at (30).
+    public var fps: Double { denoiser.configuration.fps }
+
+    /// One style for the whole clip.
+    public func generate(audioFeatures: Tensor, style: StyleCondition, keyframes: [Keyframe] = [],
+                         options: GenerationOptions = GenerationOptions(), progress: (Int, Int) -> Void = { _, _ in }) throws -> GeneratedMotion {
+        let frames = audioFeatures.rank == 2 ? audioFeatures.shape[0] : 0
+        let duration = Double(max(frames, 1)) / fps
+        let segments = style == .none ? [] : [StyleSegment(start: 0, end: duration, fade: 0, condition: style)]
+        return try generate(audioFeatures: audioFeatures, style: segments, keyframes: keyframes, options: options, progress: progress)
+    }
+
+    /// Generates animation for speech features.
+    /// - Parameters:
+    ///   - audioFeatures: [F, 384] Whisper features at `fps` (F ≥ 1 frames; any length).
+    ///   - style: a style timeline (empty: no style); times in seconds.
+    ///   - keyframes: constraints at given times (full frames or a few channels).
+    ///   - progress: (DDIM step done, steps).
+    /// - Throws: `DiffusionError` for bad features, options, style segments/conditions or keyframes.
+    public func generate(audioFeatures: Tensor, style: [StyleSegment], keyframes: [Keyframe] = [],
+                         options: GenerationOptions = GenerationOptions(), progress: (Int, Int) -> Void = { _, _ in }) throws -> GeneratedMotion {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let model = denoiser.configuration
+        guard audioFeatures.rank == 2, audioFeatures.shape[0] >= 1, audioFeatures.shape[1] == model.audioFeatureSize else {
+            throw DiffusionError.invalidAudioFeatures(shape: audioFeatures.shape, expectedChannels: model.audioFeatureSize)
+        }
+        let features = audioFeatures.contiguous()
+        let finite = withExtendedLifetime(features) {
+            UnsafeBufferPointer(start: features.basePointer, count: features.count).allSatisfy(\.isFinite)
+        }
+        guard finite else {
+            throw DiffusionError.invalidAudioFeatures(shape: audioFeatures.shape, expectedChannels: model.audioFeatureSize)
+        }
+        try options.sampling.validate(diffusionSteps: model.diffusionSteps, windowLength: model.windowLength)
+        let f = audioFeatures.shape[0]
+        let timeline = try StyleTimeline(segments: style, frameCount: f, fps: fps)
+        let styleTokens: Tensor? = timeline.hasStyle
+            ? try withoutGrad { timeline.frameTokens(denoiser.style(try timeline.conditions.map(prepared))) } : nil
+        let latentNormalization = normalization.prefix(model.latentSize)
+        let constraints = keyframes.isEmpty ? nil
+            : try KeyframeConstraints(keyframes: keyframes, frameCount: f, fps: fps, coding: coding, latentNormalization: latentNormalization)
+        let conditioned = clock.now
+
+        let sampler = DiffusionSampler(denoiser: denoiser)
+        let sample = sampler.sample(audio: features, styleTokens: styleTokens, keyframes: constraints,
+                                    options: options.sampling, progress: progress)
+        let sampled = clock.now
+
+        let frames = withoutGrad { normalization.denormalize(sample) }
+        let latents = frames.sliced(axis: 1, 0..<model.latentSize).contiguous()
+        var weights = withoutGrad { coding.decode(latents: latents) }.contiguous()
+        if let constraints { weights = constraints.snapping(weights) }
+        let pose = options.headPose ? frames.sliced(axis: 1, model.latentSize..<model.frameSize).contiguous() : Tensor.zeros([f, model.poseSize])
+        let decoded = clock.now
+
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        return GeneratedMotion(weights: weights, headPose: pose, latents: latents, fps: fps,
+                               timings: GenerationTimings(conditioning: seconds(conditioned - started), sampling: seconds(sampled - conditioned),
+                                                          decoding: seconds(decoded - sampled)))
+    }
+
+    /// Checks a condition's vector sizes and normalises image codes for the style encoder.
+    func prepared(_ condition: StyleCondition) throws -> StyleCondition {
+        let model = denoiser.configuration
+        switch condition {
+        case .none:
+            return .none
+        case let .text(embedding):
+            guard embedding.count == model.textEmbeddingSize, embedding.allSatisfy(\.isFinite) else {
+                throw DiffusionError.invalidStyleCondition(problem: "a text embedding needs \(model.textEmbeddingSize) finite values (MiniLM), got \(embedding.count)")
+            }
+            return condition
+        case let .image(code):
+            guard code.count == model.latentSize, code.allSatisfy(\.isFinite) else {
+                throw DiffusionError.invalidStyleCondition(problem: "an image code needs \(model.latentSize) finite values (GNPFA latent), got \(code.count)")
+            }
+            let normalized = normalization.prefix(model.latentSize).normalize(Tensor(code, shape: [model.latentSize]))
+            return .image(code: normalized.toArray())
+        case let .emotion(_, intensity):
+            guard intensity.isFinite, intensity >= 0, intensity <= 1 else {
+                throw DiffusionError.invalidStyleCondition(problem: "emotion intensity \(intensity) is outside [0, 1]")
+            }
+            return condition
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import M2FEngine
+import M2FFace
+
+/// The output formats of `m2f animate`.
+public enum ExportFormat: String, CaseIterable, Codable, Sendable {
+    /// Live Link Face CSV (Unreal's Live Link, MetaHuman Animator, many DCC importers).
+    case csv
+    /// m2f JSON v1 (web players, Unity scripts, our own tools).
+    case json
+    /// glTF binary: the default head with 52 morph targets, the animation and the audio's name.
+    case glb
+    /// H.264 preview of the default head with the audio (AAC).
+    case mp4
+
+    /// Parses "csv,json,glb" (case-insensitive, spaces allowed, duplicates dropped, order kept).
+    public static func list(_ text: String) throws(PipelineError) -> [ExportFormat] {
+        var formats: [ExportFormat] = []
+        for item in text.split(separator: ",") {
+            let name = item.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let format = ExportFormat(rawValue: name) else { throw .unknownFormat(name) }
+            if !formats.contains(format) { formats.append(format) }
+        }
+        guard !formats.isEmpty else { throw .unknownFormat(text) }
+        return formats
+    }
+}
+
+/// One file written by the exporter.
+public struct ExportedFile: Sendable, Equatable {
+    public var format: ExportFormat
+    public var path: String
+    public var seconds: Double
+}
+
+/// Writes an animation in the chosen formats next to each other: prefix `out/hello` gives
+/// `out/hello.csv`, `out/hello.json`, `out/hello.glb`, `out/hello.mp4`.
+///
+/// Every file is written to a temporary sibling and renamed into place, so a failed or interrupted
+/// export never leaves a partial file under the final name.
+public struct AnimationExporter: Sendable {
+    /// MP4 frame size in pixels (square). Default 512.
+    public var videoSize: Int
+    /// Supersampling per axis for the MP4 (1 = off). Default 2.
+    public var supersample: Int
+    /// The rig glTF files carry and videos show.
+    public var rig: FaceRig
+
+    public init(videoSize: Int = 512, supersample: Int = 2, rig: FaceRig = DefaultHead.shared) {
+        self.videoSize = videoSize
+        self.supersample = supersample
+        self.rig = rig
+    }
+
+    /// `prefix` without a trailing format extension (`out/hello.json` → `out/hello`).
+    public static func normalizedPrefix(_ prefix: String) -> String {
+        let name = URL(fileURLWithPath: prefix).lastPathComponent
+        guard let dot = name.lastIndex(of: "."), name.startIndex < dot,
+              ExportFormat(rawValue: name[name.index(after: dot)...].lowercased()) != nil else { return prefix }
+        return String(prefix.dropLast(name.distance(from: dot, to: name.endIndex)))
+    }
+
+    /// The file a format goes to.
+    public static func path(prefix: String, format: ExportFormat) -> String {
+        normalizedPrefix(prefix) + "." + format.rawValue
+    }
+
+    /// Makes sure files can be written at `prefix` before any work is done: creates the folder (and its
+    /// parents) when needed, then checks it is a writable directory by creating and removing a probe file.
+    public static func prepareOutput(prefix: String) throws(PipelineError) {
+        let folder = URL(fileURLWithPath: normalizedPrefix(prefix)).deletingLastPathComponent()
+        guard !URL(fileURLWithPath: prefix).lastPathComponent.isEmpty, !prefix.hasSuffix("/") else {
+            throw .outputNotWritable(path: prefix, problem: "-o needs a file name prefix such as out/hello, not a folder")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .outputNotWritable(path: folder.path, problem: "it is a file, not a folder") }
+        } else {
+            do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+                throw .outputNotWritable(path: folder.path, problem: "cannot create the folder: \(Self.reason(error))")
+            }
+        }
+        let probe = folder.appendingPathComponent(".m2f-write-test-\(getpid())-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else {
+            throw .outputNotWritable(path: folder.path, problem: "the folder is not writable")
+        }
+        try? FileManager.default.removeItem(at: probe)
+    }
+
+    /// Writes `animation` in `formats`; `audioPath` is referenced by the GLB and muxed into the MP4.
+    /// - Parameter progress: (format, frames rendered, frames) during the MP4.
+    @discardableResult
+    public func write(_ animation: FaceAnimation, formats: [ExportFormat], prefix: String, audioPath: String?,
+                      progress: (ExportFormat, Int, Int) -> Void = { _, _, _ in }) throws -> [ExportedFile] {
+        try Self.prepareOutput(prefix: prefix)
+        var written: [ExportedFile] = []
+        let clock = ContinuousClock()
+        for format in formats {
+            let started = clock.now
+            let path = Self.path(prefix: prefix, format: format)
+            switch format {
+            case .csv: try Self.atomicWrite(LiveLinkCSV.serialize(animation), to: path)
+            case .json: try Self.atomicWrite(AnimationJSON.serialize(animation), to: path)
+            case .glb:
+                let audio = audioPath.map { Self.relativePath(of: $0, from: URL(fileURLWithPath: path).deletingLastPathComponent()) }
+                try Self.atomicWrite(GLTFWriter.data(animation, rig: rig, audio: audio, binary: true), to: path)
+            case .mp4:
+                try writeVideo(animation, to: path, audioPath: audioPath) { progress(.mp4, $0, $1) }
+            }
+            written.append(ExportedFile(format: format, path: path, seconds: seconds(clock.now - started)))
+        }
+        return written
+    }
+
+    /// Renders every frame on the rig and encodes H.264 (+ AAC from `audioPath`) into a temporary file
+    /// that replaces `path` only when ffmpeg succeeded.
+    func writeVideo(_ animation: FaceAnimation, to path: String, audioPath: String?, progress: (Int, Int) -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).\(UUID().uuidString).tmp.mp4")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let renderer = FaceRenderer(rig: rig, options: RenderOptions(width: videoSize, height: videoSize, supersample: supersample))
+        let encoder = try VideoEncoder(url: temporary, width: videoSize, height: videoSize, fps: animation.fps,
+                                       audio: audioPath.map { URL(fileURLWithPath: $0) })
+        for frame in 0..<animation.frameCount {
+            try encoder.append(renderer.render(weights: animation.frame(frame), headPose: animation.headPose[frame]))
+            if frame % 15 == 0 || frame == animation.frameCount - 1 { progress(frame + 1, animation.frameCount) }
+        }
+        try encoder.finish()
+        guard rename(temporary.path, url.path) == 0 else {
+            throw PipelineError.outputNotWritable(path: path, problem: String(cString: strerror(errno)))
+        }
+    }
+
+    static func atomicWrite(_ data: Data, to path: String) throws(PipelineError) {
+        do { try AtomicFile.write(data, to: path) } catch {
+            throw .outputNotWritable(path: path, problem: reason(error))
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    }
+
+    /// `file` relative to `folder` when it lies inside it, else its absolute path.
+    static func relativePath(of file: String, from folder: URL) -> String {
+        let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
+        let base = folder.standardizedFileURL.path + "/"
+        return absolute.hasPrefix(base) ? String(absolute.dropFirst(base.count)) : absolute
+    }
+}

@@ -1,0 +1,54 @@
+/// How a long clip is cut into pieces that are animated one after another and cross-faded, so memory
+/// stays bounded for hour-long audio: each piece's features and its batch of denoising windows exist
+/// only while it is generated.
+///
+/// Frames are at the animation rate. Piece k owns `frames[k]`; consecutive pieces share `overlap`
+/// frames (cross-faded linearly). Each piece is generated over `context[k]` ⊇ `frames[k]`, a few
+/// seconds wider on both sides, so the model hears what comes before and after; the extra frames are
+/// dropped. A clip no longer than one piece is a single piece without context.
+public struct ChunkPlan: Sendable, Equatable {
+    public let frameCount: Int
+    /// Owned frame ranges, in order, covering 0 ..< frameCount.
+    public let frames: [Range<Int>]
+    /// Generated frame ranges (owned range widened by the context, clipped to the clip).
+    public let context: [Range<Int>]
+    /// Frames shared by consecutive pieces.
+    public let overlap: Int
+
+    /// - Parameters: all in frames; `chunk` > 4 · `overlap` (the configuration checks this in seconds).
+    public init(frameCount: Int, chunk: Int, overlap: Int, context: Int) {
+        precondition(frameCount >= 0 && chunk > 0 && overlap >= 0 && context >= 0 && (frameCount <= chunk || chunk > 2 * overlap),
+                     "chunk \(chunk) must exceed twice the overlap \(overlap)")
+        self.frameCount = frameCount
+        guard frameCount > chunk else {
+            frames = [0..<frameCount]
+            self.context = [0..<frameCount]
+            self.overlap = 0
+            return
+        }
+        // n pieces of equal length L with (n − 1) overlaps: n·L − (n − 1)·O ≥ F, L ≤ chunk.
+        let count = (frameCount - overlap + (chunk - overlap) - 1) / (chunk - overlap)
+        let length = (frameCount + (count - 1) * overlap + count - 1) / count
+        var owned: [Range<Int>] = []
+        for k in 0..<count {
+            let start = k * (length - overlap)
+            owned.append(start..<min(frameCount, start + length))
+        }
+        frames = owned
+        self.context = owned.map { max(0, $0.lowerBound - context)..<min(frameCount, $0.upperBound + context) }
+        self.overlap = overlap
+    }
+
+    public var count: Int { frames.count }
+
+    /// Cross-fade weight of frame `frame` (absolute) inside piece `piece`: 1 in its own part, ramping
+    /// linearly across each overlap so that the two pieces' weights sum to 1 there.
+    public func blendWeight(piece: Int, frame: Int) -> Float {
+        let range = frames[piece]
+        let j = frame - range.lowerBound, length = range.count
+        var weight: Float = 1
+        if piece > 0 && j < overlap { weight = min(weight, Float(j + 1) / Float(overlap + 1)) }
+        if piece < count - 1 && j >= length - overlap { weight = min(weight, Float(length - j) / Float(overlap + 1)) }
+        return weight
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Errors of the pipeline façade: each names the input, the problem and the fix.
+/// (Audio decoding, request files and encoders have their own error types, passed through.)
+public enum PipelineError: LocalizedError, Equatable, Sendable {
+    /// A run option is out of range.
+    case invalidOption(name: String, value: String, allowed: String)
+    /// The audio could not be decoded: not audio, or a format ffmpeg does not read.
+    case unsupportedAudio(file: String, detail: String)
+    /// The audio file decodes to no samples.
+    case emptyAudio(file: String)
+    /// The diffusion model directory is missing or incomplete.
+    case modelMissing(path: String?, detail: String)
+    /// Image conditioning was asked for but no image encoder is available.
+    case imageEncoderUnavailable(image: String)
+    /// An image could not be encoded.
+    case imageUnreadable(image: String, problem: String)
+    /// An output file or folder cannot be written.
+    case outputNotWritable(path: String, problem: String)
+    /// A format name in `--format` is unknown.
+    case unknownFormat(String)
+    /// The generator returned something other than what was asked (a bug in the generator).
+    case generatorMismatch(problem: String)
+    /// Batch input problems: empty folder, unreadable list, unusable output.
+    case batch(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .invalidOption(name, value, allowed):
+            return "\(name) \(value) is out of range; allowed: \(allowed)."
+        case let .unsupportedAudio(file, detail):
+            return "\(file): cannot read this as audio (\(detail)). Use WAV, MP3, M4A/AAC, FLAC, OGG/Opus or a video "
+                + "with an audio track (read through ffmpeg), or convert it: ffmpeg -i \"\(file)\" speech.wav"
+        case let .emptyAudio(file):
+            return "\(file): the file holds no audio samples. Export the recording again."
+        case let .modelMissing(path, detail):
+            return "the Media2Face model \(path.map { "at \($0) " } ?? "")is not usable (\(detail)). "
+                + "Pass --model DIR (a folder with config.json and model.safetensors), set M2F_MODEL, or run from the repository root "
+                + "(Models/media2face); `make train` rebuilds it."
+        case let .imageEncoderUnavailable(image):
+            return "\(image): image conditioning needs the GNPFA image encoder (Models/gnpfa with its image encoder), which is not installed; "
+                + "describe the style with --text or --emotion instead."
+        case let .imageUnreadable(image, problem):
+            return "\(image): cannot use this image as a style (\(problem)). Use a PNG or JPEG of a face."
+        case let .outputNotWritable(path, problem):
+            return "\(path): cannot write the output (\(problem)). Choose a folder you can write to with -o."
+        case let .unknownFormat(name):
+            return "unknown output format \"\(name)\"; use a comma-separated list of csv, json, glb, mp4."
+        case let .generatorMismatch(problem):
+            return "the generator returned an unexpected result (\(problem)); this is a bug, please report it."
+        case let .batch(problem):
+            return problem
+        }
+    }
+}

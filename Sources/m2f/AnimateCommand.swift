@@ -1,0 +1,257 @@
+import ArgumentParser
+import Foundation
+import M2FBenchmarks
+import M2FDataset
+import M2FFace
+import Media2Face
+
+/// `m2f animate`: speech → ARKit animation (+ head pose) in Live Link CSV, JSON, GLB and MP4.
+struct AnimateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "animate",
+        abstract: "Animate speech: audio in, 52 ARKit blendshapes + head pose out (CSV, JSON, GLB, MP4).",
+        discussion: """
+            OUT is a path prefix: `-o out/hello` writes out/hello.csv, out/hello.json, … for the formats asked. \
+            Given a folder (or --list FILE), every audio file in it is animated into the folder given with -o.
+
+            Examples:
+              m2f animate speech.wav -o out/speech
+              m2f animate talk.m4a --text "cheerful, animated" --format csv,glb,mp4 -o out/talk
+              m2f animate talk.mp3 --emotion sad --intensity 0.6 --seed 3 -o out/sad
+              m2f animate talk.wav --keyframes keys.json --style-timeline styles.json -o out/edited
+              m2f animate recordings/ -o out/          # batch over a folder
+              m2f animate --list files.txt -o out/     # batch over a list (one path per line)
+
+            Formats of --keyframes and --style-timeline, and how to import each output into Unity, \
+            Unreal, Blender or a web page: docs/USAGE.md.
+            """)
+
+    @Argument(help: "An audio or video file (wav natively; mp3, m4a, flac, ogg, mp4… via ffmpeg), or a folder of them.")
+    var input: String?
+
+    @Option(name: .shortAndLong, help: "Output prefix (out/hello → out/hello.csv …); a folder in batch mode.")
+    var output: String
+
+    @Option(help: "A text file listing audio files, one per line (relative to the list; # starts a comment).")
+    var list: String?
+
+    @Option(help: "Style as free text, e.g. \"calm, friendly, slight smile\".")
+    var text: String?
+
+    @Option(help: "Style as an emotion: \(Emotion.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var emotion: String?
+
+    @Option(help: "Emotion intensity in [0, 1] (with --emotion).")
+    var intensity: Float = 1
+
+    @Option(help: "Style from the expression of a face image (PNG).")
+    var image: String?
+
+    @Option(help: "Keyframes to hit (JSON; docs/USAGE.md).")
+    var keyframes: String?
+
+    @Option(help: "Styles per time range (JSON; docs/USAGE.md).")
+    var styleTimeline: String?
+
+    @Option(help: "Random seed: the same seed and input give the same animation.")
+    var seed: UInt64 = 0
+
+    @Option(help: "DDIM denoising steps (10 fast, 25 default, 50 finest).")
+    var steps: Int = 25
+
+    @Option(help: "Audio guidance scale sA (0 … 20).")
+    var audioGuidance: Float = 2.5
+
+    @Option(help: "Style guidance scale sP (0 … 20).")
+    var styleGuidance: Float = 1.5
+
+    @Flag(help: "Keep the head still (no generated head pose).")
+    var noHeadPose = false
+
+    @Option(help: "Comma-separated output formats: csv, json, glb, mp4.")
+    var format = "csv,json,glb"
+
+    @Option(help: "Media2Face model folder (default: Models/media2face, or $M2F_MODEL).")
+    var model: String?
+
+    @Option(help: "MP4 frame size in pixels.")
+    var videoSize = 512
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    func validate() throws {
+        if input == nil && list == nil { throw ValidationError("give an audio file, a folder, or --list FILE") }
+        if input != nil && list != nil { throw ValidationError("give either an input or --list, not both") }
+        if [text, emotion, image].compactMap({ $0 }).count > 1 {
+            throw ValidationError("give at most one of --text, --emotion and --image (use --style-timeline to combine styles over time)")
+        }
+        if let emotion, Emotion(rawValue: emotion.lowercased()) == nil {
+            throw ValidationError("--emotion \(emotion) is unknown; use one of \(Emotion.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if !(0...1).contains(intensity) { throw ValidationError("--intensity \(intensity) is outside [0, 1]") }
+        if intensity != 1 && emotion == nil { throw ValidationError("--intensity goes with --emotion") }
+        if !(16...4096).contains(videoSize) { throw ValidationError("--video-size must be in 16 … 4096") }
+        _ = try ExportFormat.list(format)
+        try options.validate()
+    }
+
+    var options: AnimationOptions {
+        AnimationOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance, seed: seed, headPose: !noHeadPose)
+    }
+
+    var style: StyleSpecification {
+        if let text { return .text(text) }
+        if let emotion { return .emotion(Emotion(rawValue: emotion.lowercased())!, intensity: intensity) }
+        if let image { return .image(path: image) }
+        return .none
+    }
+
+    func run() throws {
+        let formats = try ExportFormat.list(format)
+        // Everything a user can get wrong is checked before the models load.
+        let keyframeFile = try keyframes.map { try KeyframeFile.read(URL(fileURLWithPath: $0)) }
+        let timelineFile = try styleTimeline.map { try StyleTimelineFile.read(URL(fileURLWithPath: $0)) }
+        if let image, !FileManager.default.isReadableFile(atPath: image) {
+            throw PipelineError.imageUnreadable(image: image, problem: "no such file or no permission to read it")
+        }
+        let jobs = try BatchInput.jobs(input: input, list: list, output: output)
+        for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
+
+        let bar = ProgressBar(enabled: !quiet)
+        bar.message("loading models…")
+        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model))
+        let exporter = AnimationExporter(videoSize: videoSize)
+        var failures: [(String, String)] = []
+        for (index, job) in jobs.enumerated() {
+            let label = jobs.count > 1 ? "[\(index + 1)/\(jobs.count)] \(URL(fileURLWithPath: job.audio).lastPathComponent) " : ""
+            do {
+                let request = AnimationRequest(audioPath: job.audio, style: style, timeline: timelineFile, keyframes: keyframeFile, options: options)
+                let result = try pipeline.animate(request) { bar.update(label + $0.stage.rawValue, $0.completed, $0.total) }
+                let files = try exporter.write(result.animation, formats: formats, prefix: job.prefix, audioPath: job.audio) { _, done, total in
+                    bar.update(label + "mp4", done, total)
+                }
+                bar.finish()
+                for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(job.audio): \(warning)\n".utf8)) }
+                let timing = String(format: "%.2f s of audio in %.2f s (rtf %.3f)", result.audioDuration, result.timings.total, result.realTimeFactor)
+                print("\(job.audio): \(result.animation.frameCount) frames, \(timing) → \(files.map(\.path).joined(separator: ", "))")
+            } catch {
+                bar.finish()
+                guard jobs.count > 1 else { throw error }
+                FileHandle.standardError.write(Data("error: \(job.audio): \(error.localizedDescription)\n".utf8))
+                failures.append((job.audio, error.localizedDescription))
+            }
+        }
+        if !failures.isEmpty {
+            FileHandle.standardError.write(Data("\(jobs.count - failures.count) of \(jobs.count) files animated; \(failures.count) failed.\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `m2f bench animate`: the pipeline on 60 s of speech (listed under `m2f bench`).
+struct AnimateBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "animate",
+        abstract: "m2f animate on 60 s of speech: per-stage seconds and rtf, and 10/25/50 DDIM steps (needs the models).")
+
+    @Flag(help: "10 s of audio, one run each (a smoke run, not for quoting).")
+    var quick = false
+
+    @Flag(help: "Also time the MP4 export (256×256).")
+    var video = false
+
+    @Flag(help: "JSON lines on stdout (the only output format; accepted for scripts that pass it).")
+    var json = false
+
+    @Option(help: "Media2Face model folder (default: Models/media2face).")
+    var model: String?
+
+    func run() throws {
+        try AnimateBenchmarks.run(quick: quick, video: video, modelDirectory: model) { print($0.jsonLine) }
+    }
+}
+
+/// The files of a batch and where each one's outputs go.
+enum BatchInput {
+    struct Job { var audio: String; var prefix: String }
+
+    static let audioExtensions: Set<String> = ["wav", "wave", "mp3", "m4a", "aac", "flac", "ogg", "oga", "opus", "aif", "aiff", "caf", "wma", "mp4", "mov", "mkv", "webm"]
+
+    static func jobs(input: String?, list: String?, output: String) throws -> [Job] {
+        var isDirectory: ObjCBool = false
+        let files: [String]
+        if let list {
+            let url = URL(fileURLWithPath: list)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw PipelineError.batch("\(list): cannot read the list file; it must be UTF-8 text with one audio path per line")
+            }
+            let folder = url.deletingLastPathComponent()
+            files = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+                .map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
+            guard !files.isEmpty else { throw PipelineError.batch("\(list): the list names no files") }
+        } else if let input, FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []
+            files = names.filter { audioExtensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) && !$0.hasPrefix(".") }
+                .sorted().map { URL(fileURLWithPath: input).appendingPathComponent($0).path }
+            guard !files.isEmpty else {
+                throw PipelineError.batch("\(input): the folder holds no audio files (\(audioExtensions.sorted().joined(separator: ", ")))")
+            }
+        } else {
+            return [Job(audio: input!, prefix: output)]
+        }
+        // Batch: -o is a folder; each file's outputs are named after it.
+        var used: [String: String] = [:]
+        return try files.map { file in
+            let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            if let other = used[stem] {
+                throw PipelineError.batch("\(other) and \(file) would both write \(output)/\(stem).*; rename one of them")
+            }
+            used[stem] = file
+            return Job(audio: file, prefix: URL(fileURLWithPath: output).appendingPathComponent(stem).path)
+        }
+    }
+}
+
+/// A one-line progress bar with ETA on stderr (redrawn in place on a terminal, a line per stage otherwise).
+final class ProgressBar {
+    let enabled: Bool
+    let terminal = isatty(STDERR_FILENO) == 1
+    var label = ""
+    var started = Date()
+    var lastDraw = Date.distantPast
+    var lastPercent = -1
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func message(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(((terminal ? "\r\u{1B}[K" : "") + text + (terminal ? "" : "\n")).utf8))
+    }
+
+    func update(_ stage: String, _ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        if stage != label { label = stage; started = Date(); lastPercent = -1 }
+        let fraction = min(1, Double(done) / Double(total))
+        let percent = Int(fraction * 100)
+        if terminal {
+            guard Date().timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+            lastDraw = Date()
+            let width = 24, filled = Int(fraction * Double(width))
+            let elapsed = Date().timeIntervalSince(started)
+            let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            FileHandle.standardError.write(Data(String(format: "\r\u{1B}[K%@ %@ %3d%% ETA %.0fs", stage, bar, percent, eta).utf8))
+        } else if percent / 25 != lastPercent / 25 {
+            lastPercent = percent
+            FileHandle.standardError.write(Data("\(stage) \(percent)%\n".utf8))
+        }
+    }
+
+    func finish() {
+        guard enabled, terminal, !label.isEmpty else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        label = ""
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `m2f eval …`: held-out evaluation of a trained model, one subcommand per model.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a trained model on held-out data.",
+        subcommands: [
+            EvalGNPFACommand.self,
+        ]
+    )
+}

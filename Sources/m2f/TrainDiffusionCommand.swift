@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import M2FEngine
+import Media2Face
+
+/// `m2f train diffusion`: trains the Media2Face denoiser on an M2F-D dataset.
+struct TrainDiffusionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diffusion",
+        abstract: "Train the Media2Face diffusion denoiser (or its plain-regression baseline) on an M2F-D dataset.",
+        discussion: """
+        Progress (loss, validation loss, ETA) goes to stderr. Every --checkpoint-every steps the run writes \
+        OUTPUT/checkpoint/state.safetensors (resume with --resume) and the EMA model to OUTPUT \
+        (config.json + model.safetensors), so an interrupted run still leaves a usable model.
+        --measure-sizes times a training step and a 60-second sampling step at a few sizes and exits.
+        """)
+
+    @Option(help: "M2F-D dataset directory (featurized).")
+    var data: String?
+
+    @Option(name: [.short, .customLong("output")], help: "Model directory to write.")
+    var output: String = "Models/media2face"
+
+    @Option(help: "GNPFA model directory (the expression latent space).")
+    var gnpfa: String = "Models/gnpfa"
+
+    @Flag(help: "Work directly in ARKit space (logit coding, Z = 52) instead of the GNPFA latent space.")
+    var arkitSpace = false
+
+    @Flag(help: "Train the same network as a plain regressor (no noise): the evaluation baseline.")
+    var regression = false
+
+    @Option(help: "Optimiser steps.") var steps: Int = 4000
+    @Option(help: "Crops per batch.") var batchSize: Int = 16
+    @Option(help: "Peak learning rate (warmup then cosine decay).") var learningRate: Float = 5e-4
+    @Option(help: "Transformer width.") var width: Int = DenoiserConfiguration(latentSize: 1).width
+    @Option(help: "Transformer blocks.") var layers: Int = DenoiserConfiguration(latentSize: 1).numLayers
+    @Option(help: "Attention heads.") var heads: Int = DenoiserConfiguration(latentSize: 1).numHeads
+    @Option(help: "Frames per window (training crops and sampling windows).") var window: Int = DenoiserConfiguration(latentSize: 1).windowLength
+    @Option(help: "Validation loss and checkpoint every N steps.") var checkpointEvery: Int = 250
+    @Option(help: "Random seed (initialisation, batches, noise).") var seed: UInt64 = 1
+    @Option(help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
+    @Flag(help: "Continue from OUTPUT/checkpoint/state.safetensors.") var resume = false
+    @Flag(help: "Time a training step and a 60 s sampling step at several sizes (JSON lines) and exit.") var measureSizes = false
+    @Option(help: "Sizes for --measure-sizes as WIDTHxLAYERSxWINDOW, comma-separated.")
+    var sizes = "128x4x120,192x4x120,256x3x120,256x4x120,128x4x200,192x4x200,256x4x200,384x4x120,512x8x200"
+
+    func run() throws {
+        if measureSizes {
+            for size in sizes.split(separator: ",") {
+                let parts = size.split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 3 else { throw ValidationError("--sizes: \(size) is not WIDTHxLAYERSxWINDOW") }
+                let (w, l, n) = (parts[0], parts[1], parts[2])
+                let result = DenoiserSizeBenchmark.run(width: w, layers: l, heads: heads, window: n, iterations: w >= 512 ? 1 : 3)
+                FileHandle.standardOutput.write(Data((result.jsonLine + "\n").utf8))
+            }
+            return
+        }
+        guard let data else { throw ValidationError("--data DIR is required (an M2F-D dataset directory)") }
+        try DiffusionTrainingRun(
+            dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: output),
+            gnpfaDirectory: arkitSpace ? nil : URL(fileURLWithPath: gnpfa),
+            architecture: { latentSize in
+                DenoiserConfiguration(latentSize: latentSize, width: width, numLayers: layers, numHeads: heads, windowLength: window,
+                                      objective: regression ? .regression : .diffusion)
+            },
+            training: DiffusionTrainingConfiguration(steps: steps, batchSize: batchSize, peakLearningRate: learningRate,
+                                                     checkpointEvery: checkpointEvery, seed: seed),
+            resume: resume, maxMinutes: maxMinutes,
+            command: "m2f train diffusion " + CommandLine.arguments.dropFirst(3).joined(separator: " ")
+        ).run()
+    }
+}
