@@ -41,6 +41,8 @@ struct TrainDiffusionCommand: ParsableCommand {
     @Option(help: "Random seed (initialisation, batches, noise).") var seed: UInt64 = 1
     @Option(help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
     @Flag(help: "Continue from OUTPUT/checkpoint/state.safetensors.") var resume = false
+    @Flag(help: "Train on the clips whose Whisper features are cached and skip the rest (with a warning).") var skipUnfeaturized = false
+    @Option(help: "Use at most this many clips per split (quick runs).") var clipLimit: Int?
     @Flag(help: "Time a training step and a 60 s sampling step at several sizes (JSON lines) and exit.") var measureSizes = false
     @Option(help: "Sizes for --measure-sizes as WIDTHxLAYERSxWINDOW, comma-separated.")
     var sizes = "128x4x120,192x4x120,256x3x120,256x4x120,128x4x200,192x4x200,256x4x200,384x4x120,512x8x200"
@@ -57,7 +59,7 @@ struct TrainDiffusionCommand: ParsableCommand {
             return
         }
         guard let data else { throw ValidationError("--data DIR is required (an M2F-D dataset directory)") }
-        try DiffusionTrainingRun(
+        var run = DiffusionTrainingRun(
             dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: output),
             gnpfaDirectory: arkitSpace ? nil : URL(fileURLWithPath: gnpfa),
             architecture: { latentSize in
@@ -67,7 +69,8 @@ struct TrainDiffusionCommand: ParsableCommand {
             training: DiffusionTrainingConfiguration(steps: steps, batchSize: batchSize, peakLearningRate: learningRate,
                                                      checkpointEvery: checkpointEvery, seed: seed),
             resume: resume, maxMinutes: maxMinutes,
-            command: "m2f train diffusion " + CommandLine.arguments.dropFirst(3).joined(separator: " ")
-        ).run()
+            command: "m2f train diffusion " + CommandLine.arguments.dropFirst(3).joined(separator: " "), clipLimit: clipLimit)
+        run.skipUnfeaturized = skipUnfeaturized
+        try run.run()
     }
 }
