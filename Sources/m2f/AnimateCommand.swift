@@ -118,7 +118,7 @@ struct AnimateCommand: ParsableCommand {
         let jobs = try BatchInput.jobs(input: input, list: list, output: output)
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
 
-        let bar = ProgressBar(enabled: !quiet)
+        let bar = AnimateProgressBar(enabled: !quiet)
         bar.message("loading models…")
         let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model))
         let exporter = AnimationExporter(videoSize: videoSize)
@@ -215,7 +215,7 @@ enum BatchInput {
 }
 
 /// A one-line progress bar with ETA on stderr (redrawn in place on a terminal, a line per stage otherwise).
-final class ProgressBar {
+final class AnimateProgressBar {
     let enabled: Bool
     let terminal = isatty(STDERR_FILENO) == 1
     var label = ""
