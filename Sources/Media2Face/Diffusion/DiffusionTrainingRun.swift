@@ -1,4 +1,5 @@
 import Foundation
+import M2FEncoders
 import M2FEngine
 import M2FGNPFA
 
@@ -118,6 +119,9 @@ enum DiffusionCodingLoader {
     static func load(_ directory: URL?) throws -> (any ExpressionCoding, String) {
         guard let directory else { return (ARKitLogitCoding(), "arkit-logit") }
         let model = try GNPFAModel(directory: directory)
-        return (model, "gnpfa:" + directory.lastPathComponent)
+        // The latents only mean something with these exact VAE weights: record their digest.
+        let vae = directory.appendingPathComponent(GNPFAConfiguration.vaeFile)
+        let digest = FileManager.default.contents(atPath: vae.path).map { String(SHA256.hex(of: $0).prefix(16)) } ?? "unknown"
+        return (model, "gnpfa:\(directory.lastPathComponent) vae.safetensors sha256 \(digest)")
     }
 }
