@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import M2FEngine
+import M2FGNPFA
 import Media2Face
 
 /// `m2f train diffusion`: trains the Media2Face denoiser on an M2F-D dataset.
@@ -41,6 +42,11 @@ struct TrainDiffusionCommand: ParsableCommand {
     @Option(help: "Random seed (initialisation, batches, noise).") var seed: UInt64 = 1
     @Option(help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
     @Flag(help: "Continue from OUTPUT/checkpoint/state.safetensors.") var resume = false
+    @Flag(help: "Train on the clips whose Whisper features are cached and skip the rest (with a warning).") var skipUnfeaturized = false
+    @Option(help: "Use at most this many clips per split (quick runs).") var clipLimit: Int?
+    @Flag(help: "Do not train: check the model in OUTPUT on validation clips of --data (errors, keyframes, diversity, 60 s timing) and print JSON.")
+    var check = false
+    @Option(help: "DDIM steps for --check.") var checkSteps: Int = 25
     @Flag(help: "Time a training step and a 60 s sampling step at several sizes (JSON lines) and exit.") var measureSizes = false
     @Option(help: "Sizes for --measure-sizes as WIDTHxLAYERSxWINDOW, comma-separated.")
     var sizes = "128x4x120,192x4x120,256x3x120,256x4x120,128x4x200,192x4x200,256x4x200,384x4x120,512x8x200"
@@ -57,7 +63,17 @@ struct TrainDiffusionCommand: ParsableCommand {
             return
         }
         guard let data else { throw ValidationError("--data DIR is required (an M2F-D dataset directory)") }
-        try DiffusionTrainingRun(
+        if check {
+            let coding: any ExpressionCoding = arkitSpace ? ARKitLogitCoding() : try GNPFAModel(directory: URL(fileURLWithPath: gnpfa))
+            let generator = try Media2FaceGenerator(directory: URL(fileURLWithPath: output), coding: coding)
+            let loaded = try DiffusionDatasetLoader.load(directory: URL(fileURLWithPath: data), coding: coding, fps: generator.fps,
+                                                         limit: clipLimit ?? 8, skipUnfeaturized: skipUnfeaturized)
+            let report = try DiffusionSelfCheck.run(generator: generator, clips: loaded.validation, references: loaded.validationWeights,
+                                                    steps: checkSteps) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            FileHandle.standardOutput.write(Data((report.jsonLine + "\n").utf8))
+            return
+        }
+        var run = DiffusionTrainingRun(
             dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: output),
             gnpfaDirectory: arkitSpace ? nil : URL(fileURLWithPath: gnpfa),
             architecture: { latentSize in
@@ -67,7 +83,8 @@ struct TrainDiffusionCommand: ParsableCommand {
             training: DiffusionTrainingConfiguration(steps: steps, batchSize: batchSize, peakLearningRate: learningRate,
                                                      checkpointEvery: checkpointEvery, seed: seed),
             resume: resume, maxMinutes: maxMinutes,
-            command: "m2f train diffusion " + CommandLine.arguments.dropFirst(3).joined(separator: " ")
-        ).run()
+            command: "m2f train diffusion " + CommandLine.arguments.dropFirst(3).joined(separator: " "), clipLimit: clipLimit)
+        run.skipUnfeaturized = skipUnfeaturized
+        try run.run()
     }
 }

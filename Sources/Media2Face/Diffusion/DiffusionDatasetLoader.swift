@@ -1,10 +1,69 @@
 import Foundation
+import M2FDataset
 import M2FEngine
 import M2FGNPFA
 
-/// Reads an M2F-D dataset into training clips in the model's latent space.
-enum DiffusionDatasetLoader {
-    static func load(directory: URL, coding: any ExpressionCoding, fps: Double) throws -> (training: [DiffusionTrainingClip], validation: [DiffusionTrainingClip]) {
-        throw DiffusionError.invalidTrainingData(path: directory.path, problem: "the M2F-D reader lands with the dataset merge")
+/// Reads a featurized M2F-D dataset (docs/DATASET.md) into training clips in the model's latent space:
+/// per clip, the GNPFA encoding of `<id>.weights` [F, 52] next to `<id>.head_pose` [F, 6], the cached
+/// Whisper features [F, 384] and the MiniLM embedding of the description [384].
+public enum DiffusionDatasetLoader {
+    /// Feature-set model names written by `m2f dataset featurize`.
+    public static let whisperModel = "whisper-tiny-en"
+    public static let styleModel = "all-minilm-l6-v2"
+
+    /// - Parameters:
+    ///   - limit: at most this many clips per split (nil: all), for quick runs.
+    ///   - skipUnfeaturized: skip clips whose shard has no cached Whisper features yet (reported through
+    ///     `skipped`) instead of failing.
+    /// - Throws: `DiffusionError.invalidTrainingData` naming the directory or clip and the fix, or the
+    ///   reader's `DatasetError`.
+    public static func load(directory: URL, coding: any ExpressionCoding, fps: Double, limit: Int? = nil, skipUnfeaturized: Bool = false,
+                            progress: (Int, Int) -> Void = { _, _ in })
+        throws -> (training: [DiffusionTrainingClip], validation: [DiffusionTrainingClip], validationWeights: [Tensor], skipped: Int) {
+        let reader = try DatasetReader(directory: directory)
+        guard Swift.abs(reader.info.fps - fps) < 1e-6 else {
+            throw DiffusionError.invalidTrainingData(path: directory.path, problem: "the dataset is at \(reader.info.fps) fps but the model works at \(fps) fps; build the dataset at \(fps) fps")
+        }
+        guard let whisper = reader.featureSet(model: whisperModel) else {
+            throw DiffusionError.invalidTrainingData(path: directory.path, problem: "no cached Whisper features; run `m2f dataset featurize \(directory.path)` first")
+        }
+        let style = reader.featureSet(model: styleModel)
+        var splits: [[DiffusionTrainingClip]] = [[], []]
+        var validationWeights: [Tensor] = []
+        var skipped = 0
+        let featureDirectory = directory.appendingPathComponent("features").appendingPathComponent(whisper.key)
+        let records = [reader.clips(in: .train), reader.clips(in: .val)].map { list in limit.map { Array(list.prefix($0)) } ?? list }
+        let total = records.reduce(0) { $0 + $1.count }
+        var done = 0
+        for (index, list) in records.enumerated() {
+            for record in list {
+                if skipUnfeaturized,
+                   !FileManager.default.fileExists(atPath: featureDirectory.appendingPathComponent("\(record.shard).safetensors").path) {
+                    skipped += 1
+                    done += 1
+                    continue
+                }
+                let arrays = try reader.arrays(of: record)
+                let audio = try reader.feature(whisper, of: record)
+                let f = arrays.frameCount
+                guard f >= 2 else { done += 1; continue }
+                guard audio.rank == 2, audio.shape == [f, 384] else {
+                    throw DiffusionError.invalidTrainingData(path: directory.path,
+                        problem: "clip \(record.id): Whisper features \(audio.shape) do not match its \(f) frames; run `m2f dataset featurize` again")
+                }
+                let latents = withoutGrad { coding.encode(weights: arrays.weights) }
+                let frames = Tensor.concatenate([latents, arrays.headPose], axis: 1)
+                let text = try style.map { try reader.feature($0, of: record).toArray() }
+                splits[index].append(DiffusionTrainingClip(id: record.id, frames: frames, audio: audio, textEmbedding: text,
+                                                           emotion: record.emotion, intensity: Float(record.intensity)))
+                if index == 1 { validationWeights.append(arrays.weights) }
+                done += 1
+                progress(done, total)
+            }
+        }
+        guard !splits[0].isEmpty else {
+            throw DiffusionError.invalidTrainingData(path: directory.path, problem: "no training clips (split \"train\")")
+        }
+        return (splits[0], splits[1], validationWeights, skipped)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import M2FEncoders
 import M2FEngine
 import M2FGNPFA
 
@@ -16,9 +17,13 @@ public struct DiffusionTrainingRun {
     public var maxMinutes: Double?
     /// The command line, recorded in config.json.
     public var command: String
+    /// At most this many clips per split (quick runs); nil: all.
+    public var clipLimit: Int?
+    /// Train on the clips already featurized instead of failing on the others.
+    public var skipUnfeaturized = false
 
     public init(dataDirectory: URL, outputDirectory: URL, gnpfaDirectory: URL?, architecture: @escaping (Int) -> DenoiserConfiguration,
-                training: DiffusionTrainingConfiguration, resume: Bool, maxMinutes: Double?, command: String) {
+                training: DiffusionTrainingConfiguration, resume: Bool, maxMinutes: Double?, command: String, clipLimit: Int? = nil) {
         self.dataDirectory = dataDirectory
         self.outputDirectory = outputDirectory
         self.gnpfaDirectory = gnpfaDirectory
@@ -27,6 +32,7 @@ public struct DiffusionTrainingRun {
         self.resume = resume
         self.maxMinutes = maxMinutes
         self.command = command
+        self.clipLimit = clipLimit
     }
 
     static func log(_ message: String) {
@@ -38,7 +44,12 @@ public struct DiffusionTrainingRun {
         let started = clock.now
         let (coding, codingName) = try DiffusionCodingLoader.load(gnpfaDirectory)
         Self.log("loading \(dataDirectory.path) (coding: \(codingName)) …")
-        let data = try DiffusionDatasetLoader.load(directory: dataDirectory, coding: coding, fps: architecture(coding.latentSize).fps)
+        let data = try DiffusionDatasetLoader.load(directory: dataDirectory, coding: coding, fps: architecture(coding.latentSize).fps,
+                                                   limit: clipLimit, skipUnfeaturized: skipUnfeaturized) { done, total in
+            if done % 100 == 0 || done == total { FileHandle.standardError.write(Data("\rloaded \(done)/\(total) clips".utf8)) }
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        if data.skipped > 0 { Self.log("warning: skipped \(data.skipped) clips whose Whisper features are not cached yet (--skip-unfeaturized)") }
         let trainFrames = data.training.reduce(0) { $0 + $1.frameCount }
         Self.log("\(data.training.count) training clips (\(String(format: "%.2f", Double(trainFrames) / 30 / 3600)) h), \(data.validation.count) validation clips")
 
@@ -107,6 +118,10 @@ public struct DiffusionTrainingRun {
 enum DiffusionCodingLoader {
     static func load(_ directory: URL?) throws -> (any ExpressionCoding, String) {
         guard let directory else { return (ARKitLogitCoding(), "arkit-logit") }
-        throw DiffusionError.missingModelFile(path: directory.path + " (GNPFA loading lands with the GNPFA merge; use --arkit-space)")
+        let model = try GNPFAModel(directory: directory)
+        // The latents only mean something with these exact VAE weights: record their digest.
+        let vae = directory.appendingPathComponent(GNPFAConfiguration.vaeFile)
+        let digest = FileManager.default.contents(atPath: vae.path).map { String(SHA256.hex(of: $0).prefix(16)) } ?? "unknown"
+        return (model, "gnpfa:\(directory.lastPathComponent) vae.safetensors sha256 \(digest)")
     }
 }
