@@ -1,0 +1,42 @@
+import Foundation
+import M2FFace
+import M2FGNPFA
+
+/// A face image as a style: decoded and scaled to the encoder's square input by ffmpeg (PNG, JPEG,
+/// WebP, a video's first frame…), then GNPFA's image encoder gives its expression code.
+public struct ImageStyleEncoder: ImageStyleEncoding, @unchecked Sendable {
+    public let encoder: ImageEncoder
+
+    public init(encoder: ImageEncoder) { self.encoder = encoder }
+
+    public func expressionCode(imageAt url: URL) throws -> [Float] {
+        let image = try Self.decode(url, size: encoder.configuration.imageSize)
+        return encoder.encode([image]).latents.toArray()
+    }
+
+    /// The first frame of `url` as size × size RGB (scaled to fill, centre-cropped).
+    static func decode(_ url: URL, size: Int) throws -> RGBImage {
+        guard let ffmpeg = VideoEncoder.findExecutable("ffmpeg") else {
+            throw PipelineError.imageUnreadable(image: url.path, problem: "reading images needs ffmpeg (apt-get install ffmpeg)")
+        }
+        let process = Process()
+        process.executableURL = ffmpeg
+        process.arguments = ["-nostdin", "-loglevel", "error", "-i", url.path, "-frames:v", "1",
+                             "-vf", "scale=\(size):\(size):force_original_aspect_ratio=increase,crop=\(size):\(size)",
+                             "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do { try process.run() } catch {
+            throw PipelineError.imageUnreadable(image: url.path, problem: "cannot start ffmpeg: \(error.localizedDescription)")
+        }
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, bytes.count == size * size * 3 else {
+            let detail = log.split(separator: "\n").last.map(String.init) ?? "not an image"
+            throw PipelineError.imageUnreadable(image: url.path, problem: detail)
+        }
+        return RGBImage(width: size, height: size, pixels: [UInt8](bytes))
+    }
+}
