@@ -170,8 +170,8 @@ public struct EvaluationRunner: Sendable {
                              velocity_near_keyframes_max: nearMax, velocity_without_keyframes_p99: percentile(free, 0.99))
     }
 
-    /// The test clips' audio joined (repeated as needed) to `seamSeconds`, animated in one call;
-    /// then its first 180 s with 60 s pieces for the piece joins.
+    /// The test clips' audio joined (repeated as needed) to `seamSeconds`, animated in one call (the
+    /// generator's overlapping windows); then its first ≤ 180 s in three pieces (the long-audio path).
     func seamCheck(pipeline: Media2FacePipeline, windowLength: Int, windowOverlap: Int) throws -> SeamCheck {
         var audio: [Float] = []
         let target = Int(settings.seamSeconds * 16_000)
@@ -191,10 +191,13 @@ public struct EvaluationRunner: Sendable {
         let joinSpeeds = joins.sorted().map { speed[$0] }
         let p99 = percentile(within, 0.99)
 
-        let pieceSeconds = 60.0
-        let shortAudio = Array(audio.prefix(Int(min(180, settings.seamSeconds) * 16_000)))
+        // The piece joins: the first ≤ 180 s again, in pieces of a third of that (at least 10 s).
+        let pieceAudioSeconds = min(180, Double(audio.count) / 16_000)
+        let pieceSeconds = max(10, (pieceAudioSeconds / 3).rounded(.up))
+        let shortAudio = Array(audio.prefix(Int(pieceAudioSeconds * 16_000)))
         var configuration = pipeline.configuration
         configuration.chunkSeconds = pieceSeconds
+        configuration.chunkOverlapSeconds = min(configuration.chunkOverlapSeconds, pieceSeconds / 4)
         let pieced = try pipeline.reconfigured(configuration).animate(samples: shortAudio, source: "seam-pieces", request: request).animation
         let pieceSpeed = velocities(pieced)
         let pieces = ChunkPlan(frameCount: pieced.frameCount, chunk: Int(pieceSeconds * pieced.fps),

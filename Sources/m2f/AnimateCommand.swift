@@ -134,6 +134,12 @@ struct AnimateCommand: ParsableCommand {
                 bar.finish()
                 for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(job.audio): \(warning)\n".utf8)) }
                 let timing = String(format: "%.2f s of audio in %.2f s (rtf %.3f)", result.audioDuration, result.timings.total, result.realTimeFactor)
+                let t = result.timings
+                if !quiet {
+                    bar.message(String(format: "stages: audio %.2f s, speech features %.2f s, style %.2f s, generation %.2f s, assembly %.2f s%@",
+                                       t.loadAudio, t.speechFeatures, t.styleConditions, t.generation, t.assembly,
+                                       files.map { String(format: ", %@ %.2f s", $0.format.rawValue, $0.seconds) }.joined()))
+                }
                 print("\(job.audio): \(result.animation.frameCount) frames, \(timing) → \(files.map(\.path).joined(separator: ", "))")
             } catch {
                 bar.finish()
