@@ -46,9 +46,11 @@ enum PipelineFixtures {
             .appendingPathComponent("Examples/hello.wav").path
     }
 
-    /// The committed model folder of this checkout (tests that need trained weights run when it exists).
+    /// The committed model folder of this checkout, or `$M2F_MODEL` (tests that need trained weights
+    /// run when it exists).
     static var trainedModel: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        if let path = ProcessInfo.processInfo.environment["M2F_MODEL"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Models/media2face")
     }
 
