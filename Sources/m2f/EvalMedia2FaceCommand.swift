@@ -29,7 +29,7 @@ struct EvalMedia2FaceCommand: ParsableCommand {
     @Flag(help: "Print the report as one JSON object on stdout.")
     var json = false
 
-    @Option(help: "Also write the JSON report to this file.")
+    @Option(name: .shortAndLong, help: "Also write the JSON report to this file.")
     var output: String?
 
     @Option(help: "Evaluate at most this many clips of the split.")

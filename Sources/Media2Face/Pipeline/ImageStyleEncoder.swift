@@ -15,7 +15,7 @@ public struct ImageStyleEncoder: ImageStyleEncoding, @unchecked Sendable {
     }
 
     /// The first frame of `url` as size × size RGB (scaled to fill, centre-cropped).
-    static func decode(_ url: URL, size: Int) throws -> RGBImage {
+    public static func decode(_ url: URL, size: Int) throws -> RGBImage {
         guard let ffmpeg = VideoEncoder.findExecutable("ffmpeg") else {
             throw PipelineError.imageUnreadable(image: url.path, problem: "reading images needs ffmpeg (apt-get install ffmpeg)")
         }
