@@ -47,10 +47,13 @@ fixtures:
 	python3 scripts/fixtures/make_engine_fixtures.py
 	python3 scripts/fixtures/make_neural_fixtures.py
 	python3 scripts/fixtures/make_audio_fixtures.py
-	python3 scripts/fixtures/make_text_fixtures.py
-	python3 scripts/fixtures/make_whisper_fixtures.py
+	python3 scripts/fixtures/make_conv2d_fixtures.py
+	python3 scripts/fixtures/make_diffusion_fixtures.py
 	python3 scripts/fixtures/make_eval_fixtures.py
 	python3 scripts/fixtures/make_speech_fixtures.py
+	python3 scripts/fixtures/make_teacher_fixtures.py
+	python3 scripts/fixtures/make_text_fixtures.py
+	python3 scripts/fixtures/make_whisper_fixtures.py
 
 clean:
 	rm -rf .build

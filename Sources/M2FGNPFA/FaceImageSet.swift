@@ -37,41 +37,63 @@ public struct FaceImageSet: Sendable {
         HeadPose(yaw: rotations[index * 3], pitch: rotations[index * 3 + 1], roll: rotations[index * 3 + 2])
     }
 
-    /// Renders `count` samples spread evenly over `identities` (one rig built per identity).
-    /// - Parameter progress: called with the number of images done.
+    /// Renders `count` samples spread evenly over `identities` (one rig built per identity), on
+    /// `threads` threads (each takes whole identities, with its own random stream).
+    /// - Parameter progress: called with the number of images done (from any thread, serialised).
     public static func render(count: Int, identities: [HeadIdentity], size: Int = 64, seed: UInt64,
+                              threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                               progress: (Int) -> Void = { _ in }) -> FaceImageSet {
+        let perIdentity = (count + identities.count - 1) / identities.count
+        let quotas = identities.indices.map { max(0, min(perIdentity, count - $0 * perIdentity)) }
+        let state = RenderState(count: identities.count)
+        withoutActuallyEscaping(progress) { report in
+            let box = ProgressBox(report)
+            let workers = max(1, min(threads, identities.count))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in Swift.stride(from: worker, to: identities.count, by: workers) where quotas[index] > 0 {
+                    let part = renderOne(identity: identities[index], count: quotas[index], size: size,
+                                         seed: seed &+ UInt64(index) &* 7919) { state.tick(box) }
+                    state.store(part, at: index)
+                }
+            }
+        }
+        let parts = state.parts
+        var set = FaceImageSet(size: size)
+        for part in parts where part.size == size {
+            set.pixels += part.pixels
+            set.weights += part.weights
+            set.rotations += part.rotations
+        }
+        return set
+    }
+
+    static func renderOne(identity: HeadIdentity, count: Int, size: Int, seed: UInt64, tick: () -> Void) -> FaceImageSet {
         var set = FaceImageSet(size: size)
         var expressions = ExpressionSampler(seed: seed &+ 11)
         var generator = RandomGenerator(seed: seed &+ 12)
-        let perIdentity = (count + identities.count - 1) / identities.count
-        var done = 0
-        for identity in identities {
-            let rig = identity == .neutral ? DefaultHead.shared : DefaultHead.build(identity: identity)
-            for _ in 0..<min(perIdentity, count - done) {
-                let w = expressions.next()
-                func u(_ lower: Float, _ upper: Float) -> Float { lower + (upper - lower) * generator.nextUniform() }
-                let degree = Float.pi / 180
-                let pose = HeadPose(yaw: u(-25, 25) * degree, pitch: u(-15, 15) * degree, roll: u(-15, 15) * degree,
-                                    tx: u(-0.01, 0.01), ty: u(-0.01, 0.01), tz: u(-0.01, 0.01))
-                var camera = Camera.face
-                camera.position = camera.target + (camera.position - camera.target) * u(0.9, 1.15)
-                let background = SIMD3<Float>(u(0, 1), u(0, 1), u(0, 1))
-                let renderer = FaceRenderer(rig: rig, options: RenderOptions(width: size, height: size, supersample: 2, camera: camera,
-                                                                            background: background, threads: 1))
-                var image = renderer.render(weights: w, headPose: pose)
-                let gain = u(0.7, 1.3), gamma = u(0.85, 1.15)
-                let tint = SIMD3<Float>(u(0.92, 1.08), u(0.92, 1.08), u(0.92, 1.08))
-                for i in image.pixels.indices {
-                    let v = powf(Float(image.pixels[i]) / 255, gamma) * gain * tint[i % 3]
-                    image.pixels[i] = UInt8(min(max(v * 255, 0), 255).rounded())
-                }
-                set.pixels += image.pixels
-                set.weights += w
-                set.rotations += [pose.yaw, pose.pitch, pose.roll]
-                done += 1
-                progress(done)
+        let rig = identity == .neutral ? DefaultHead.shared : DefaultHead.build(identity: identity)
+        for _ in 0..<count {
+            let w = expressions.next()
+            func u(_ lower: Float, _ upper: Float) -> Float { lower + (upper - lower) * generator.nextUniform() }
+            let degree = Float.pi / 180
+            let pose = HeadPose(yaw: u(-25, 25) * degree, pitch: u(-15, 15) * degree, roll: u(-15, 15) * degree,
+                                tx: u(-0.01, 0.01), ty: u(-0.01, 0.01), tz: u(-0.01, 0.01))
+            var camera = Camera.face
+            camera.position = camera.target + (camera.position - camera.target) * u(0.9, 1.15)
+            let background = SIMD3<Float>(u(0, 1), u(0, 1), u(0, 1))
+            let renderer = FaceRenderer(rig: rig, options: RenderOptions(width: size, height: size, supersample: 2, camera: camera,
+                                                                        background: background, threads: 1))
+            var image = renderer.render(weights: w, headPose: pose)
+            let gain = u(0.7, 1.3), gamma = u(0.85, 1.15)
+            let tint = SIMD3<Float>(u(0.92, 1.08), u(0.92, 1.08), u(0.92, 1.08))
+            for i in image.pixels.indices {
+                let v = powf(Float(image.pixels[i]) / 255, gamma) * gain * tint[i % 3]
+                image.pixels[i] = UInt8(min(max(v * 255, 0), 255).rounded())
             }
+            set.pixels += image.pixels
+            set.weights += w
+            set.rotations += [pose.yaw, pose.pitch, pose.roll]
+            tick()
         }
         return set
     }
@@ -126,4 +148,27 @@ public struct FaceImageSet: Sendable {
         try set.write(to: path)
         return set
     }
+}
+
+/// Results and the progress count shared by the render workers (guarded by a lock).
+private final class RenderState: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var parts: [FaceImageSet]
+    private var done = 0
+
+    init(count: Int) { parts = [FaceImageSet](repeating: FaceImageSet(size: 0), count: count) }
+
+    func store(_ part: FaceImageSet, at index: Int) {
+        lock.lock(); parts[index] = part; lock.unlock()
+    }
+
+    func tick(_ box: ProgressBox) {
+        lock.lock(); done += 1; box.report(done); lock.unlock()
+    }
+}
+
+/// A progress callback handed to worker threads; calls are serialised by `RenderState`'s lock.
+private final class ProgressBox: @unchecked Sendable {
+    let report: (Int) -> Void
+    init(_ report: @escaping (Int) -> Void) { self.report = report }
 }

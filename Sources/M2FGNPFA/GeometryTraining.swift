@@ -4,8 +4,8 @@ import M2FNeural
 
 /// How the geometry encoder is trained.
 public struct GeometryTrainingOptions: Codable, Sendable, Equatable {
-    /// Optimiser steps. Default 3000.
-    public var steps: Int = 3000
+    /// Optimiser steps. Default 10 000.
+    public var steps: Int = 10000
     /// Samples per step. Default 128.
     public var batchSize: Int = 128
     /// Peak learning rate. Default 1e-3.

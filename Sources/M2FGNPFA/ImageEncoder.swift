@@ -26,7 +26,8 @@ public struct ImageEncoderConfiguration: Codable, Sendable, Equatable {
 /// default head's `Camera.face` renders.
 ///
 /// [B, 3, S, S] (pixels / 255, centred: (x − 0.5) / 0.25) → 3×3 stride-2 convolutions, each followed by
-/// SiLU → flattened → MLP → [B, Z + 3]: the code, then yaw, pitch, roll in radians.
+/// SiLU → flattened (dropout 0.2 while training) → MLP → [B, Z + 3]: the code, then yaw, pitch, roll in
+/// radians.
 ///
 /// Keys: `convs.<i>.{weight [C_i, C_{i−1}, 3, 3], bias}`, `head.layers.<j>.{weight, bias}`.
 public final class ImageEncoder: Module {
@@ -35,6 +36,8 @@ public final class ImageEncoder: Module {
     public let convs: [Conv2d]
     /// `head.*`: C_last·F·F → hidden → Z + 3
     public let head: FeedForwardStack
+    /// Dropout on the flattened features while training (no parameters).
+    public let dropout: Dropout
     public var isTraining = false
 
     public init(_ configuration: ImageEncoderConfiguration, generator: inout RandomGenerator) {
@@ -48,17 +51,18 @@ public final class ImageEncoder: Module {
         convs = made
         let flat = previous * configuration.featureSize * configuration.featureSize
         head = FeedForwardStack(sizes: [flat, configuration.hiddenSize, configuration.latentSize + 3], generator: &generator)
+        dropout = Dropout(probability: 0.2, seed: generator.nextUInt64())
     }
 
     public var children: [(key: String, module: any Module)] {
-        convs.enumerated().map { ("convs.\($0.offset)", $0.element as any Module) } + [("head", head)]
+        convs.enumerated().map { ("convs.\($0.offset)", $0.element as any Module) } + [("head", head), ("dropout", dropout)]
     }
 
     /// [B, 3, S, S] normalised images → [B, Z + 3].
     public func callAsFunction(_ images: Tensor) -> Tensor {
         var h = images
         for conv in convs { h = conv(h).silu() }
-        return head(h.reshaped([h.shape[0], -1]))
+        return head(dropout(h.reshaped([h.shape[0], -1])))
     }
 
     /// Images → the network input [B, 3, S, S]; each is resized (bilinear) to S×S when it differs.

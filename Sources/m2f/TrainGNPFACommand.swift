@@ -43,16 +43,19 @@ struct TrainGNPFACommand: ParsableCommand {
     var lipWeight: Float = 0.3
 
     @Option(help: "Geometry encoder optimiser steps.")
-    var geometrySteps = 3000
+    var geometrySteps = 10000
 
     @Option(help: "Identities the geometry encoder trains on.")
-    var geometryIdentities = 16
+    var geometryIdentities = 24
 
     @Option(help: "Image encoder optimiser steps.")
-    var imageSteps = 2500
+    var imageSteps = 4500
+
+    @Option(help: "Identities the image encoder's renders are spread over.")
+    var imageIdentities = 32
 
     @Option(help: "Rendered training images for the image encoder.")
-    var images = 4000
+    var images = 12000
 
     @Option(help: "Folder for rendered image caches (gitignored).")
     var cache = ".cache/gnpfa"
@@ -136,11 +139,12 @@ struct TrainGNPFACommand: ParsableCommand {
         var options = ImageTrainingOptions()
         options.steps = imageSteps
         options.imageCount = images
+        options.identityCount = imageIdentities
         options.seed = seed &+ 3
         let architecture = ImageEncoderConfiguration(latentSize: model.latentSize)
         let progress = GNPFAProgressLine(quiet: quiet)
         let renderStart = Date()
-        let set = try FaceImageSet.cached(at: cache + "/train-\(architecture.imageSize)-\(options.imageCount).bin", count: options.imageCount,
+        let set = try FaceImageSet.cached(at: cache + "/train-\(architecture.imageSize)-\(options.imageCount)-\(options.identityCount)id.bin", count: options.imageCount,
                                           identities: GeometrySampler.trainingIdentities(options.identityCount),
                                           size: architecture.imageSize, seed: options.seed) { done in
             let elapsed = Date().timeIntervalSince(renderStart)

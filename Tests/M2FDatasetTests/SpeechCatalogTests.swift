@@ -43,6 +43,21 @@ final class SpeechCatalogTests: XCTestCase {
         XCTAssertEqual(EspeakPhonemeMap.unknownMnemonics, [])
     }
 
+    /// A pitch multiplier reaches the F0 of every engine's output (flite target F0, eSpeak pitch scale,
+    /// rms's pitch shift after synthesis).
+    func testPitchMultiplierMovesMedianF0() throws {
+        let text = "The quick brown fox jumps over the lazy dog."
+        let voices: [any SpeechSynthesizing] = [FliteVoice.slt, FliteVoice.kal16, FliteVoice.rms,
+                                                EspeakVoice(voiceID: "espeak-en-us", voiceName: "en-us")]
+        for voice in voices {
+            let base = SpeechChecks.medianF0(try voice.synthesize(text, prosody: .neutral))
+            let high = SpeechChecks.medianF0(try voice.synthesize(text, prosody: Prosody(pitch: 1.25)))
+            let low = SpeechChecks.medianF0(try voice.synthesize(text, prosody: Prosody(pitch: 0.8)))
+            XCTAssertEqual(high / base, 1.25, accuracy: 0.06, "\(voice.voiceID): \(base) → \(high) Hz")
+            XCTAssertEqual(low / base, 0.8, accuracy: 0.06, "\(voice.voiceID): \(base) → \(low) Hz")
+        }
+    }
+
     func testEmotionProsodyDirections() throws {
         let happy = EmotionProsody.prosody(for: .happy, intensity: 1)
         let sad = EmotionProsody.prosody(for: .sad, intensity: 1)

@@ -37,4 +37,29 @@ enum SpeechChecks {
     static func rms(_ samples: ArraySlice<Float>) -> Double {
         sqrt(samples.reduce(0.0) { $0 + Double($1 * $1) } / Double(max(samples.count, 1)))
     }
+
+    /// Median F0 (Hz) of the voiced 40 ms frames: autocorrelation peak between 60 and 400 Hz, frames
+    /// quieter than 0.015 RMS or with a peak below 0.4 of the energy skipped.
+    static func medianF0(_ utterance: SpokenUtterance) -> Double {
+        let rate = utterance.sampleRate, frame = rate / 25
+        var estimates: [Double] = []
+        var start = 0
+        while start + frame <= utterance.samples.count {
+            let window = utterance.samples[start..<start + frame].map(Double.init)
+            start += frame
+            let mean = window.reduce(0, +) / Double(frame)
+            let x = window.map { $0 - mean }
+            let energy = x.reduce(0) { $0 + $1 * $1 }
+            guard (energy / Double(frame)).squareRoot() > 0.015 else { continue }
+            var bestLag = 0, best = -Double.infinity
+            for lag in (rate / 400)...(rate / 60) {
+                var sum = 0.0
+                for i in 0..<(frame - lag) { sum += x[i] * x[i + lag] }
+                if sum > best { best = sum; bestLag = lag }
+            }
+            if best > 0.4 * energy { estimates.append(Double(rate) / Double(bestLag)) }
+        }
+        estimates.sort()
+        return estimates.isEmpty ? 0 : estimates[estimates.count / 2]
+    }
 }
