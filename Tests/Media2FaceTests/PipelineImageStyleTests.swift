@@ -27,7 +27,7 @@ struct PipelineImageStyleTests {
         #expect(decoded[14, 8].z > 180 && decoded[14, 8].x < 60)
 
         var generator = RandomGenerator(seed: 3)
-        let encoder = ImageEncoder(ImageEncoderConfiguration(imageSize: 16, channels: [4, 8], hiddenSize: 16, latentSize: 6), generator: &generator)
+        let encoder = ImageEncoder(ImageEncoderConfiguration(imageSize: 32, channels: [16, 32], hiddenSize: 32, latentSize: 6), generator: &generator)
         let code = try ImageStyleEncoder(encoder: encoder).expressionCode(imageAt: url)
         #expect(code.count == 6 && code.allSatisfy(\.isFinite))
     }
@@ -36,7 +36,7 @@ struct PipelineImageStyleTests {
         let url = PipelineFixtures.folder("image-bad").appendingPathComponent("face.png")
         try Data("not a png".utf8).write(to: url)
         var generator = RandomGenerator(seed: 3)
-        let encoder = ImageEncoder(ImageEncoderConfiguration(imageSize: 16, channels: [4, 8], hiddenSize: 16, latentSize: 6), generator: &generator)
+        let encoder = ImageEncoder(ImageEncoderConfiguration(imageSize: 32, channels: [16, 32], hiddenSize: 32, latentSize: 6), generator: &generator)
         #expect {
             try ImageStyleEncoder(encoder: encoder).expressionCode(imageAt: url)
         } throws: { error in

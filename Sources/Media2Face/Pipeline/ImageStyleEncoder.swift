@@ -19,20 +19,27 @@ public struct ImageStyleEncoder: ImageStyleEncoding, @unchecked Sendable {
         guard let ffmpeg = VideoEncoder.findExecutable("ffmpeg") else {
             throw PipelineError.imageUnreadable(image: url.path, problem: "reading images needs ffmpeg (apt-get install ffmpeg)")
         }
+        // Output and log go to temporary files (no pipes: nothing to drain while ffmpeg runs).
+        let stem = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-image-\(getpid())-\(UUID().uuidString)")
+        let raw = stem.appendingPathExtension("rgb"), logFile = stem.appendingPathExtension("log")
+        defer { try? FileManager.default.removeItem(at: raw); try? FileManager.default.removeItem(at: logFile) }
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let process = Process()
         process.executableURL = ffmpeg
-        process.arguments = ["-nostdin", "-loglevel", "error", "-i", url.path, "-frames:v", "1",
+        process.arguments = ["-nostdin", "-loglevel", "error", "-y", "-i", url.path, "-frames:v", "1",
                              "-vf", "scale=\(size):\(size):force_original_aspect_ratio=increase,crop=\(size):\(size)",
-                             "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
+                             "-f", "rawvideo", "-pix_fmt", "rgb24", raw.path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            process.standardError = try FileHandle(forWritingTo: logFile)
+            try process.run()
+        } catch {
             throw PipelineError.imageUnreadable(image: url.path, problem: "cannot start ffmpeg: \(error.localizedDescription)")
         }
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let bytes = (try? Data(contentsOf: raw)) ?? Data()
+        let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0, bytes.count == size * size * 3 else {
             let detail = log.split(separator: "\n").last.map(String.init) ?? "not an image"
             throw PipelineError.imageUnreadable(image: url.path, problem: detail)
