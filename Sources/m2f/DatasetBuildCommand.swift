@@ -53,7 +53,7 @@ struct DatasetBuildCommand: ParsableCommand {
         FileHandle.standardError.write(Data(("planned \(plan.clips.count) clips in \(plan.shardCount) shards "
             + "(≈ \(String(format: "%.2f", plan.estimatedSeconds / 3600)) h) from \(sources.sentences.count) sentences × "
             + "\(sources.voices.count) voices; \(jobs) jobs\n").utf8))
-        let bar = M2FDataset.ProgressBar(label: "build")
+        let bar = ProgressBar(label: "build")
         let summary = try builder.run(progress: { p in
             let speed = p.elapsed > 0 ? p.audioSeconds / p.elapsed : 0
             let remaining = Double(p.clipsTotal - p.shardsSkipped * configuration.clipsPerShard)

@@ -31,7 +31,7 @@ struct DatasetFeaturizeCommand: ParsableCommand {
         guard !featurizers.isEmpty else { throw ValidationError("--only must name whisper and/or style") }
         let audioSeconds = dataset.seconds()
         for featurizer in featurizers {
-            let bar = M2FDataset.ProgressBar(label: featurizer.info.tensor)
+            let bar = ProgressBar(label: featurizer.info.tensor)
             let summary = try Featurizer(dataset: dataset).run(featurizer) { p in
                 bar.update(done: Double(p.clipsDone), total: Double(p.clipsTotal), unit: "clips")
             }

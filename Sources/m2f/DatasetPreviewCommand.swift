@@ -41,7 +41,7 @@ struct DatasetPreviewCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: audio) }
         let renderer = FaceRenderer(rig: DefaultHead.shared, options: RenderOptions(width: size, height: size, supersample: 2, camera: chosen))
         let encoder = try VideoEncoder(url: URL(fileURLWithPath: output), width: size, height: size, fps: animation.fps, audio: audio)
-        let bar = M2FDataset.ProgressBar(label: "render")
+        let bar = ProgressBar(label: "render")
         for f in 0..<animation.frameCount {
             try encoder.append(renderer.render(weights: animation.frame(f), headPose: animation.headPose[f]))
             bar.update(done: Double(f + 1), total: Double(animation.frameCount), unit: "frames")

@@ -24,7 +24,7 @@ struct DatasetStatsCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try DatasetReader(directory: URL(fileURLWithPath: directory))
-        let bar = M2FDataset.ProgressBar(label: "stats")
+        let bar = ProgressBar(label: "stats")
         let stats = try DatasetStatistics.compute(dataset) { done, total in
             bar.update(done: Double(done), total: Double(total), unit: "clips")
         }

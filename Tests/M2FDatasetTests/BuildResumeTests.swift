@@ -32,9 +32,36 @@ final class StopAfter: @unchecked Sendable {
             let other = clip.split == .val ? a.testVoices : a.validationVoices
             #expect(!other.contains(clip.voiceIndex))
         }
+        // A held-out voice speaks only sentences of its own split; held-out clips are half by held-out voices.
+        for clip in a.clips {
+            let voiceSplit: DatasetSplit = a.validationVoices.contains(clip.voiceIndex) ? .val : a.testVoices.contains(clip.voiceIndex) ? .test : .train
+            if voiceSplit != .train { #expect(clip.split == voiceSplit && clip.sentenceIndices.allSatisfy { a.sentenceSplits[$0] == voiceSplit }) }
+            if clip.emotion == .neutral { #expect(clip.intensity == 0) }
+        }
+        let heldOut = a.clips.filter { $0.split != .train }
+        let byHeldOutVoice = heldOut.filter { (a.validationVoices + a.testVoices).contains($0.voiceIndex) }
+        #expect(Double(heldOut.count) / Double(a.clips.count) > 0.03 && Double(heldOut.count) / Double(a.clips.count) < 0.2)
+        #expect(!byHeldOutVoice.isEmpty && byHeldOutVoice.count < heldOut.count)
+        #expect(Set(a.clips.map(\.voiceIndex)).count == sources.profiles.count)
         #expect(a.clips.contains { $0.listening })
         #expect(Set(a.clips.map(\.emotion)).count == 8)
+        #expect(a.clips.contains { $0.augmentation.noiseSNR != nil } && a.clips.contains { $0.augmentation == .none })
         #expect(a.estimatedSeconds >= 0.2 * 3600)
+    }
+
+    /// A split with no sentences of its own is never drawn, so its held-out voices never speak training
+    /// sentences (the planner does not fall back to them).
+    @Test func planNeverLetsHeldOutVoicesSpeakTrainingSentences() {
+        let sources = BuildTestSources.sources()
+        let sentences = BuildTestSources.sentences(30)
+        let splits: [DatasetSplit] = sentences.indices.map { $0 % 10 == 3 ? .val : .train }  // no test sentences
+        let plan = DatasetPlan.make(hours: 1, seed: 5, voices: sources.profiles, sentences: sentences, sentenceSplits: splits, clipsPerShard: 8)
+        #expect(plan.testVoices.count == 1)
+        #expect(!plan.clips.contains { $0.split == .test || plan.testVoices.contains($0.voiceIndex) })
+        #expect(plan.clips.contains { $0.split == .val && plan.validationVoices.contains($0.voiceIndex) })
+        // Too few sentences to hold any out: every clip is a training clip by a training voice.
+        let tiny = DatasetPlan.make(hours: 0.02, seed: 5, voices: sources.profiles, sentences: Array(sentences.prefix(2)), clipsPerShard: 8)
+        #expect(tiny.clips.allSatisfy { $0.split == .train && !(tiny.validationVoices + tiny.testVoices).contains($0.voiceIndex) })
     }
 
     @Test func planKeepsTheSplitsOfVoicesAndSentencesItIsGiven() {

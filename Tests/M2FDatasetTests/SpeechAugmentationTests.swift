@@ -59,6 +59,34 @@ final class SpeechAugmentationTests: XCTestCase {
         XCTAssertNotEqual(SpeechAugmentation.addNoise(clean, snr: 10, seed: 1), SpeechAugmentation.addNoise(clean, snr: 10, seed: 2))
     }
 
+    /// The builder's noise: the SNR is set against the speech, not diluted by the silences around it.
+    func testAugmenterNoiseSNRIsMeasuredAgainstTheSpeech() {
+        let silence = [Float](repeating: 0, count: 16_000)
+        let clip = silence + sine(440, seconds: 1) + silence
+        var augmentation = Augmentation()
+        augmentation.noiseSNR = 20
+        let noisy = AudioAugmenter.apply(augmentation, samples: clip, phones: [], sampleRate: rate, seed: 4).samples
+        XCTAssertEqual(noisy.count, clip.count)
+        let noise = zip(noisy, clip).map { $0 - $1 }
+        let speechPower = SpeechAugmentation.power(sine(440, seconds: 1))
+        // Exactly the requested SNR against the samples above 1e-3; the tone's own power differs from that
+        // only by its near-zero samples (80 exact zeros a second at 440 Hz: ~0.02 dB).
+        XCTAssertEqual(10 * log10(SpeechAugmentation.activePower(clip) / SpeechAugmentation.power(noise)), 20, accuracy: 0.01)
+        XCTAssertEqual(10 * log10(speechPower / SpeechAugmentation.power(noise)), 20, accuracy: 0.05)
+        // Over the whole clip (two thirds silence) the SNR is ~4.8 dB lower: the definitions differ.
+        XCTAssertEqual(10 * log10(SpeechAugmentation.power(clip) / SpeechAugmentation.power(noise)), 20 - 10 * log10(3), accuracy: 0.05)
+    }
+
+    /// The builder's telephone band removes the energy above 4 kHz and keeps the speech band.
+    func testAugmenterBandLimitRemovesEnergyAboveFourKilohertz() {
+        let low = sine(1000, seconds: 0.5, amplitude: 0.3), high = sine(5000, seconds: 0.5, amplitude: 0.3)
+        var augmentation = Augmentation()
+        augmentation.bandLimited = true
+        let out = AudioAugmenter.apply(augmentation, samples: zip(low, high).map { $0 + $1 }, phones: [], sampleRate: rate, seed: 1).samples
+        let residual = zip(out, low).map { $0 - $1 }
+        XCTAssertLessThan(SpeechAugmentation.power(residual) / SpeechAugmentation.power(high), 1e-3)
+    }
+
     func testImpulseResponseDecaysSixtyDecibelsInRT60() {
         for rt60 in [0.2, 0.5] {
             let response = SpeechAugmentation.impulseResponse(rt60: rt60, sampleRate: rate, seed: 3)
@@ -110,27 +138,35 @@ final class SpeechAugmentationTests: XCTestCase {
         }
     }
 
-    func testLoudnessAndChain() throws {
+    func testLoudnessAndPeakLimit() {
         let samples = sine(300, seconds: 0.5, amplitude: 0.2)
         let louder = SpeechAugmentation.changeLoudness(samples, decibels: 6)
         XCTAssertEqual(10 * log10(SpeechAugmentation.power(louder) / SpeechAugmentation.power(samples)), 6, accuracy: 0.01)
-        XCTAssertTrue(SpeechAugmentation.changeLoudness(samples, decibels: 30).allSatisfy { abs($0) <= 1 })
+        // Far too loud: the peak limit scales the whole clip down to 0.99 rather than clipping it.
+        let limited = SpeechAugmentation.limitPeak(SpeechAugmentation.changeLoudness(samples, decibels: 30), to: 0.99)
+        XCTAssertEqual(limited.map { abs($0) }.max()!, 0.99, accuracy: 1e-6)
+        let peak = samples.map { abs($0) }.max()!
+        for i in stride(from: 0, to: samples.count, by: 97) { XCTAssertEqual(limited[i], samples[i] / peak * 0.99, accuracy: 1e-5) }
+        XCTAssertEqual(SpeechAugmentation.limitPeak(samples, to: 0.99), samples)
+    }
 
-        XCTAssertEqual(AugmentationChain.random(seed: 11), AugmentationChain.random(seed: 11))
-        XCTAssertTrue(AugmentationChain.random(seed: 11, policy: .none).isEmpty)
-        let chains = (0..<200).map { AugmentationChain.random(seed: UInt64($0)) }
-        XCTAssertEqual(Double(chains.filter { $0.noiseSNR != nil }.count) / 200, 0.35, accuracy: 0.1)
-        XCTAssertGreaterThan(Set(chains).count, 150)
-
-        // A real utterance through a full chain keeps sound timings.
+    /// A real utterance through every step of the builder's augmenter keeps sound timings.
+    func testAugmenterAppliesEveryStepAndKeepsTimings() throws {
         let utterance = try FliteVoice.slt.synthesize("Maybe the weather will be better tomorrow.", prosody: .neutral)
-        var chain = AugmentationChain()
-        chain.tempo = 1.2; chain.pitch = 0.9; chain.reverbRT60 = 0.3; chain.telephone = true
-        chain.noiseSNR = 20; chain.gainDecibels = -3; chain.seed = 9
-        let augmented = chain.apply(to: utterance)
+        var augmentation = Augmentation()
+        augmentation.tempo = 1.2; augmentation.pitch = 0.9; augmentation.reverbSeconds = 0.3; augmentation.bandLimited = true
+        augmentation.noiseSNR = 20; augmentation.gainDB = 12
+        let (samples, phones) = AudioAugmenter.apply(augmentation, samples: utterance.samples, phones: utterance.phones,
+                                                      sampleRate: utterance.sampleRate, seed: 9)
+        let augmented = SpokenUtterance(samples: samples, sampleRate: utterance.sampleRate, phones: phones,
+                                        transcript: utterance.transcript, voiceID: utterance.voiceID)
         XCTAssertEqual(SpeechChecks.problems(augmented), [])
         XCTAssertEqual(augmented.duration, utterance.duration / 1.2, accuracy: 0.01)
-        XCTAssertEqual(augmented.phones.map(\.phone), utterance.phones.map(\.phone))
-        XCTAssertEqual(chain.tags, ["tempo1.20", "pitch0.90", "reverb0.30", "telephone", "snr20", "gain-3"])
+        XCTAssertEqual(phones.map(\.phone), utterance.phones.map(\.phone))
+        XCTAssertLessThanOrEqual(samples.map { abs($0) }.max()!, 0.99)
+        XCTAssertEqual(samples, AudioAugmenter.apply(augmentation, samples: utterance.samples, phones: utterance.phones,
+                                                     sampleRate: utterance.sampleRate, seed: 9).samples)
+        XCTAssertEqual(augmentation.tags, ["tempo-1.2", "pitch-shift", "gain", "noise", "reverb", "band-limited"])
+        XCTAssertEqual(Augmentation.none.tags, [])
     }
 }

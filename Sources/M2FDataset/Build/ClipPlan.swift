@@ -76,8 +76,11 @@ public struct ClipSpec: Codable, Sendable, Equatable {
 
 /// The deterministic plan of a synthetic build: which clips, in which shards, in which split.
 public struct DatasetPlan: Sendable {
-    /// Bump when the rules below change: a resumed build refuses a plan made by other rules.
-    public static let plannerVersion = 3
+    /// Bump when the rules below, or what `ClipMaker` makes of a spec, change: a resumed build refuses a
+    /// dataset made by other rules. v4: `AudioAugmenter` uses the speech module's effects (convolution
+    /// reverb, FFT telephone band, noise against the speech's power); a split without sentences of its
+    /// own is not drawn.
+    public static let plannerVersion = 4
 
     public let clips: [ClipSpec]
     public let shardCount: Int
@@ -138,9 +141,11 @@ public struct DatasetPlan: Sendable {
             shuffle(&pool, &random)
             pools[split] = pool
         }
+        precondition(!pools[.train]!.isEmpty, "no training sentences")
+        precondition(!trainVoices.isEmpty, "no training voices")
         var cursor: [DatasetSplit: Int] = [:]
         func nextSentence(_ split: DatasetSplit) -> Int {
-            let pool = pools[split]!.isEmpty ? pools[.train]! : pools[split]!
+            let pool = pools[split]!
             let position = cursor[split, default: 0]
             cursor[split] = position + 1
             return pool[position % pool.count]
@@ -152,7 +157,10 @@ public struct DatasetPlan: Sendable {
         while estimated < target {
             let index = clips.count
             let roll = Double(random.nextUniform())
-            let split: DatasetSplit = roll < 0.9 ? .train : roll < 0.95 ? .val : .test
+            var split: DatasetSplit = roll < 0.9 ? .train : roll < 0.95 ? .val : .test
+            // A split with no sentences of its own is not drawn: its held-out voices would have to speak
+            // training sentences. So a held-out voice only ever speaks sentences of its own split.
+            if pools[split]!.isEmpty { split = .train }
             // Held-out clips: half by a held-out voice (unseen speaker), half by a training voice
             // (unseen sentences only).
             let heldOutVoices = split == .val ? validationVoices : split == .test ? testVoices : []

@@ -2,7 +2,8 @@ import Foundation
 import M2FAudio
 import M2FEngine
 
-/// Signal-level augmentations of 16 kHz speech: noise at an SNR, reverberation, band-limiting and gain.
+/// Signal-level augmentations of 16 kHz speech: noise at an SNR, reverberation, band-limiting, gain and
+/// peak limiting. `AudioAugmenter` applies them to the builder's clips.
 extension SpeechAugmentation {
     /// Noise colours for `addNoise`.
     public enum NoiseColor: String, Codable, Sendable {
@@ -17,8 +18,19 @@ extension SpeechAugmentation {
         samples.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(samples.count, 1))
     }
 
-    /// `samples` plus seeded noise scaled so that 10·log10(P_signal / P_noise) = `snr` dB over the clip.
-    public static func addNoise(_ samples: [Float], snr: Double, color: NoiseColor = .white, seed: UInt64) -> [Float] {
+    /// Mean power of the samples louder than `threshold` (the speech, not the silences around it); 0
+    /// when none is.
+    public static func activePower(_ samples: [Float], threshold: Float = 1e-3) -> Double {
+        var sum = 0.0, count = 0
+        for x in samples where abs(x) > threshold { sum += Double(x) * Double(x); count += 1 }
+        return count > 0 ? sum / Double(count) : 0
+    }
+
+    /// `samples` plus seeded noise scaled so that 10·log10(P_signal / P_noise) = `snr` dB, where P_noise is
+    /// the noise's mean power over the clip and P_signal is `signalPower` (default: `power(samples)`, the
+    /// whole clip; pass `activePower(samples)` to set the SNR against the speech alone).
+    public static func addNoise(_ samples: [Float], snr: Double, color: NoiseColor = .white, seed: UInt64,
+                                signalPower: Double? = nil) -> [Float] {
         var random = RandomGenerator(seed: seed)
         var noise = (0..<samples.count).map { _ in Double(random.nextNormal()) }
         if color == .pink {
@@ -32,7 +44,7 @@ extension SpeechAugmentation {
             }
         }
         let noisePower = noise.reduce(0.0) { $0 + $1 * $1 } / Double(max(noise.count, 1))
-        let signalPower = power(samples)
+        let signalPower = signalPower ?? power(samples)
         guard noisePower > 0, signalPower > 0 else { return samples }
         let scale = (signalPower / pow(10, snr / 10) / noisePower).squareRoot()
         return zip(samples, noise).map { Float(Double($0) + scale * $1) }
@@ -125,9 +137,18 @@ extension SpeechAugmentation {
         return (0..<samples.count).map { Float(data[2 * $0] * scale) }
     }
 
-    /// Gain of `decibels` dB, clipped to [-1, 1].
+    /// Gain of `decibels` dB (no clipping: follow with `limitPeak` to keep the samples in range).
     public static func changeLoudness(_ samples: [Float], decibels: Double) -> [Float] {
         let gain = Float(pow(10, decibels / 20))
-        return samples.map { min(max($0 * gain, -1), 1) }
+        return samples.map { $0 * gain }
+    }
+
+    /// `samples` scaled down as a whole so that no sample exceeds `peak` in magnitude (unchanged when
+    /// none does): a level change, not clipping, so the waveform keeps its shape.
+    public static func limitPeak(_ samples: [Float], to peak: Float = 0.99) -> [Float] {
+        let largest = samples.reduce(0) { max($0, abs($1)) }
+        guard largest > peak else { return samples }
+        let scale = peak / largest
+        return samples.map { $0 * scale }
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 ///     build  [██████████░░░░░░░░░░]  52%  12/23 shards  ETA 3m12s  (audio 31.4 min, 7.9× real time)
 ///
 /// Thread-safe; `finish()` ends the line. When stderr is not a terminal it prints a line every 5 s.
-public final class ProgressBar: @unchecked Sendable {
+/// The one progress display of every long `m2f` command (dataset, training, animate).
+final class ProgressBar: @unchecked Sendable {
     let label: String
     let width: Int
     let interactive: Bool
@@ -15,14 +16,20 @@ public final class ProgressBar: @unchecked Sendable {
     private var lastLinePrinted = true
     private let start = Date()
 
-    public init(label: String, width: Int = 24) {
+    let enabled: Bool
+
+    init(label: String, width: Int = 24, enabled: Bool = true) {
         self.label = label
         self.width = width
+        self.enabled = enabled
         interactive = isatty(STDERR_FILENO) != 0
     }
 
-    /// Redraws with `done` of `total` units; `detail` follows the ETA.
-    public func update(done: Double, total: Double, unit: String, detail: String = "", force: Bool = false) {
+    /// Redraws with `done` of `total` units; `detail` follows the ETA. `remaining` overrides the ETA
+    /// (a resumed run knows it better than this bar, which only saw the steps since the resume).
+    func update(done: Double, total: Double, unit: String, detail: String = "", remaining: Double? = nil,
+                force: Bool = false) {
+        guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
@@ -32,7 +39,8 @@ public final class ProgressBar: @unchecked Sendable {
         let filled = Int((fraction * Double(width)).rounded())
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let elapsed = now.timeIntervalSince(start)
-        let eta = done > 0 && fraction < 1 ? "ETA " + Self.format(seconds: elapsed / done * (total - done)) : "elapsed " + Self.format(seconds: elapsed)
+        let left = remaining ?? (done > 0 ? elapsed / done * (total - done) : .infinity)
+        let eta = fraction < 1 ? "ETA " + Self.format(seconds: left) : "elapsed " + Self.format(seconds: elapsed)
         let counts = unit.isEmpty ? "" : "  \(Self.number(done))/\(Self.number(total)) \(unit)"
         let line = "\(label) [\(bar)] \(String(format: "%3d", Int(fraction * 100)))%\(counts)  \(eta)\(detail.isEmpty ? "" : "  " + detail)"
         lastLine = line
@@ -43,7 +51,8 @@ public final class ProgressBar: @unchecked Sendable {
     }
 
     /// Ends the bar's line.
-    public func finish() {
+    func finish() {
+        guard enabled else { return }
         lock.withLock {
             if interactive {
                 FileHandle.standardError.write(Data(("\r\u{1B}[K" + lastLine + "\n").utf8))
@@ -54,7 +63,7 @@ public final class ProgressBar: @unchecked Sendable {
     }
 
     /// `1h02m`, `3m12s`, `42s`.
-    public static func format(seconds: Double) -> String {
+    static func format(seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
         let s = Int(seconds.rounded())
         if s >= 3600 { return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) }
