@@ -220,7 +220,7 @@ enum BatchInput {
     }
 }
 
-/// Progress of a multi-stage job on stderr: one `M2FDataset.ProgressBar` (bar, percent, ETA) per stage.
+/// Progress of a multi-stage job on stderr: one `ProgressBar` (bar, percent, ETA) per stage.
 final class StageProgress {
     let enabled: Bool
     private var stage = ""
