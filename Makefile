@@ -15,8 +15,10 @@ bootstrap-test:
 build: bootstrap
 	swift build $(SWIFT_FLAGS) --product m2f
 
-demo: build
-	$(M2F) bench engine
+# The main job: animate the bundled clip (Examples/hello.wav, flite TTS) into out/hello.{csv,json,glb,mp4}.
+# Needs the pretrained encoders (models) and the committed Models/media2face + Models/gnpfa.
+demo: build models
+	$(M2F) animate Examples/hello.wav --text "friendly and cheerful" --format csv,json,glb,mp4 -o out/hello
 
 # Pretrained encoders into the model cache (M2F_MODELS, default ~/.cache/m2f); quick when installed and verified.
 models: build

@@ -118,7 +118,7 @@ struct AnimateCommand: ParsableCommand {
         let jobs = try BatchInput.jobs(input: input, list: list, output: output)
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
 
-        let bar = AnimateProgressBar(enabled: !quiet)
+        let bar = StageProgress(enabled: !quiet)
         bar.message("loading models…")
         let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model))
         let exporter = AnimationExporter(videoSize: videoSize)
@@ -134,6 +134,12 @@ struct AnimateCommand: ParsableCommand {
                 bar.finish()
                 for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(job.audio): \(warning)\n".utf8)) }
                 let timing = String(format: "%.2f s of audio in %.2f s (rtf %.3f)", result.audioDuration, result.timings.total, result.realTimeFactor)
+                let t = result.timings
+                if !quiet {
+                    bar.message(String(format: "stages: audio %.2f s, speech features %.2f s, style %.2f s, generation %.2f s, assembly %.2f s%@",
+                                       t.loadAudio, t.speechFeatures, t.styleConditions, t.generation, t.assembly,
+                                       files.map { String(format: ", %@ %.2f s", $0.format.rawValue, $0.seconds) }.joined()))
+                }
                 print("\(job.audio): \(result.animation.frameCount) frames, \(timing) → \(files.map(\.path).joined(separator: ", "))")
             } catch {
                 bar.finish()
@@ -214,44 +220,33 @@ enum BatchInput {
     }
 }
 
-/// A one-line progress bar with ETA on stderr (redrawn in place on a terminal, a line per stage otherwise).
-final class AnimateProgressBar {
+/// Progress of a multi-stage job on stderr: one `ProgressBar` (bar, percent, ETA) per stage.
+final class StageProgress {
     let enabled: Bool
-    let terminal = isatty(STDERR_FILENO) == 1
-    var label = ""
-    var started = Date()
-    var lastDraw = Date.distantPast
-    var lastPercent = -1
+    private var stage = ""
+    private var bar: ProgressBar?
 
     init(enabled: Bool) { self.enabled = enabled }
 
     func message(_ text: String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data(((terminal ? "\r\u{1B}[K" : "") + text + (terminal ? "" : "\n")).utf8))
+        finish()
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     func update(_ stage: String, _ done: Int, _ total: Int) {
         guard enabled, total > 0 else { return }
-        if stage != label { label = stage; started = Date(); lastPercent = -1 }
-        let fraction = min(1, Double(done) / Double(total))
-        let percent = Int(fraction * 100)
-        if terminal {
-            guard Date().timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
-            lastDraw = Date()
-            let width = 24, filled = Int(fraction * Double(width))
-            let elapsed = Date().timeIntervalSince(started)
-            let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            FileHandle.standardError.write(Data(String(format: "\r\u{1B}[K%@ %@ %3d%% ETA %.0fs", stage, bar, percent, eta).utf8))
-        } else if percent / 25 != lastPercent / 25 {
-            lastPercent = percent
-            FileHandle.standardError.write(Data("\(stage) \(percent)%\n".utf8))
+        if stage != self.stage || bar == nil {
+            finish()
+            self.stage = stage
+            bar = ProgressBar(label: stage)
         }
+        bar?.update(done: Double(done), total: Double(total), unit: "", force: done == total)
     }
 
     func finish() {
-        guard enabled, terminal, !label.isEmpty else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-        label = ""
+        bar?.finish()
+        bar = nil
+        stage = ""
     }
 }

@@ -6,7 +6,9 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a trained model on held-out data.",
         subcommands: [
+            EvalMedia2FaceCommand.self,
             EvalGNPFACommand.self,
-        ]
+        ],
+        defaultSubcommand: EvalMedia2FaceCommand.self
     )
 }

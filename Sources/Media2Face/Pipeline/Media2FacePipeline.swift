@@ -87,8 +87,9 @@ public final class Media2FacePipeline: @unchecked Sendable {
                 throw error
             }
         }
+        let loadSeconds = seconds(clock.now - started)
         var result = try animate(samples: clip.samples, source: request.audioPath, request: request, progress: progress)
-        result.timings.loadAudio = seconds(clock.now - started)
+        result.timings.loadAudio = loadSeconds
         return result
     }
 

@@ -1,17 +1,46 @@
 import Foundation
 import M2FEncoders
+import M2FGNPFA
 
 extension Media2FacePipeline {
-    /// Loads every model the configuration names: Whisper tiny.en and MiniLM from the encoder cache,
-    /// GNPFA and the diffusion model from their folders.
-    /// - Throws: `PipelineError.modelMissing` when the diffusion model cannot be loaded,
+    /// Loads every model the configuration names: Whisper tiny.en from the encoder cache (MiniLM on first
+    /// use of a text style), GNPFA (with its image encoder when it has one) and the diffusion model.
+    /// - Throws: `PipelineError.modelMissing` when the diffusion or GNPFA model cannot be loaded,
     ///   `EncoderError.notInstalled` (with the fetch command) when Whisper is not installed.
     public static func load(configuration: Media2FacePipelineConfiguration = Media2FacePipelineConfiguration()) throws -> Media2FacePipeline {
         try configuration.validate()
-        let directory = configuration.resolvedModelDirectory
-        guard let directory, FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
-            throw PipelineError.modelMissing(path: directory?.path, detail: "no config.json there")
+        let started = ContinuousClock.now
+        guard let directory = configuration.resolvedModelDirectory,
+              FileManager.default.fileExists(atPath: directory.appendingPathComponent(DiffusionModelFile.configurationName).path) else {
+            throw PipelineError.modelMissing(path: configuration.resolvedModelDirectory?.path, detail: "no \(DiffusionModelFile.configurationName) there")
         }
-        throw PipelineError.modelMissing(path: directory.path, detail: "this build has no diffusion generator yet")
+        let coding: any ExpressionCoding
+        let gnpfa: GNPFAModel?
+        let model = try DiffusionModelFile.configuration(in: directory)
+        if model.coding.hasPrefix("arkit") {
+            coding = ARKitLogitCoding()
+            gnpfa = nil
+        } else {
+            guard let gnpfaDirectory = configuration.resolvedGNPFADirectory else {
+                throw PipelineError.modelMissing(path: nil, detail: "the GNPFA model (Models/gnpfa) was not found; pass its folder in the configuration")
+            }
+            do { gnpfa = try GNPFAModel(directory: gnpfaDirectory) } catch {
+                throw PipelineError.modelMissing(path: gnpfaDirectory.path, detail: "GNPFA: \(error.localizedDescription)")
+            }
+            coding = gnpfa!
+        }
+        let generator: DiffusionAnimationGenerator
+        do { generator = try DiffusionAnimationGenerator(directory: directory, coding: coding) } catch {
+            throw PipelineError.modelMissing(path: directory.path, detail: error.localizedDescription)
+        }
+        let store = ModelStore(root: configuration.encoderCache.map { URL(fileURLWithPath: $0) })
+        let whisper = try WhisperModel.loadEncoder(store: store)
+        let images = gnpfa?.imageEncoder.map { ImageStyleEncoder(encoder: $0) }
+        let pipeline = Media2FacePipeline(configuration: configuration, generator: generator, speechEncoder: whisper, imageEncoder: images)
+        pipeline.loadSeconds = seconds(ContinuousClock.now - started)
+        return pipeline
     }
+
+    /// The denoising windows of the diffusion generator (nil for other generators).
+    public var windowing: (length: Int, overlap: Int)? { (generator as? DiffusionAnimationGenerator)?.windowing }
 }

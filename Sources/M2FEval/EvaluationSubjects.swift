@@ -1,0 +1,97 @@
+import Foundation
+import M2FDataset
+import M2FFace
+import Media2Face
+
+/// What `m2f eval` measures and how much of the split it uses.
+public struct EvaluationSettings: Codable, Sendable, Equatable {
+    public var split: DatasetSplit = .test
+    /// At most this many clips of the split (nil: all), taken in manifest order.
+    public var limit: Int?
+    /// Run options of the model (steps, guidance, seed).
+    public var options = AnimationOptions()
+    /// Clips sampled with several seeds for diversity, and how many seeds.
+    public var diversityClips = 6
+    public var diversitySeeds = 3
+    /// Clips used for the control measurements.
+    public var controlClips = 6
+    /// Length of the concatenated clip of the seam check (seconds).
+    public var seamSeconds = 600.0
+    /// Condition the model on each clip's emotion label and intensity (as a user would describe it).
+    public var conditionOnEmotion = true
+
+    public init() {}
+}
+
+/// One evaluation clip: 16 kHz audio, the reference animation and its labels.
+public struct EvaluationClip: Sendable {
+    public var id: String
+    public var samples: [Float]
+    public var reference: FaceAnimation
+    public var phones: [TimedPhone]?
+    public var emotion: Emotion
+    public var intensity: Double
+
+    public init(id: String, samples: [Float], reference: FaceAnimation, phones: [TimedPhone]?, emotion: Emotion, intensity: Double) {
+        self.id = id
+        self.samples = samples
+        self.reference = reference
+        self.phones = phones
+        self.emotion = emotion
+        self.intensity = intensity
+    }
+
+    /// The clips of `split` (at most `limit`) read from a dataset.
+    public static func load(_ reader: DatasetReader, split: DatasetSplit, limit: Int?) throws -> [EvaluationClip] {
+        let records = reader.clips(in: split).prefix(limit ?? .max)
+        return try records.map { record in
+            let arrays = try reader.arrays(of: record)
+            return EvaluationClip(id: record.id, samples: arrays.audio.toArray(), reference: arrays.animation(fps: record.fps),
+                                  phones: record.phonemes, emotion: record.emotion, intensity: record.intensity)
+        }
+    }
+}
+
+/// A way of producing an animation for a clip: the model through the pipeline, or a baseline.
+public struct EvaluationSubject: Sendable {
+    public var name: String
+    public var animate: @Sendable (EvaluationClip, AnimationOptions) throws -> FaceAnimation
+    /// Whether different seeds give different samples (diversity is measured only then).
+    public var isStochastic: Bool
+
+    public init(name: String, isStochastic: Bool, animate: @escaping @Sendable (EvaluationClip, AnimationOptions) throws -> FaceAnimation) {
+        self.name = name
+        self.animate = animate
+        self.isStochastic = isStochastic
+    }
+
+    /// A model behind a pipeline, conditioned on the clip's emotion when asked.
+    public static func pipeline(_ name: String, _ pipeline: Media2FacePipeline, conditionOnEmotion: Bool, isStochastic: Bool = true) -> EvaluationSubject {
+        EvaluationSubject(name: name, isStochastic: isStochastic) { clip, options in
+            let style: StyleSpecification = conditionOnEmotion && clip.emotion != .neutral
+                ? .emotion(clip.emotion, intensity: Float(clip.intensity)) : .none
+            return try pipeline.animate(samples: clip.samples, source: clip.id,
+                                        request: AnimationRequest(audioPath: clip.id, style: style, options: options)).animation
+        }
+    }
+
+    /// The mean-face baseline: the mean weights and head pose of `training` frames, held still.
+    public static func meanFace(training: [FaceAnimation]) -> EvaluationSubject {
+        var weights = [Double](repeating: 0, count: ARKit.count), pose = [Double](repeating: 0, count: 6)
+        var frames = 0
+        for animation in training {
+            for f in 0..<animation.frameCount {
+                for k in 0..<ARKit.count { weights[k] += Double(animation.weights[f * ARKit.count + k]) }
+                for (c, v) in animation.headPose[f].values.enumerated() { pose[c] += Double(v) }
+            }
+            frames += animation.frameCount
+        }
+        let meanWeights = weights.map { Float($0 / Double(max(frames, 1))) }
+        let meanPose = HeadPose(values: pose.map { Float($0 / Double(max(frames, 1))) })
+        return EvaluationSubject(name: "mean_face", isStochastic: false) { clip, _ in
+            let count = clip.reference.frameCount
+            return FaceAnimation(fps: clip.reference.fps, weights: Array((0..<count).map { _ in meanWeights }.joined()),
+                                 headPose: [HeadPose](repeating: meanPose, count: count))
+        }
+    }
+}

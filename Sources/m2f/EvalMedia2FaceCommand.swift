@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import M2FDataset
+import M2FEngine
+import M2FEval
+import M2FFace
+import Media2Face
+
+/// `m2f eval` (the default of the eval group): the Media2Face model and its baselines on a held-out split.
+struct EvalMedia2FaceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "media2face",
+        abstract: "LVE, FDD, lip closure, offset, SLCC, beat alignment and diversity of the model and baselines, plus control checks.",
+        discussion: """
+            Subjects: media2face (the diffusion model through the pipeline, conditioned on each clip's emotion label), \
+            regressor (Models/media2face-regressor, when it exists) and mean_face (the training split's mean pose). \
+            Controls: emotion labels and text prompts → smile/frown/brow means, style guidance 0/1.5/3, keyframe error, \
+            seams at window and piece joins on a long clip, and quality vs 10/25/50 steps. Metric definitions: docs/ARCHITECTURE.md.
+
+            Example: m2f eval --data data/m2fd --split test --json
+            """)
+
+    @Option(help: "Dataset folder (m2f dataset build).")
+    var data: String
+
+    @Option(help: "Split to evaluate: train, validation or test.")
+    var split = "test"
+
+    @Flag(help: "Print the report as one JSON object on stdout.")
+    var json = false
+
+    @Option(name: .shortAndLong, help: "Also write the JSON report to this file.")
+    var output: String?
+
+    @Option(help: "Evaluate at most this many clips of the split.")
+    var limit: Int?
+
+    @Option(help: "DDIM steps.")
+    var steps = 25
+
+    @Option(help: "Base seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Media2Face model folder (default Models/media2face).")
+    var model: String?
+
+    @Option(help: "Regression-baseline model folder (default Models/media2face-regressor when it exists).")
+    var regressor: String?
+
+    @Flag(help: "Skip the control measurements (emotion, style scale, keyframes, seams, steps).")
+    var noControls = false
+
+    @Option(help: "Length of the long clip of the seam check, seconds.")
+    var seamSeconds = 600.0
+
+    @Option(help: "Clips used for each control measurement.")
+    var controlClips = 6
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let started = Date()
+        guard let chosenSplit = DatasetSplit(rawValue: split) else {
+            throw ValidationError("--split \(split) is unknown; use \(DatasetSplit.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let reader = try DatasetReader(directory: URL(fileURLWithPath: data))
+        var settings = EvaluationSettings()
+        settings.split = chosenSplit
+        settings.limit = limit
+        settings.options = AnimationOptions(steps: steps, seed: seed)
+        settings.seamSeconds = seamSeconds
+        settings.controlClips = controlClips
+        try settings.options.validate()
+        let clips = try EvaluationClip.load(reader, split: chosenSplit, limit: limit)
+        guard !clips.isEmpty else { throw ValidationError("\(data) has no \(split) clips") }
+        let bar = StageProgress(enabled: !quiet)
+
+        var models: [String: ModelScores] = [:]
+        var missing: [String: String] = [:]
+        let runner = EvaluationRunner(clips: clips, settings: settings)
+
+        let training = reader.clips(in: .train).prefix(400).compactMap { try? reader.animation(of: $0) }
+        if training.isEmpty {
+            missing["mean_face"] = "the dataset has no training clips to average"
+        } else {
+            models["mean_face"] = try runner.score(.meanFace(training: training)) { bar.update("mean_face", $0, $1) }
+        }
+        bar.message("loading models…")
+        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model))
+        models["media2face"] = try runner.score(.pipeline("media2face", pipeline, conditionOnEmotion: settings.conditionOnEmotion)) {
+            bar.update("media2face", $0, $1)
+        }
+        let regressorDirectory = regressor ?? Media2FacePipelineConfiguration.locate("Models/media2face-regressor")?.path
+        if let regressorDirectory, FileManager.default.fileExists(atPath: regressorDirectory) {
+            let baseline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: regressorDirectory))
+            models["regressor"] = try runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
+                bar.update("regressor", $0, $1)
+            }
+        } else {
+            missing["regressor"] = "no regression baseline at \(regressor ?? "Models/media2face-regressor")"
+        }
+        var controls: ControlsReport?
+        if !noControls, let window = pipeline.windowing {
+            controls = try runner.controls(pipeline: pipeline, windowLength: window.length, windowOverlap: window.overlap) { bar.update($0, $1, $2) }
+        }
+        bar.finish()
+        let report = EvaluationReport(split: split, clips: clips.count, audio_seconds: clips.reduce(0) { $0 + Double($1.samples.count) / 16_000 },
+                                      steps: steps, models: models, missing: missing, controls: controls,
+                                      seconds: Date().timeIntervalSince(started))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data = try encoder.encode(report)
+        if let output { try AtomicFile.write(data, to: output) }
+        if json {
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(EvaluationTable.text(report))
+        }
+    }
+}

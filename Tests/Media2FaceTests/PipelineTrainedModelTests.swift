@@ -1,0 +1,84 @@
+import Foundation
+import M2FFace
+import Media2Face
+import Testing
+
+/// What needs trained weights (Models/media2face, or $M2F_MODEL): silence stays calm, seeds vary the
+/// upper face and head but not the lips, pieces of long audio join without a seam, keyframes cause no
+/// velocity spike.
+@Suite(.serialized, .enabled(if: PipelineFixtures.hasTrainedModel, "needs the trained model in Models/media2face"))
+struct PipelineTrainedModelTests {
+    static let pipeline: Media2FacePipeline = try! Media2FacePipeline.load(
+        configuration: Media2FacePipelineConfiguration(modelDirectory: PipelineFixtures.trainedModel.path))
+    static let options = AnimationOptions(steps: 10)
+
+    /// ‖w[f + 1] − w[f]‖₂ over the 52 weights.
+    static func speeds(_ animation: FaceAnimation) -> [Float] {
+        (0..<(animation.frameCount - 1)).map { f in
+            (0..<ARKit.count).reduce(Float(0)) { sum, k in
+                let d = animation.weights[(f + 1) * ARKit.count + k] - animation.weights[f * ARKit.count + k]
+                return sum + d * d
+            }.squareRoot()
+        }
+    }
+
+    static func percentile(_ values: [Float], _ p: Double) -> Float {
+        let sorted = values.sorted()
+        return sorted[Int(Double(sorted.count - 1) * p)]
+    }
+
+    @Test func silenceStaysCalm() throws {
+        let wav = PipelineFixtures.folder("trained-silence").appendingPathComponent("silence.wav")
+        try WAVFile.data([Float](repeating: 0, count: 4 * 16_000)).write(to: wav)
+        let speech = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: Self.options)).animation
+        let silent = try Self.pipeline.animate(AnimationRequest(audioPath: wav.path, options: Self.options)).animation
+        func jawRange(_ a: FaceAnimation) -> Float {
+            let jaw = (0..<a.frameCount).map { a[$0, .jawOpen] }
+            return jaw.max()! - jaw.min()!
+        }
+        // The mouth moves with speech and stays nearly still in silence.
+        #expect(jawRange(silent) < 0.5 * jawRange(speech), "jaw range \(jawRange(silent)) in silence vs \(jawRange(speech)) in speech")
+    }
+
+    @Test func seedsVaryTheUpperFaceMoreThanTheLips() throws {
+        var samples: [FaceAnimation] = []
+        for seed in [UInt64(1), 2] {
+            samples.append(try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: AnimationOptions(steps: 10, seed: seed))).animation)
+        }
+        #expect(samples[0].weights != samples[1].weights)
+        #expect(samples[0].headPose != samples[1].headPose)
+    }
+
+    /// 40 s in 15 s pieces (four, with 3 s overlaps): the speed at the piece joins is inside the clip's own distribution.
+    @Test func piecesJoinWithoutASeam() throws {
+        let speech = try WAVFile.samples(of: PipelineFixtures.example)
+        var samples: [Float] = []
+        while samples.count < 40 * 16_000 { samples += speech }
+        var configuration = Self.pipeline.configuration
+        configuration.chunkSeconds = 15
+        configuration.chunkOverlapSeconds = 3
+        let result = try Self.pipeline.reconfigured(configuration)
+            .animate(samples: Array(samples.prefix(40 * 16_000)), source: "long", request: AnimationRequest(audioPath: "long", options: Self.options))
+        let animation = result.animation
+        let plan = ChunkPlan(frameCount: 1200, chunk: 450, overlap: 90, context: 60)
+        #expect(plan.count == 4 && result.chunkCount == 4 && animation.frameCount == 1200)
+        let speed = Self.speeds(animation)
+        let joins = Set(plan.frames.dropFirst().flatMap { [$0.lowerBound - 1, $0.lowerBound] }
+            + plan.frames.dropLast().flatMap { [$0.upperBound - 1, $0.upperBound] })
+        let within = speed.indices.filter { !joins.contains($0) }.map { speed[$0] }
+        let p99 = Self.percentile(within, 0.99)
+        #expect(joins.allSatisfy { speed[$0] <= p99 }, "join speeds \(joins.sorted().map { speed[$0] }) vs p99 \(p99)")
+    }
+
+    @Test func keyframesAreHitWithoutASpike() throws {
+        let file = try KeyframeFile.parse(Data("""
+            {"keyframes": [{"time": 2.0, "weights": {"jawOpen": 0.6, "mouthSmileLeft": 0.8, "mouthSmileRight": 0.8}}]}
+            """.utf8), file: "keys.json")
+        let animation = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.options)).animation
+        #expect(abs(animation[60, .jawOpen] - 0.6) <= 0.02 && abs(animation[60, .mouthSmileLeft] - 0.8) <= 0.02)
+        let free = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: Self.options)).animation
+        let near = Self.speeds(animation)[57...62].max()!
+        let p99 = Self.percentile(Self.speeds(free), 0.99)
+        #expect(near <= 2 * p99, "speed around the keyframe \(near) vs free p99 \(p99)")
+    }
+}
