@@ -66,6 +66,45 @@ struct Conv2dTests {
         #expect(error <= 2e-3, "conv2d stride \(stride) padding \(padding): gradient error \(error)")
     }
 
+    /// Direct-loop reference: out[b][o][i][j] = bias[o] + Σ x[b][c][i·s + kh − p][j·s + kw − p]·w[o][c][kh][kw].
+    func directConvolution(_ x: [Float], _ xShape: [Int], _ w: [Float], _ wShape: [Int], _ bias: [Float],
+                           stride: Int, padding: Int) -> (values: [Float], shape: [Int]) {
+        let (batch, cin, height, width) = (xShape[0], xShape[1], xShape[2], xShape[3])
+        let (cout, kh, kw) = (wShape[0], wShape[2], wShape[3])
+        let oh = (height + 2 * padding - kh) / stride + 1, ow = (width + 2 * padding - kw) / stride + 1
+        var out = [Float](repeating: 0, count: batch * cout * oh * ow)
+        for b in 0..<batch { for o in 0..<cout { for i in 0..<oh { for j in 0..<ow {
+            var sum = bias[o]
+            for c in 0..<cin { for u in 0..<kh { for v in 0..<kw {
+                let y = i * stride + u - padding, xx = j * stride + v - padding
+                guard y >= 0 && y < height && xx >= 0 && xx < width else { continue }
+                sum += x[((b * cin + c) * height + y) * width + xx] * w[((o * cin + c) * kh + u) * kw + v]
+            } } }
+            out[((b * cout + o) * oh + i) * ow + j] = sum
+        } } } }
+        return (out, [batch, cout, oh, ow])
+    }
+
+    /// Small channel counts, odd sizes, stride 2 (the image encoder's shapes scaled down, and windows that
+    /// fall short of the edge or give a 1×1 output): forward against the direct loop, backward against
+    /// central differences. A write past the im2col/col2im buffers would corrupt these small heap blocks.
+    @Test(arguments: [([3, 1, 5, 5], [2, 1, 3, 3], 2, 1), ([2, 3, 7, 3], [4, 3, 3, 3], 2, 1),
+                      ([1, 2, 3, 3], [3, 2, 3, 3], 2, 0), ([2, 4, 4, 4], [8, 4, 3, 3], 2, 1),
+                      ([2, 3, 9, 6], [1, 3, 2, 2], 3, 1)])
+    func smallOddStrided(inputShape: [Int], weightShape: [Int], stride: Int, padding: Int) {
+        let x = random(inputShape, seed: 41), w = random(weightShape, seed: 42), bias = random([weightShape[0]], seed: 43)
+        let reference = directConvolution(x.toArray(), inputShape, w.toArray(), weightShape, bias.toArray(),
+                                          stride: stride, padding: padding)
+        let out = x.conv2d(weight: w, bias: bias, stride: stride, padding: padding)
+        #expect(out.shape == reference.shape)
+        let forwardError = Closeness.relativeError(out, Tensor(reference.values, shape: reference.shape))
+        #expect(forwardError <= forwardTolerance, "\(inputShape) * \(weightShape) s\(stride) p\(padding): forward error \(forwardError)")
+        let error = GradientCheck.relativeError(inputs: [x, w, bias]) {
+            $0[0].conv2d(weight: $0[1], bias: $0[2], stride: stride, padding: padding)
+        }
+        #expect(error <= 2e-3, "\(inputShape) * \(weightShape) s\(stride) p\(padding): gradient error \(error)")
+    }
+
     /// A hand-computed case: a 1×1×3×3 image, a 2×2 kernel of ones, no padding, sums each 2×2 window.
     @Test func windowSums() {
         let x = Tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], shape: [1, 1, 3, 3])

@@ -23,6 +23,30 @@ struct ImageEncoderTests {
         #expect(latents.shape == [1, 3] && poses.count == 1)
     }
 
+    /// The small configuration of `keysAndShapes` at an even and an odd size: the input gradient (through
+    /// both strided convolutions, the flatten and the head) matches central differences, and a training-mode
+    /// backward reaches every parameter with finite values.
+    @Test(arguments: [16, 15])
+    func smallEncoderBackward(size: Int) {
+        var generator = RandomGenerator(seed: 9)
+        let encoder = ImageEncoder(ImageEncoderConfiguration(imageSize: size, channels: [4, 8], hiddenSize: 12, latentSize: 3), generator: &generator)
+        #expect(encoder.configuration.featureSize == (size + 3) / 4)
+        let images = Tensor.randomNormal([2, 3, size, size], generator: &generator)
+        let error = GradientCheck.relativeError(inputs: [images]) { encoder($0[0]) }
+        #expect(error <= 2e-3, "\(size) px: input gradient error \(error)")
+
+        encoder.isTraining = true
+        encoder.dropout.isTraining = true
+        let out = encoder(images)
+        #expect(out.shape == [2, 6])
+        out.square().sum().backward()
+        for (key, parameter) in encoder.namedParameters() {
+            let gradient = parameter.value.grad
+            #expect(gradient?.shape == parameter.shape, "\(key): gradient \(String(describing: gradient?.shape))")
+            #expect(gradient?.toArray().allSatisfy(\.isFinite) == true, "\(key): non-finite gradient")
+        }
+    }
+
     /// The Conv2d layer loads a PyTorch state_dict by key and reproduces the conv2d fixture stack.
     @Test func conv2dLayerMatchesPyTorch() throws {
         let fixture = try Fixture("stack", group: "conv2d")
