@@ -2,7 +2,7 @@ import Foundation
 
 /// Reference-counted Float32 buffer shared by a tensor and all of its views.
 ///
-/// Memory is either owned (64-byte aligned, freed on deinit) or borrowed from an owner such as a
+/// Memory is either owned (64-byte aligned, returned to `BufferCache` on deinit) or borrowed from an owner such as a
 /// memory-mapped file, which is kept alive for as long as the storage lives.
 public final class TensorStorage: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<Float>
@@ -14,7 +14,7 @@ public final class TensorStorage: @unchecked Sendable {
     public init(count: Int) {
         precondition(count >= 0, "storage size must be non-negative, got \(count)")
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        let raw = BufferCache.allocate(bytes: bytes)
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         self.owner = nil
@@ -36,6 +36,6 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if ownsMemory { UnsafeMutableRawPointer(pointer).deallocate() }
+        if ownsMemory { BufferCache.release(UnsafeMutableRawPointer(pointer), bytes: max(count, 1) * MemoryLayout<Float>.stride) }
     }
 }
