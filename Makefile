@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test build bootstrap bootstrap-test models bench bench-compare fixtures clean dataset
+.PHONY: demo test build bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -41,6 +41,21 @@ dataset: build models
 	$(M2F) dataset build --synthetic --hours $(DATASET_HOURS) --seed 1 -o $(DATASET_DIR)
 	$(M2F) dataset featurize $(DATASET_DIR)
 	$(M2F) dataset stats $(DATASET_DIR)
+
+# Reproduces the shipped models from scratch into TRAIN_OUT (default .build/train; TRAIN_OUT=Models
+# replaces the committed ones): the default dataset, the three GNPFA stages, the diffusion model and its
+# regression baseline, with the flags each Models/*/README.md records. About 2.5 h on the 2-core dev VM
+# (dataset + features 5 min, GNPFA ~40 min, diffusion ~75 min, regressor ~12 min).
+TRAIN_OUT ?= .build/train
+DIFFUSION_STEPS ?= 18000
+train: dataset
+	$(M2F) train gnpfa --stage vae --vae-steps 8000 --latent-size 16 --kl-weight 5e-5 --lip-weight 0.3 --seed 1 -o $(TRAIN_OUT)/gnpfa
+	$(M2F) train gnpfa --stage geometry --geometry-steps 10000 --geometry-identities 24 --seed 1 -o $(TRAIN_OUT)/gnpfa
+	$(M2F) train gnpfa --stage image --image-steps 4500 --images 12000 --image-identities 32 --seed 1 -o $(TRAIN_OUT)/gnpfa
+	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa -o $(TRAIN_OUT)/media2face \
+	    --steps $(DIFFUSION_STEPS) --batch-size 16 --learning-rate 8e-4 --checkpoint-every 500 --seed 1
+	$(M2F) train diffusion --regression --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa -o $(TRAIN_OUT)/media2face-regressor \
+	    --steps 1500 --batch-size 16 --learning-rate 8e-4 --checkpoint-every 250 --seed 2
 
 # Regenerate the golden fixtures from PyTorch (development only; CI uses the committed ones).
 fixtures:

@@ -2,15 +2,20 @@ import M2FEngine
 
 /// `m2f bench engine`: the engine's hot paths, named as in bench/torch_engine.py for side-by-side runs.
 public enum EngineBenchmarks {
-    /// Runs every engine benchmark, handing each result over as soon as it is measured.
-    public static func run(quick: Bool = false, report: (BenchmarkResult) -> Void) {
+    /// The groups `run` measures, in order; `--only` picks among them by prefix of their bench names.
+    public static let groups = ["sgemm_512", "decoder_block_w512", "decoder_block_w256", "elementwise", "batched_matmul"]
+
+    /// Runs the engine benchmarks (every group, or those whose name starts with one of `only`),
+    /// handing each result over as soon as it is measured.
+    public static func run(quick: Bool = false, only: [String] = [], report: (BenchmarkResult) -> Void) {
         let iterations = quick ? 3 : 10
-        report(sgemm(size: 512, iterations: quick ? 5 : 30))
-        for width in [512, 256] {
+        func wanted(_ group: String) -> Bool { only.isEmpty || only.contains { group.hasPrefix($0) || $0.hasPrefix(group) } }
+        if wanted("sgemm_512") { report(sgemm(size: 512, iterations: quick ? 5 : 30)) }
+        for width in [512, 256] where wanted("decoder_block_w\(width)") {
             for result in DecoderBlockBenchmarks.run(width: width, iterations: iterations) { report(result) }
         }
-        for result in elementwise(iterations: iterations) { report(result) }
-        for result in attentionProducts(iterations: iterations) { report(result) }
+        if wanted("elementwise") { for result in elementwise(iterations: iterations) { report(result) } }
+        if wanted("batched_matmul") { for result in attentionProducts(iterations: iterations) { report(result) } }
     }
 
     /// Attention-sized batched GEMMs ([32, 200, 64] × [32, 64, 200]) run one matrix per core versus

@@ -17,8 +17,17 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Fewer iterations (a smoke run, not for quoting).")
         var quick = false
 
+        @Option(help: ArgumentHelp("Only these groups, comma-separated: \(EngineBenchmarks.groups.joined(separator: ", ")).", valueName: "groups"))
+        var only: String?
+
+        func validate() throws {
+            for name in only?.split(separator: ",").map(String.init) ?? [] where !EngineBenchmarks.groups.contains(where: { $0.hasPrefix(name) || name.hasPrefix($0) }) {
+                throw ValidationError("--only: '\(name)' is not one of \(EngineBenchmarks.groups.joined(separator: ", "))")
+            }
+        }
+
         func run() {
-            EngineBenchmarks.run(quick: quick) { print($0.jsonLine) }
+            EngineBenchmarks.run(quick: quick, only: only?.split(separator: ",").map(String.init) ?? []) { print($0.jsonLine) }
         }
     }
 

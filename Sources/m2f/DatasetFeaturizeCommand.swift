@@ -16,18 +16,21 @@ struct DatasetFeaturizeCommand: ParsableCommand {
     @Argument(help: "Dataset directory.")
     var directory: String
 
-    @Flag(help: "Encode clips under 30 s without padding to a full Whisper window (faster; different features, own cache key).")
-    var noPadding = false
+    @Option(help: ArgumentHelp("How clips under 30 s are encoded: needed (only the clip's own frames, the default) or pad (silence to a full 30 s Whisper window). Each has its own cache key; a model trained on one is run with the same.", valueName: "policy"))
+    var speechPolicy: String = SpeechFeaturePolicy.needed.rawValue
 
     @Option(help: "Only these feature sets: whisper, style (comma-separated).")
     var only: String = "whisper,style"
 
     func run() throws {
+        guard let policy = SpeechFeaturePolicy(rawValue: speechPolicy) else {
+            throw ValidationError("--speech-policy must be one of \(SpeechFeaturePolicy.allCases.map(\.rawValue).joined(separator: ", ")), not '\(speechPolicy)'")
+        }
         let dataset = try DatasetReader(directory: URL(fileURLWithPath: directory))
         let wanted = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         var featurizers: [any ClipFeaturizing] = []
         if wanted.contains("style") { featurizers.append(try StyleFeaturizer()) }
-        if wanted.contains("whisper") { featurizers.append(try WhisperFeaturizer(shortAudio: noPadding ? .encodeNeededFrames : .padToWindow)) }
+        if wanted.contains("whisper") { featurizers.append(try WhisperFeaturizer(policy: policy)) }
         guard !featurizers.isEmpty else { throw ValidationError("--only must name whisper and/or style") }
         let audioSeconds = dataset.seconds()
         for featurizer in featurizers {

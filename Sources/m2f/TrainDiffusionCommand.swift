@@ -85,6 +85,29 @@ struct TrainDiffusionCommand: ParsableCommand {
             resume: resume, maxMinutes: maxMinutes,
             command: "m2f train diffusion " + CommandLine.arguments.dropFirst(3).joined(separator: " "), clipLimit: clipLimit)
         run.skipUnfeaturized = skipUnfeaturized
-        try run.run()
+        let loadBar = ProgressBar(label: "load")
+        var trainBar: ProgressBar?
+        try run.run { event in
+            switch event {
+            case .message(let text):
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+            case .loading(let done, let total):
+                loadBar.update(done: Double(done), total: Double(total), unit: "clips")
+                if done == total { loadBar.finish() }
+            case .step(let p, let firstStep):
+                if trainBar == nil { trainBar = ProgressBar(label: "train") }
+                // The bar has only seen this run's steps; a resumed run's ETA comes from its own rate.
+                let rate = Double(p.step - firstStep) / max(p.secondsElapsed, 1e-9)
+                let validation = p.validationLoss.map { String(format: "  val %.4f", $0) } ?? ""
+                trainBar?.update(done: Double(p.step), total: Double(p.totalSteps), unit: "steps",
+                                 detail: String(format: "loss %.4f%@  lr %.2e  %.2f steps/s", p.loss, validation, p.learningRate, rate),
+                                 remaining: Double(p.totalSteps - p.step) / max(rate, 1e-9))
+            case .checkpoint(let step, let validationLoss):
+                trainBar?.update(done: Double(step), total: Double(steps), unit: "steps", force: true)
+                FileHandle.standardError.write(Data(((trainBar?.interactive ?? false ? "\n" : "")
+                    + "checkpoint at step \(step)\(validationLoss.map { String(format: ", validation loss %.4f", $0) } ?? "")\n").utf8))
+            }
+        }
+        trainBar?.finish()
     }
 }

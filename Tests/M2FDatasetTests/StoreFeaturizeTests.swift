@@ -87,7 +87,7 @@ final class LoudnessFeaturizer: ClipFeaturizing, @unchecked Sendable {
         let code = try dataset.feature(try #require(dataset.featureSet(model: MiniLMModel.name)), of: record).toArray()
         #expect(code.count == 384)
         #expect(SentenceEncoder.cosine(code, style.encoder.embed(record.description)) > 0.9999)
-        let whisper = try WhisperFeaturizer(store: store, shortAudio: .encodeNeededFrames)
+        let whisper = try WhisperFeaturizer(store: store, policy: .needed)
         #expect(whisper.info.key.hasSuffix("-needed") && whisper.info.key.hasPrefix("whisper-tiny-en@"))
         _ = try Featurizer(dataset: dataset).run(whisper)
         let features = try dataset.feature(try #require(dataset.featureSet(model: WhisperModel.name)), of: record)

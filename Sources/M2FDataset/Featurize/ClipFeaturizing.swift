@@ -35,8 +35,14 @@ public struct FeatureSetInfo: Codable, Sendable, Equatable {
 /// changes, and training reads them with `DatasetReader.feature(_:of:)`.
 public protocol ClipFeaturizing {
     var info: FeatureSetInfo { get }
-    /// Features of every clip of one shard, in order: one tensor per record.
+    /// Features of a group of clips of one shard, in order: one tensor per record.
     func features(of clips: [(ClipRecord, ClipArrays)]) throws -> [Tensor]
+    /// Clips handed to `features(of:)` at once (default 8: memory stays flat, a text encoder can batch).
+    var batchSize: Int { get }
+}
+
+extension ClipFeaturizing {
+    public var batchSize: Int { 8 }
 }
 
 extension DatasetReader {
@@ -53,6 +59,17 @@ extension DatasetReader {
 
     /// The newest feature set of `model` (the last key in sorted order), if any.
     public func featureSet(model: String) -> FeatureSetInfo? { featureSets().last { $0.model == model } }
+
+    /// The feature set of `model` whose key ends in `-<suffix>` for the first suffix present (newest
+    /// version of it); nil suffixes: `featureSet(model:)`.
+    public func featureSet(model: String, preferringSuffixes suffixes: [String]?) -> FeatureSetInfo? {
+        guard let suffixes else { return featureSet(model: model) }
+        let sets = featureSets().filter { $0.model == model }
+        for suffix in suffixes {
+            if let match = sets.last(where: { $0.key.hasSuffix("-\(suffix)") }) { return match }
+        }
+        return nil
+    }
 
     /// One clip's feature from `set` ([F, dims] or [dims]).
     public func feature(_ set: FeatureSetInfo, of record: ClipRecord) throws(DatasetError) -> Tensor {

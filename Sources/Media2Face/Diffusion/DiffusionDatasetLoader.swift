@@ -11,6 +11,18 @@ public enum DiffusionDatasetLoader {
     public static let whisperModel = "whisper-tiny-en"
     public static let styleModel = "all-minilm-l6-v2"
 
+    /// The Whisper feature set training reads: unpadded clips first (the default featurize policy),
+    /// then padded ones.
+    public static func speechFeatureSet(_ reader: DatasetReader) -> FeatureSetInfo? {
+        reader.featureSet(model: whisperModel, preferringSuffixes: SpeechFeaturePolicy.preferenceOrder.map(\.rawValue))
+            ?? reader.featureSet(model: whisperModel)
+    }
+
+    /// The policy ("needed" or "pad") of a feature set, from its key's suffix.
+    public static func speechPolicy(of set: FeatureSetInfo) -> String {
+        SpeechFeaturePolicy.allCases.first { set.key.hasSuffix("-\($0.rawValue)") }?.rawValue ?? SpeechFeaturePolicy.pad.rawValue
+    }
+
     /// - Parameters:
     ///   - limit: at most this many clips per split (nil: all), for quick runs.
     ///   - skipUnfeaturized: skip clips whose shard has no cached Whisper features yet (reported through
@@ -24,7 +36,7 @@ public enum DiffusionDatasetLoader {
         guard Swift.abs(reader.info.fps - fps) < 1e-6 else {
             throw DiffusionError.invalidTrainingData(path: directory.path, problem: "the dataset is at \(reader.info.fps) fps but the model works at \(fps) fps; build the dataset at \(fps) fps")
         }
-        guard let whisper = reader.featureSet(model: whisperModel) else {
+        guard let whisper = speechFeatureSet(reader) else {
             throw DiffusionError.invalidTrainingData(path: directory.path, problem: "no cached Whisper features; run `m2f dataset featurize \(directory.path)` first")
         }
         let style = reader.featureSet(model: styleModel)

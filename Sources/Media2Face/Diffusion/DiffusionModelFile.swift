@@ -12,13 +12,21 @@ public struct DiffusionModelConfiguration: Codable, Sendable, Equatable {
     public var coding: String
     /// Free-form facts about training (steps, losses, data, hours, command), written by the trainer.
     public var training: [String: String]
+    /// How clips under 30 s were encoded for training: "needed" (only their own frames) or "pad"
+    /// (silence to a full Whisper window); the pipeline encodes speech the same way. Absent in models
+    /// made before it was recorded: those were trained on "pad".
+    public var speechFeatures: String?
 
-    public init(denoiser: DenoiserConfiguration, coding: String, training: [String: String] = [:]) {
+    public init(denoiser: DenoiserConfiguration, coding: String, training: [String: String] = [:], speechFeatures: String? = nil) {
         format = "media2face-diffusion"
         self.denoiser = denoiser
         self.coding = coding
         self.training = training
+        self.speechFeatures = speechFeatures
     }
+
+    /// True when short clips must be encoded without padding (`speechFeatures == "needed"`).
+    public var encodesNeededFramesOnly: Bool { speechFeatures == "needed" }
 }
 
 /// A model directory: `config.json` (`DiffusionModelConfiguration`) and `model.safetensors` (the

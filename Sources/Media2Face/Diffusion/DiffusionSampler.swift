@@ -159,7 +159,7 @@ public struct DiffusionSampler {
             var targets: Tensor?
             if let keyframes, !keyframes.isEmpty {
                 let latentTargets = keyframes.latentTargets(prediction: clean)
-                clean = keyframes.imposing(latentTargets, on: clean)
+                clean = keyframes.easing(toward: latentTargets, on: clean)
                 targets = latentTargets
             }
             x = configuration.objective == .regression ? clean

@@ -1,9 +1,23 @@
 import Foundation
+import M2FDataset
 import M2FEncoders
 import M2FEngine
 import M2FGNPFA
 
-/// A whole `m2f train diffusion` run: data, trainer, progress on stderr, checkpoints, resume and the
+/// What a training run reports as it goes; the caller decides how to show it (the CLI draws its
+/// shared progress bar), the library prints nothing.
+public enum DiffusionTrainingEvent: Sendable {
+    /// A line for the log ("loading …", "resumed at step 1750", warnings, the final summary).
+    case message(String)
+    /// Clips of the dataset read and encoded so far.
+    case loading(done: Int, total: Int)
+    /// One optimiser step; `firstStep` is where this run began (a resumed run starts past 0).
+    case step(DiffusionTrainingProgress, firstStep: Int)
+    /// A checkpoint was written at `step` (after the validation loss, when there is one).
+    case checkpoint(step: Int, validationLoss: Float?)
+}
+
+/// A whole `m2f train diffusion` run: data, trainer, progress events, checkpoints, resume and the
 /// final model directory.
 public struct DiffusionTrainingRun {
     public var dataDirectory: URL
@@ -35,23 +49,21 @@ public struct DiffusionTrainingRun {
         self.clipLimit = clipLimit
     }
 
-    static func log(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    public func run() throws {
+    /// - Parameter events: progress as it happens (called on the training thread).
+    public func run(events: (DiffusionTrainingEvent) -> Void = { _ in }) throws {
         let clock = ContinuousClock()
         let started = clock.now
         let (coding, codingName) = try DiffusionCodingLoader.load(gnpfaDirectory)
-        Self.log("loading \(dataDirectory.path) (coding: \(codingName)) …")
+        events(.message("loading \(dataDirectory.path) (coding: \(codingName)) …"))
         let data = try DiffusionDatasetLoader.load(directory: dataDirectory, coding: coding, fps: architecture(coding.latentSize).fps,
                                                    limit: clipLimit, skipUnfeaturized: skipUnfeaturized) { done, total in
-            if done % 100 == 0 || done == total { FileHandle.standardError.write(Data("\rloaded \(done)/\(total) clips".utf8)) }
+            events(.loading(done: done, total: total))
         }
-        FileHandle.standardError.write(Data("\n".utf8))
-        if data.skipped > 0 { Self.log("warning: skipped \(data.skipped) clips whose Whisper features are not cached yet (--skip-unfeaturized)") }
+        if data.skipped > 0 { events(.message("warning: skipped \(data.skipped) clips whose Whisper features are not cached yet (--skip-unfeaturized)")) }
         let trainFrames = data.training.reduce(0) { $0 + $1.frameCount }
-        Self.log("\(data.training.count) training clips (\(String(format: "%.2f", Double(trainFrames) / 30 / 3600)) h), \(data.validation.count) validation clips")
+        let speechPolicy = (try? DatasetReader(directory: dataDirectory)).flatMap(DiffusionDatasetLoader.speechFeatureSet)
+            .map(DiffusionDatasetLoader.speechPolicy(of:)) ?? SpeechFeaturePolicy.pad.rawValue
+        events(.message("\(data.training.count) training clips (\(String(format: "%.2f", Double(trainFrames) / 30 / 3600)) h), \(data.validation.count) validation clips"))
 
         let checkpointDirectory = outputDirectory.appendingPathComponent("checkpoint")
         let statePath = checkpointDirectory.appendingPathComponent("state.safetensors").path
@@ -71,22 +83,13 @@ public struct DiffusionTrainingRun {
                                        validation: data.validation, normalization: normalization)
         if let savedState {
             try trainer.loadState(savedState, source: statePath)
-            Self.log("resumed at step \(trainer.step)")
+            events(.message("resumed at step \(trainer.step)"))
         }
-        Self.log("denoiser: width \(model.width), \(model.numLayers) layers, \(model.numHeads) heads, window \(model.windowLength), \(denoiser.parameterCount) parameters, \(model.objective.rawValue)")
+        events(.message("denoiser: width \(model.width), \(model.numLayers) layers, \(model.numHeads) heads, window \(model.windowLength), \(denoiser.parameterCount) parameters, \(model.objective.rawValue)"))
 
         let firstStep = trainer.step
-        var firstLoss: Float?
         try trainer.run(progress: { p in
-            if firstLoss == nil { firstLoss = p.loss }
-            let done = p.step - firstStep
-            let rate = Double(done) / max(p.secondsElapsed, 1e-9)
-            let eta = Double(p.totalSteps - p.step) / max(rate, 1e-9)
-            let validation = p.validationLoss.map { String(format: " val %.4f", $0) } ?? ""
-            let line = String(format: "\rstep %d/%d  loss %.4f%@  lr %.2e  %.2f steps/s  ETA %@   ", p.step, p.totalSteps, p.loss,
-                              validation, p.learningRate, rate, Self.clockString(eta))
-            FileHandle.standardError.write(Data(line.utf8))
-            if p.step % training.checkpointEvery == 0 || p.step == p.totalSteps { FileHandle.standardError.write(Data("\n".utf8)) }
+            events(.step(p, firstStep: firstStep))
         }, checkpoint: { trainer in
             try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
             try SafeTensors.write(trainer.stateTensors(), to: statePath)
@@ -97,20 +100,16 @@ public struct DiffusionTrainingRun {
                 "validation_loss": trainer.lastValidationLoss.map { String(format: "%.5f", $0) } ?? "n/a",
                 "wall_hours_this_run": String(format: "%.3f", hours), "weights": trainer.ema == nil ? "current" : "ema",
             ]
-            try DiffusionModelFile.save(configuration: DiffusionModelConfiguration(denoiser: model, coding: codingName, training: summary),
+            try DiffusionModelFile.save(configuration: DiffusionModelConfiguration(denoiser: model, coding: codingName, training: summary,
+                                                                                   speechFeatures: speechPolicy),
                                         denoiser: trainer.denoiser, parameters: trainer.ema?.shadowTensors(),
                                         normalization: trainer.normalization, to: outputDirectory)
+            events(.checkpoint(step: trainer.step, validationLoss: trainer.lastValidationLoss))
         }, shouldStop: {
             guard let maxMinutes else { return false }
             return Double((clock.now - started).components.seconds) >= maxMinutes * 60
         })
-        Self.log("done: step \(trainer.step), validation loss \(trainer.lastValidationLoss.map { String($0) } ?? "n/a"); model in \(outputDirectory.path)")
-    }
-
-    static func clockString(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "--:--" }
-        let s = Int(seconds)
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
+        events(.message("done: step \(trainer.step), validation loss \(trainer.lastValidationLoss.map { String($0) } ?? "n/a"); model in \(outputDirectory.path)"))
     }
 }
 

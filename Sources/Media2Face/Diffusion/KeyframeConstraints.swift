@@ -12,12 +12,14 @@ import M2FGNPFA
 ///    moved, by damped Gauss–Newton on the decoder (finite-difference Jacobian, batched into one decode),
 ///    to the nearest latent whose decoded constrained channels hit the targets; the other channels stay
 ///    close to the prediction.
-/// 2. **RePaint.** At every DDIM step the predicted x̂₀ takes the latent targets at the keyframe frames,
-///    and the next noisy sample xₜ₋₁ takes them noised to that step's level, so the model fills in the
-///    frames around them consistently.
+/// 2. **RePaint, eased.** At every DDIM step the predicted x̂₀ is pulled toward the latent targets around
+///    each keyframe (weight 1 at the key, a half cosine to 0 over `latentSpread` frames: a hard replacement
+///    at one frame left a jump the model did not smooth), and the next noisy sample xₜ₋₁ takes the
+///    targets noised to that step's level at the key frames, so the model fills in around them.
 /// 3. **Exact hit.** After decoding, the residual at each constrained (frame, channel) is spread
-///    smoothly: linearly between keyframes closer than 2·`spread` frames, and with a half-cosine taper of
-///    `spread` frames otherwise; residuals are small after step 2, so this adds no velocity spike.
+///    smoothly: linearly between neighbouring keys whose tapers touch, and with a half-cosine taper
+///    otherwise, at least `spread` frames wide and wider when the residual is large, so that the taper's
+///    slope stays under the clip's own 90th-percentile speed.
 public struct KeyframeConstraints: @unchecked Sendable {
     /// One constrained frame: ARKit channel → target weight.
     public struct Target: Sendable, Equatable {
@@ -29,8 +31,13 @@ public struct KeyframeConstraints: @unchecked Sendable {
 
     /// Constrained frames, ascending, one entry per frame.
     public let targets: [Target]
-    /// Frames of the taper in ARKit space. Default 6 (0.2 s at 30 fps).
+    /// Frames of the taper in ARKit space. Default 6 (0.2 s at 30 fps); widened per key when its
+    /// residual is large (`residualSpread`).
     public var spread: Int = 6
+    /// Frames on each side of a keyframe that the predicted clean latents are pulled toward its target
+    /// (half-cosine weights), so the model's path eases into the key instead of jumping at one frame.
+    /// Default 8 (0.27 s at 30 fps).
+    public var latentSpread: Int = 8
     let coding: any ExpressionCoding
     /// Statistics of the latent channels (the first Z of the frame normalisation).
     let latentNormalization: FrameNormalization
@@ -119,38 +126,93 @@ public struct KeyframeConstraints: @unchecked Sendable {
         return Tensor(values, shape: [f, d])
     }
 
+    /// x [F, D] with columns 0..<Z eased toward the nearest keyframe's latent [K, Z]: weight 1 at the key,
+    /// falling as a half cosine to 0 at `latentSpread + 1` frames away (RePaint on x̂₀ made smooth).
+    public func easing(toward latents: Tensor, on x: Tensor) -> Tensor {
+        guard latentSpread > 0 else { return imposing(latents, on: x) }
+        let (f, d, z) = (x.shape[0], x.shape[1], latents.shape[1])
+        var values = x.contiguous().toArray()
+        let replacement = latents.toArray()
+        let keyFrames = frames
+        var nearest = 0
+        for frame in 0..<f {
+            while nearest + 1 < keyFrames.count, abs(keyFrames[nearest + 1] - frame) <= abs(keyFrames[nearest] - frame) { nearest += 1 }
+            let distance = abs(keyFrames[nearest] - frame)
+            guard distance <= latentSpread else { continue }
+            let weight = 0.5 * (1 + Foundation.cos(Float.pi * Float(distance) / Float(latentSpread + 1)))
+            for j in 0..<z {
+                let value = values[frame * d + j]
+                values[frame * d + j] = value + weight * (replacement[nearest * z + j] - value)
+            }
+        }
+        return Tensor(values, shape: [f, d])
+    }
+
+    /// The taper width for a residual of L2 size `magnitude` at one key: at least `spread`, wide enough
+    /// that the half cosine's steepest slope (π·r / (2·(s + 1)) per frame) stays under `speedBudget`,
+    /// and at most 1 s of frames (30).
+    static func residualSpread(magnitude: Float, speedBudget: Float, minimum: Int) -> Int {
+        guard speedBudget > 0, magnitude > 0 else { return minimum }
+        let needed = Int((Float.pi * magnitude / (2 * speedBudget)).rounded(.up)) - 1
+        return min(max(minimum, needed), 30)
+    }
+
     /// Decoded weights [F, 52] → the same with every constrained channel exactly at its target at its
     /// frame, the residual spread smoothly to the neighbours, and everything kept in [0, 1].
     public func snapping(_ weights: Tensor) -> Tensor {
         let f = weights.shape[0]
         var values = weights.contiguous().toArray()
         let original = values
+        // A large residual spread over a few frames would itself be a velocity spike: each key's taper
+        // widens until its steepest slope stays under the clip's own 90th-percentile speed.
+        let budget = Self.speedPercentile(original, frames: f, quantile: 0.9)
+        var spreadAt: [Int: Int] = [:]
+        for target in targets {
+            var squared: Float = 0
+            for (i, channel) in target.channels.enumerated() { let r = target.values[i] - original[target.frame * 52 + channel]; squared += r * r }
+            spreadAt[target.frame] = Self.residualSpread(magnitude: squared.squareRoot(), speedBudget: budget, minimum: spread)
+        }
         for channel in 0..<52 {
             let keys = targets.compactMap { target in
-                target.channels.firstIndex(of: channel).map { (frame: target.frame, residual: target.values[$0] - original[target.frame * 52 + channel]) }
+                target.channels.firstIndex(of: channel).map { (frame: target.frame, residual: target.values[$0] - original[target.frame * 52 + channel],
+                                                               spread: spreadAt[target.frame]!) }
             }
             guard !keys.isEmpty else { continue }
             var field = [Float](repeating: 0, count: f)
-            func taper(_ distance: Int) -> Float { 0.5 * (1 + Foundation.cos(Float.pi * Float(distance) / Float(spread + 1))) }
+            func taper(_ distance: Int, _ width: Int) -> Float { 0.5 * (1 + Foundation.cos(Float.pi * Float(distance) / Float(width + 1))) }
             for (index, key) in keys.enumerated() {
                 field[key.frame] = key.residual
                 let next = index + 1 < keys.count ? keys[index + 1] : nil
-                if let next, next.frame - key.frame <= 2 * spread {
+                if let next, next.frame - key.frame <= key.spread + next.spread {
                     for frame in (key.frame + 1)..<next.frame {
                         let u = Float(frame - key.frame) / Float(next.frame - key.frame)
                         field[frame] = key.residual * (1 - u) + next.residual * u
                     }
                 } else {
-                    for distance in 1...spread where key.frame + distance < f { field[key.frame + distance] += key.residual * taper(distance) }
+                    for distance in 1...key.spread where key.frame + distance < f { field[key.frame + distance] += key.residual * taper(distance, key.spread) }
                 }
-                let previousIsClose = index > 0 && key.frame - keys[index - 1].frame <= 2 * spread
+                let previousIsClose = index > 0 && key.frame - keys[index - 1].frame <= keys[index - 1].spread + key.spread
                 if !previousIsClose {
-                    for distance in 1...spread where key.frame - distance >= 0 { field[key.frame - distance] += key.residual * taper(distance) }
+                    for distance in 1...key.spread where key.frame - distance >= 0 { field[key.frame - distance] += key.residual * taper(distance, key.spread) }
                 }
             }
             for frame in 0..<f { values[frame * 52 + channel] = min(max(original[frame * 52 + channel] + field[frame], 0), 1) }
         }
         return Tensor(values, shape: [f, 52])
+    }
+
+    /// The `quantile` of the frame-to-frame speeds ‖w[i] − w[i−1]‖₂ of weights [F, 52] (row-major).
+    static func speedPercentile(_ weights: [Float], frames: Int, quantile: Double) -> Float {
+        guard frames >= 2 else { return 0 }
+        var speeds: [Float] = []
+        speeds.reserveCapacity(frames - 1)
+        for i in 1..<frames {
+            var squared: Float = 0
+            for c in 0..<52 { let d = weights[i * 52 + c] - weights[(i - 1) * 52 + c]; squared += d * d }
+            speeds.append(squared.squareRoot())
+        }
+        speeds.sort()
+        return speeds[min(speeds.count - 1, Int(quantile * Double(speeds.count - 1)))]
     }
 
     /// Damped Gauss–Newton in normalised latent space: per target row, minimise

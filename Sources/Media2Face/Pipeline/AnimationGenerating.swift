@@ -73,6 +73,13 @@ public protocol AnimationGenerating: AnyObject, Sendable {
     var diffusionSteps: Int { get }
     /// A short identifier of the weights (name and a digest), written into the animation's metadata.
     var modelVersion: String { get }
+    /// Whether speech under 30 s is encoded without padding to a Whisper window (as the model was
+    /// trained); false: padded.
+    var encodesNeededSpeechFramesOnly: Bool { get }
     /// - Parameter progress: (steps done, steps in all).
     func generateMotion(_ request: MotionRequest, progress: (Int, Int) -> Void) throws -> GeneratedFrames
+}
+
+extension AnimationGenerating {
+    public var encodesNeededSpeechFramesOnly: Bool { false }
 }

@@ -23,6 +23,7 @@ public final class DiffusionAnimationGenerator: AnimationGenerating, @unchecked 
     public var fps: Double { generator.fps }
     public var audioFeatureSize: Int { generator.denoiser.configuration.audioFeatureSize }
     public var diffusionSteps: Int { generator.denoiser.configuration.diffusionSteps }
+    public var encodesNeededSpeechFramesOnly: Bool { generator.configuration.encodesNeededFramesOnly }
     /// Whether this is the regression baseline (deterministic: one pass, no noise, no guidance).
     public var isRegression: Bool { generator.denoiser.configuration.objective == .regression }
     /// Frames per denoising window and frames shared by neighbouring windows (for seam checks).

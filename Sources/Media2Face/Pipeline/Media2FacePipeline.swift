@@ -44,7 +44,8 @@ public final class Media2FacePipeline: @unchecked Sendable {
                 textEncoder: (any TextEncoding)? = nil, imageEncoder: (any ImageStyleEncoding)? = nil) {
         self.configuration = configuration
         self.generator = generator
-        speech = SpeechFeatureExtractor(encoder: speechEncoder)
+        speech = SpeechFeatureExtractor(encoder: speechEncoder,
+                                        shortAudio: generator.encodesNeededSpeechFramesOnly ? .encodeNeededFrames : .padToWindow)
         let store = ModelStore(root: configuration.encoderCache.map { URL(fileURLWithPath: $0) })
         let lazyText = LazyTextEncoder(preloaded: textEncoder, store: store)
         styles = StyleResolver(textEncoder: { try lazyText.get() }, imageEncoder: imageEncoder)
