@@ -24,17 +24,19 @@ public enum Parallel {
             return
         }
         let chunk = (count + workers - 1) / workers
-        withoutActuallyEscaping(body) { escapable in
-            // Workers only read shared inputs and write disjoint ranges, so handing the closure over is safe.
-            let shared = UncheckedSendable(escapable)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let start = worker * chunk
-                let end = min(count, start + chunk)
-                guard start < end else { return }
-                insideWorker.withValue(true) { shared.value(start..<end) }
-            }
+        // Workers only read shared inputs and write disjoint ranges, so sharing the closure is safe.
+        let ran = pool.run(parts: workers) { worker in
+            let start = worker * chunk
+            let end = min(count, start + chunk)
+            guard start < end else { return }
+            insideWorker.withValue(true) { body(start..<end) }
         }
+        // Another thread's job holds the pool: this one runs on its own thread rather than wait.
+        if !ran { insideWorker.withValue(true) { body(0..<count) } }
     }
+
+    /// The helper threads (one per core beyond the caller's), started on first use.
+    @usableFromInline static let pool = WorkerPool(helpers: workerCount - 1)
 
     /// Rows of `rowLength` elements each: picks the split so each worker gets at least ~32k elements.
     @inlinable
@@ -59,6 +61,9 @@ final class ThreadFlag: @unchecked Sendable {
     init() { pthread_key_create(&key, nil) }
 
     @usableFromInline func get() -> Bool { pthread_getspecific(key) != nil }
+
+    /// Sets the flag for the rest of this thread's life (the pool's helpers).
+    @usableFromInline func set(_ value: Bool) { pthread_setspecific(key, value ? UnsafeRawPointer(bitPattern: 1) : nil) }
 
     @usableFromInline func withValue<R>(_ value: Bool, _ body: () -> R) -> R {
         let previous = pthread_getspecific(key)
