@@ -2,6 +2,7 @@
 # Runs the engine benchmarks side by side and prints one table per bench (bench/compare.py):
 #   Swift   .build/release/m2f bench engine      ("impl": "swift"; build it with `make build`)
 #   C       bench/sgemm_openblas.c               ("impl": "c_openblas"; compiled into .build/bench/)
+#           bench/minilm_openblas.c              ("impl": "c_openblas_gemms_only": MiniLM's 36 GEMMs alone)
 #   PyTorch bench/torch_engine.py, 2 threads     ("impl": "torch"; needs `pip install torch`)
 #   CTranslate2 bench/ctranslate2_whisper.py     ("impl": "ctranslate2"; needs `pip install ctranslate2`)
 # Every program prints JSON lines {"bench", "impl", "median_ms", "gflops"}; `m2f bench text` has
@@ -19,7 +20,8 @@ ROUNDS=${ROUNDS:-3}
 
 have_c=0
 mkdir -p .build/bench
-if cc -O2 bench/sgemm_openblas.c $(pkg-config --cflags --libs openblas) -o .build/bench/sgemm_openblas; then
+if cc -O2 bench/sgemm_openblas.c $(pkg-config --cflags --libs openblas) -o .build/bench/sgemm_openblas &&
+    cc -O2 bench/minilm_openblas.c $(pkg-config --cflags --libs openblas) -o .build/bench/minilm_openblas; then
     have_c=1
 else
     log "could not compile bench/sgemm_openblas.c; install libopenblas-dev and pkg-config"
@@ -35,10 +37,12 @@ fi
 
 if [[ $have_c == 1 ]]; then
     .build/bench/sgemm_openblas >>"$results" || log "sgemm_openblas failed (exit $?)"
+    .build/bench/minilm_openblas >>"$results" || log "minilm_openblas failed (exit $?)"
 fi
 
 if python3 -c "import torch" 2>/dev/null; then
     python3 bench/torch_engine.py >>"$results" || log "torch_engine.py failed (exit $?)"
+    python3 bench/torch_minilm.py >>"$results" || log "torch_minilm.py failed (exit $?)"
 else
     log "PyTorch is not installed; 'pip install torch' (CPU wheel is enough) to get the torch column"
 fi

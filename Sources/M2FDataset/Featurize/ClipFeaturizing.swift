@@ -37,12 +37,6 @@ public protocol ClipFeaturizing {
     var info: FeatureSetInfo { get }
     /// Features of a group of clips of one shard, in order: one tensor per record.
     func features(of clips: [(ClipRecord, ClipArrays)]) throws -> [Tensor]
-    /// Clips handed to `features(of:)` at once (default 8: memory stays flat, a text encoder can batch).
-    var batchSize: Int { get }
-}
-
-extension ClipFeaturizing {
-    public var batchSize: Int { 8 }
 }
 
 extension DatasetReader {

@@ -55,8 +55,7 @@ public struct Featurizer {
             }
             var tensors: [String: Tensor] = [:]
             // Small batches keep memory flat while letting a featurizer batch (the text encoder does).
-            let size = max(1, featurizer.batchSize)
-            for batch in stride(from: 0, to: records.count, by: size).map({ Array(records[$0..<min($0 + size, records.count)]) }) {
+            for batch in stride(from: 0, to: records.count, by: 8).map({ Array(records[$0..<min($0 + 8, records.count)]) }) {
                 let clips = try batch.map { ($0, try dataset.arrays(of: $0)) }
                 let values = try featurizer.features(of: clips)
                 precondition(values.count == batch.count, "\(info.key) returned \(values.count) tensors for \(batch.count) clips")
