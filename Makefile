@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test build bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train
+.PHONY: demo test build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -14,6 +14,10 @@ bootstrap-test:
 
 build: bootstrap
 	swift build $(SWIFT_FLAGS) --product m2f
+
+# The eSpeak NG helper (GPL-3, a separate program) that dataset building speaks to.
+build-espeak: bootstrap
+	swift build $(SWIFT_FLAGS) --product m2f-espeak
 
 # The main job: animate the bundled clip (Examples/hello.wav, flite TTS) into out/hello.{csv,json,glb,mp4}.
 # Needs the pretrained encoders (models) and the committed Models/media2face + Models/gnpfa.
@@ -37,7 +41,7 @@ bench-compare: build
 # The default M2F-D training set (size and why: docs/DATASET.md), then its cached features and stats.
 DATASET_DIR ?= data/m2fd-default
 DATASET_HOURS ?= 3
-dataset: build models
+dataset: build build-espeak models
 	$(M2F) dataset build --synthetic --hours $(DATASET_HOURS) --seed 1 -o $(DATASET_DIR)
 	$(M2F) dataset featurize $(DATASET_DIR)
 	$(M2F) dataset stats $(DATASET_DIR)

@@ -20,6 +20,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "m2f", targets: ["m2f"]),
+        // eSpeak NG voices for dataset building, GPL-3 (links libespeak-ng); `m2f` talks to it over pipes.
+        .executable(name: "m2f-espeak", targets: ["m2f-espeak"]),
         .library(name: "M2FEngine", targets: ["M2FEngine"]),
         .library(name: "M2FNeural", targets: ["M2FNeural"]),
         .library(name: "M2FFace", targets: ["M2FFace"]),
@@ -75,7 +77,7 @@ let package = Package(
         // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
         .target(
             name: "M2FDataset",
-            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders"] + espeakDependencies,
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders"],
             swiftSettings: numericSettings
         ),
         // GNPFA: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
@@ -109,6 +111,11 @@ let package = Package(
                 "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face", "M2FEval", "M2FBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The eSpeak NG helper: the only target that links libespeak-ng (GPL-3), kept out of `m2f`.
+        .executableTarget(
+            name: "m2f-espeak",
+            dependencies: espeakDependencies
         ),
         // Shared test helpers: assert-close, finite-difference gradient check, fixture loading.
         .target(

@@ -1,15 +1,14 @@
-#if canImport(CEspeakNG)
-import CEspeakNG
 import Foundation
 
-/// The process-wide libespeak-ng instance: synchronous synthesis into a callback that collects the
-/// 22 050 Hz samples and the phoneme events.
+/// eSpeak NG synthesis through the `m2f-espeak` helper program: samples at 22 050 Hz and phoneme events.
 ///
-/// libespeak-ng keeps all its state in globals and is not thread-safe, so every call goes through
-/// `EspeakEngine.shared`, which holds one lock for initialisation, voice selection and synthesis.
+/// libespeak-ng is GPL-3, so it is not linked into this library (nor into `m2f`): the helper links it
+/// and is spoken to over pipes, one request line at a time (protocol: Sources/m2f-espeak/EspeakProtocol.swift).
+/// One helper process serves the whole process, started on first use and restarted if it dies; the
+/// library's globals make synthesis one call at a time anyway, which `lock` enforces.
 final class EspeakEngine: @unchecked Sendable {
     /// One phoneme event: the eSpeak mnemonic and the sample (at `sampleRate`) where it starts.
-    struct PhonemeEvent: Equatable {
+    struct PhonemeEvent: Equatable, Codable {
         var mnemonic: String
         var sample: Int
     }
@@ -33,82 +32,127 @@ final class EspeakEngine: @unchecked Sendable {
         var pitchRange: Int
     }
 
+    private struct Request: Codable {
+        var text: String
+        var voice: String
+        var wordsPerMinute: Int
+        var pitch: Int
+        var pitchRange: Int
+    }
+
+    private struct Response: Codable {
+        var ok: Bool
+        var failure: String?
+        var message: String?
+        var sampleRate: Int
+        var sampleCount: Int
+        var events: [PhonemeEvent]
+    }
+
     static let shared = EspeakEngine()
+    static let helperName = "m2f-espeak"
 
     private let lock = NSLock()
-    private var sampleRate: Int?
-    private var initialisationProblem: String?
-    /// Filled by the C callback during `espeak_Synth` (under `lock`).
-    fileprivate var collectedSamples: [Int16] = []
-    fileprivate var collectedEvents: [PhonemeEvent] = []
+    private var helper: Process?
+    private var input: FileHandle?
+    private var output: FileHandle?
 
     private init() {}
 
-    /// Synthesises `text` with `settings`; throws when the library or the voice is missing.
+    /// Where the helper is: `M2F_ESPEAK`, else next to this executable, else on PATH.
+    static func helperPath() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["M2F_ESPEAK"], !path.isEmpty { return path }
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let besideUs = executable.deletingLastPathComponent().appendingPathComponent(helperName).path
+        if FileManager.default.isExecutableFile(atPath: besideUs) { return besideUs }
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/\(helperName)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Synthesises `text` with `settings`; throws when the helper, the library or the voice is missing.
     func synthesize(_ text: String, settings: Settings) throws(SpeechError) -> Output {
         lock.lock()
         defer { lock.unlock() }
-        let rate = try initialiseLocked()
-        let status = settings.voiceName.withCString { espeak_SetVoiceByName($0) }
-        guard status == EE_OK else {
-            throw .voiceMissing(engine: "espeak-ng", voice: settings.voiceName, aptPackage: "espeak-ng-data")
+        let request = Request(text: text, voice: settings.voiceName, wordsPerMinute: settings.wordsPerMinute,
+                              pitch: settings.pitch, pitchRange: settings.pitchRange)
+        let (response, samples): (Response, [Int16])
+        do {
+            (response, samples) = try exchange(request)
+        } catch let error as SpeechError {
+            throw error
+        } catch {
+            stopHelper()
+            throw .badOutput(engine: "espeak-ng", voice: settings.voiceName, problem: "the \(Self.helperName) helper failed: \(error)")
         }
-        espeak_SetParameter(espeakRATE, Int32(clamp(settings.wordsPerMinute, 80, 450)), 0)
-        espeak_SetParameter(espeakPITCH, Int32(clamp(settings.pitch, 0, 100)), 0)
-        espeak_SetParameter(espeakRANGE, Int32(clamp(settings.pitchRange, 0, 100)), 0)
-        espeak_SetParameter(espeakVOLUME, 100, 0)
-        collectedSamples.removeAll(keepingCapacity: true)
-        collectedEvents.removeAll(keepingCapacity: true)
-        let result = text.withCString { pointer in
-            espeak_Synth(pointer, strlen(pointer) + 1, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, nil)
-        }
-        espeak_Synchronize()
-        guard result == EE_OK else {
-            throw .badOutput(engine: "espeak-ng", voice: settings.voiceName, problem: "espeak_Synth returned \(result.rawValue)")
-        }
-        let samples = collectedSamples.map { Float($0) / 32_768 }
-        return Output(samples: samples, sampleRate: rate, events: collectedEvents)
-    }
-
-    /// Initialises the library once (phoneme events on, synchronous output); remembers a failure.
-    private func initialiseLocked() throws(SpeechError) -> Int {
-        if let sampleRate { return sampleRate }
-        if let initialisationProblem {
-            throw .engineUnavailable(engine: "libespeak-ng", problem: initialisationProblem, aptPackage: "espeak-ng-data")
-        }
-        let rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, Int32(espeakINITIALIZE_PHONEME_EVENTS))
-        guard rate > 0 else {
-            initialisationProblem = "espeak_Initialize returned \(rate); its data directory was not found"
-            throw .engineUnavailable(engine: "libespeak-ng", problem: initialisationProblem!, aptPackage: "espeak-ng-data")
-        }
-        espeak_SetSynthCallback(espeakCollect)
-        sampleRate = Int(rate)
-        return Int(rate)
-    }
-}
-
-/// The synthesis callback: appends samples and phoneme events to the shared engine (its lock is held by
-/// the thread that called `espeak_Synth`, which is the thread running this callback).
-private func espeakCollect(
-    _ wave: UnsafeMutablePointer<Int16>?, _ count: Int32, _ events: UnsafeMutablePointer<espeak_EVENT>?
-) -> Int32 {
-    let engine = EspeakEngine.shared
-    if let wave, count > 0 {
-        engine.collectedSamples.append(contentsOf: UnsafeBufferPointer(start: wave, count: Int(count)))
-    }
-    var event = events
-    while let current = event, current.pointee.type != espeakEVENT_LIST_TERMINATED {
-        if current.pointee.type == espeakEVENT_PHONEME {
-            let mnemonic = withUnsafeBytes(of: current.pointee.id.string) { raw -> String in
-                let bytes = raw.prefix { $0 != 0 }
-                return String(decoding: bytes, as: UTF8.self)
+        guard response.ok else {
+            let message = response.message ?? "unknown failure"
+            switch response.failure {
+            case "voice": throw .voiceMissing(engine: "espeak-ng", voice: settings.voiceName, aptPackage: "espeak-ng-data")
+            case "engine": throw .engineUnavailable(engine: "libespeak-ng", problem: message, aptPackage: "espeak-ng-data")
+            default: throw .badOutput(engine: "espeak-ng", voice: settings.voiceName, problem: message)
             }
-            engine.collectedEvents.append(.init(mnemonic: mnemonic, sample: Int(current.pointee.sample)))
         }
-        event = current + 1
+        return Output(samples: samples.map { Float($0) / 32_768 }, sampleRate: response.sampleRate, events: response.events)
     }
-    return 0
-}
 
-private func clamp(_ value: Int, _ lower: Int, _ upper: Int) -> Int { min(max(value, lower), upper) }
-#endif
+    private func exchange(_ request: Request) throws -> (Response, [Int16]) {
+        let (input, output) = try runningHelper()
+        var line = try JSONEncoder().encode(request)
+        line.append(0x0A)
+        try input.write(contentsOf: line)
+        var header = Data()
+        while true {
+            guard let byte = try output.read(upToCount: 1), let first = byte.first else {
+                throw SpeechError.engineUnavailable(engine: "libespeak-ng", problem: "the \(Self.helperName) helper exited", aptPackage: "libespeak-ng1")
+            }
+            if first == 0x0A { break }
+            header.append(first)
+        }
+        let response = try JSONDecoder().decode(Response.self, from: header)
+        var bytes = Data()
+        let wanted = response.sampleCount * 2
+        while bytes.count < wanted {
+            guard let chunk = try output.read(upToCount: wanted - bytes.count), !chunk.isEmpty else {
+                throw SpeechError.badOutput(engine: "espeak-ng", voice: request.voice, problem: "the helper sent \(bytes.count) of \(wanted) sample bytes")
+            }
+            bytes.append(chunk)
+        }
+        let samples = bytes.withUnsafeBytes { raw in (0..<response.sampleCount).map { Int16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)) } }
+        return (response, samples)
+    }
+
+    /// The helper's pipes, starting it when it is not running.
+    private func runningHelper() throws -> (FileHandle, FileHandle) {
+        if let helper, helper.isRunning, let input, let output { return (input, output) }
+        stopHelper()
+        guard let path = Self.helperPath() else {
+            throw SpeechError.engineUnavailable(
+                engine: "espeak-ng", problem: "the \(Self.helperName) helper was not found next to \(CommandLine.arguments.first ?? "m2f") nor on PATH "
+                    + "(build it with `swift build -c release --product \(Self.helperName)`, or set M2F_ESPEAK to its path)",
+                aptPackage: "libespeak-ng-dev")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.standardError
+        try process.run()
+        helper = process
+        input = stdin.fileHandleForWriting
+        output = stdout.fileHandleForReading
+        return (input!, output!)
+    }
+
+    private func stopHelper() {
+        try? input?.close()
+        if let helper, helper.isRunning { helper.terminate() }
+        helper = nil
+        input = nil
+        output = nil
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One eSpeak NG voice (a language/accent plus an optional variant, at its own rate and pitch),
-/// synthesised in-process through libespeak-ng with phoneme events for the timings.
+/// synthesised by libespeak-ng in the `m2f-espeak` helper (GPL-3, kept out of `m2f`) with phoneme events for the timings.
 ///
 /// Output: 16 kHz mono (eSpeak's 22 050 Hz resampled), phones in ARPAbet (`EspeakPhonemeMap`).
 /// Prosody: `rate` scales words per minute, `pitch` moves eSpeak's 0…100 pitch by 75·log2(pitch)
@@ -38,7 +38,6 @@ public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
     public func synthesize(_ text: String, prosody: Prosody) throws -> SpokenUtterance {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.contains(where: \.isLetter) else { throw SpeechError.emptyText(voice: voiceID) }
-        #if canImport(CEspeakNG)
         let output = try EspeakEngine.shared.synthesize(trimmed, settings: settings(for: prosody))
         guard !output.samples.isEmpty else {
             throw SpeechError.badOutput(engine: "espeak-ng", voice: voiceID, problem: "no audio")
@@ -52,10 +51,6 @@ public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
         let phones = try SpeechFinishing.tidy(raw, duration: duration, engine: "espeak-ng", voice: voiceID)
         return SpokenUtterance(samples: samples, sampleRate: SpeechFinishing.sampleRate, phones: phones,
                                transcript: trimmed, voiceID: voiceID)
-        #else
-        throw SpeechError.engineUnavailable(engine: "libespeak-ng", problem: "built without libespeak-ng (Linux only)",
-                                            aptPackage: "libespeak-ng-dev")
-        #endif
     }
 
     /// Voiceless stops whose closure eSpeak leaves to the phone before.
@@ -90,7 +85,6 @@ public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
         return result
     }
 
-    #if canImport(CEspeakNG)
     /// Phone spans from eSpeak's phoneme-start events: each phone ends where the next event starts, the
     /// last at the end of the audio; multi-phone mnemonics are split (`EspeakPhonemeMap.split`), and
     /// modifiers without a segment extend the phone before them.
@@ -112,5 +106,4 @@ public struct EspeakVoice: SpeechSynthesizing, Codable, Hashable {
         }
         return phones
     }
-    #endif
 }
