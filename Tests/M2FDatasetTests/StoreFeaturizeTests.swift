@@ -95,3 +95,25 @@ final class LoudnessFeaturizer: ClipFeaturizing, @unchecked Sendable {
         #expect(features.toArray().allSatisfy { $0.isFinite })
     }
 }
+
+@Suite struct ExpressionFrameReaderTests {
+    @Test func framesOfASplitAreItsClipsWeightsEveryStrideFrames() throws {
+        let directory = BuildTestSources.temporaryDirectory("expression-frames")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try DatasetBuilder(directory: directory, sources: BuildTestSources.sources(),
+                               configuration: SyntheticBuildConfiguration(hours: 0.004, seed: 5, clipsPerShard: 2, jobs: 1)).run()
+        #expect(DatasetReader.isDataset(directory))
+        #expect(!DatasetReader.isDataset(directory.appendingPathComponent("shards")))
+        let dataset = try DatasetReader(directory: directory)
+        let clips = dataset.clips(in: .train)
+        try #require(!clips.isEmpty)
+        let frames = try dataset.expressionFrames(in: .train, stride: 3)
+        let expectedCount = clips.reduce(0) { $0 + ($1.frameCount + 2) / 3 }
+        #expect(frames.count == expectedCount * 52)
+        #expect(frames.allSatisfy { $0 >= 0 && $0 <= 1 })
+        // The first kept frames are the first clip's frames 0 and 3.
+        let weights = try dataset.arrays(of: clips[0]).weights.toArray()
+        #expect(Array(frames[0..<52]) == Array(weights[0..<52]).map { min(max($0, 0), 1) })
+        #expect(Array(frames[52..<104]) == Array(weights[(3 * 52)..<(4 * 52)]).map { min(max($0, 0), 1) })
+    }
+}
