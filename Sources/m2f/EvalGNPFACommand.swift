@@ -18,7 +18,7 @@ struct EvalGNPFACommand: ParsableCommand {
     @Option(help: "Model folder (default: Models/gnpfa of the checkout, or $M2F_GNPFA).")
     var model: String?
 
-    @Option(help: "Folder of recorded animations; its held-out files (every 10th) are evaluated too.")
+    @Option(help: "An M2F-D dataset (its test split is evaluated too) or a folder of recorded animations (its held-out files, every 10th).")
     var data: String?
 
     @Option(help: "Folder for rendered image caches.")
@@ -39,7 +39,8 @@ struct EvalGNPFACommand: ParsableCommand {
             "heldout_frames": report.frameCount,
         ]
         if let data {
-            let frames = try ExpressionFrames.load(directory: URL(fileURLWithPath: data))
+            // An M2F-D dataset's test split (voices and sentences no training saw), or a folder's held-out files.
+            let frames = try GNPFAFrameSource.frames(URL(fileURLWithPath: data), heldOut: .test, quiet: true)
             if frames.heldOutCount > 0 {
                 let recorded = VAEEvaluation.reconstruction(of: Tensor(frames.heldOut, shape: [frames.heldOutCount, 52]), coder: coder)
                 object["recorded_arkit_mae"] = recorded.arkitMAE

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import M2FDataset
 import M2FEngine
 import M2FGNPFA
 import M2FNeural
@@ -78,26 +77,13 @@ struct TrainGNPFACommand: ParsableCommand {
     func run() throws {
         let directory = URL(fileURLWithPath: output)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
-        let frames = try data.map { try Self.expressionFrames(URL(fileURLWithPath: $0), quiet: quiet) } ?? ExpressionFrames()
+        let frames = try data.map { try GNPFAFrameSource.frames(URL(fileURLWithPath: $0), heldOut: .val, quiet: quiet) } ?? ExpressionFrames()
         if data != nil {
             FileHandle.standardError.write(Data("gnpfa: \(frames.fileCount) clips, \(frames.trainingCount) training / \(frames.heldOutCount) held-out frames\n".utf8))
         }
         if stage == "vae" || stage == "all" { try trainVAE(directory: directory, frames: frames) }
         if stage == "geometry" || stage == "all" { try trainGeometry(directory: directory) }
         if stage == "image" || stage == "all" { try trainImage(directory: directory) }
-    }
-
-    /// Frames of an M2F-D dataset (train split trains, val split is held out) or of a folder of animations.
-    static func expressionFrames(_ directory: URL, quiet: Bool) throws -> ExpressionFrames {
-        guard DatasetReader.isDataset(directory) else { return try ExpressionFrames.load(directory: directory) }
-        let reader = try DatasetReader(directory: directory)
-        let bar = ProgressBar(label: "frames", enabled: !quiet)
-        let clipCount = reader.clips(in: .train).count + reader.clips(in: .val).count
-        let training = try reader.expressionFrames(in: .train) { done, _ in bar.update(done: Double(done), total: Double(clipCount), unit: "clips") }
-        let trained = reader.clips(in: .train).count
-        let heldOut = try reader.expressionFrames(in: .val) { done, _ in bar.update(done: Double(trained + done), total: Double(clipCount), unit: "clips") }
-        bar.finish()
-        return ExpressionFrames(training: training, heldOut: heldOut, fileCount: clipCount)
     }
 
     static func printLine(_ line: [String: Any]) throws {
