@@ -28,7 +28,7 @@ demo: build models
 models: build
 	$(M2F) models fetch
 
-test: bootstrap-test models
+test: bootstrap-test models build-espeak
 	swift test $(SWIFT_FLAGS)
 
 bench: build
