@@ -101,7 +101,7 @@ let package = Package(
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "Media2Face"],
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face"],
             swiftSettings: numericSettings
         ),
         // The command-line tool: one file per subcommand.
@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
-        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FTestSupport"]),
+        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FDataset", "M2FTestSupport"]),
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
         .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "M2FTestSupport"]),

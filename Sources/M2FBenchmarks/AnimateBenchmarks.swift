@@ -1,5 +1,6 @@
 import Foundation
 import M2FAudio
+import M2FDataset
 import M2FFace
 import Media2Face
 
@@ -46,7 +47,7 @@ public enum AnimateBenchmarks {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let wav = folder.appendingPathComponent("speech_\(seconds)s.wav")
-        try SpeechBenchmarks.monoWAV(try speech(seconds: seconds), sampleRate: 16_000).write(to: wav)
+        try WAVWriter.encode(try speech(seconds: seconds), sampleRate: 16_000).write(to: wav)
 
         let loadStart = Date()
         let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: modelDirectory))
@@ -57,7 +58,7 @@ public enum AnimateBenchmarks {
 
         // Warm-up on a short clip (first-touch allocations, caches).
         let warm = folder.appendingPathComponent("warm.wav")
-        try SpeechBenchmarks.monoWAV(try speech(seconds: 3), sampleRate: 16_000).write(to: warm)
+        try WAVWriter.encode(try speech(seconds: 3), sampleRate: 16_000).write(to: warm)
         _ = try pipeline.animate(AnimationRequest(audioPath: warm.path))
 
         func measure(_ name: String, steps: Int, runs: Int, exports: Bool) throws -> (AnimateBenchmarkResult, FaceAnimation) {
@@ -109,15 +110,4 @@ public enum AnimateBenchmarks {
 }
 
 extension SpeechBenchmarks {
-    /// A 16-bit mono WAV of `samples`.
-    static func monoWAV(_ samples: [Float], sampleRate: Int) -> Data {
-        var data = Data(capacity: 44 + samples.count * 2)
-        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
-        data.append(Data("RIFF".utf8)); put(UInt32(36 + samples.count * 2)); data.append(Data("WAVE".utf8))
-        data.append(Data("fmt ".utf8)); put(UInt32(16)); put(UInt16(1)); put(UInt16(1))
-        put(UInt32(sampleRate)); put(UInt32(sampleRate * 2)); put(UInt16(2)); put(UInt16(16))
-        data.append(Data("data".utf8)); put(UInt32(samples.count * 2))
-        for sample in samples { put(Int16(max(-32768, min(32767, (sample * 32767).rounded())))) }
-        return data
-    }
 }

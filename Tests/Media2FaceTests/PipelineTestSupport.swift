@@ -1,5 +1,6 @@
 import Foundation
 import M2FAudio
+import M2FDataset
 import M2FFace
 import M2FGNPFA
 import Media2Face
@@ -9,18 +10,9 @@ enum VideoEncoderAvailability {
     static let ffmpeg = VideoEncoder.findExecutable("ffmpeg") != nil
 }
 
-/// 16-bit mono WAV bytes for tests.
+/// WAV bytes for tests (the dataset's float WAV writer).
 enum WAVFile {
-    static func data(_ samples: [Float], sampleRate: Int = 16_000) -> Data {
-        var data = Data()
-        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
-        data.append(Data("RIFF".utf8)); put(UInt32(36 + samples.count * 2)); data.append(Data("WAVE".utf8))
-        data.append(Data("fmt ".utf8)); put(UInt32(16)); put(UInt16(1)); put(UInt16(1))
-        put(UInt32(sampleRate)); put(UInt32(sampleRate * 2)); put(UInt16(2)); put(UInt16(16))
-        data.append(Data("data".utf8)); put(UInt32(samples.count * 2))
-        for sample in samples { put(Int16(max(-32768, min(32767, (sample * 32767).rounded())))) }
-        return data
-    }
+    static func data(_ samples: [Float], sampleRate: Int = 16_000) -> Data { WAVWriter.encode(samples, sampleRate: sampleRate) }
 
     /// A 220 Hz tone at half scale.
     static func tone(seconds: Double, sampleRate: Int = 16_000) -> Data {

@@ -27,11 +27,13 @@ public enum DiffusionDatasetLoader {
     ///   - limit: at most this many clips per split (nil: all), for quick runs.
     ///   - skipUnfeaturized: skip clips whose shard has no cached Whisper features yet (reported through
     ///     `skipped`) instead of failing.
+    /// - Returns: the clips, plus the speech-feature policy ("needed" or "pad") they were encoded with, which the model records.
     /// - Throws: `DiffusionError.invalidTrainingData` naming the directory or clip and the fix, or the
     ///   reader's `DatasetError`.
     public static func load(directory: URL, coding: any ExpressionCoding, fps: Double, limit: Int? = nil, skipUnfeaturized: Bool = false,
                             progress: (Int, Int) -> Void = { _, _ in })
-        throws -> (training: [DiffusionTrainingClip], validation: [DiffusionTrainingClip], validationWeights: [Tensor], skipped: Int) {
+        throws -> (training: [DiffusionTrainingClip], validation: [DiffusionTrainingClip], validationWeights: [Tensor], skipped: Int,
+                   speechPolicy: String) {
         let reader = try DatasetReader(directory: directory)
         guard Swift.abs(reader.info.fps - fps) < 1e-6 else {
             throw DiffusionError.invalidTrainingData(path: directory.path, problem: "the dataset is at \(reader.info.fps) fps but the model works at \(fps) fps; build the dataset at \(fps) fps")
@@ -76,6 +78,6 @@ public enum DiffusionDatasetLoader {
         guard !splits[0].isEmpty else {
             throw DiffusionError.invalidTrainingData(path: directory.path, problem: "no training clips (split \"train\")")
         }
-        return (splits[0], splits[1], validationWeights, skipped)
+        return (splits[0], splits[1], validationWeights, skipped, speechPolicy(of: whisper))
     }
 }

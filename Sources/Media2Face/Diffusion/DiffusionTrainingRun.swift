@@ -1,5 +1,4 @@
 import Foundation
-import M2FDataset
 import M2FEncoders
 import M2FEngine
 import M2FGNPFA
@@ -61,8 +60,6 @@ public struct DiffusionTrainingRun {
         }
         if data.skipped > 0 { events(.message("warning: skipped \(data.skipped) clips whose Whisper features are not cached yet (--skip-unfeaturized)")) }
         let trainFrames = data.training.reduce(0) { $0 + $1.frameCount }
-        let speechPolicy = (try? DatasetReader(directory: dataDirectory)).flatMap(DiffusionDatasetLoader.speechFeatureSet)
-            .map(DiffusionDatasetLoader.speechPolicy(of:)) ?? SpeechFeaturePolicy.pad.rawValue
         events(.message("\(data.training.count) training clips (\(String(format: "%.2f", Double(trainFrames) / 30 / 3600)) h), \(data.validation.count) validation clips"))
 
         let checkpointDirectory = outputDirectory.appendingPathComponent("checkpoint")
@@ -101,7 +98,7 @@ public struct DiffusionTrainingRun {
                 "wall_hours_this_run": String(format: "%.3f", hours), "weights": trainer.ema == nil ? "current" : "ema",
             ]
             try DiffusionModelFile.save(configuration: DiffusionModelConfiguration(denoiser: model, coding: codingName, training: summary,
-                                                                                   speechFeatures: speechPolicy),
+                                                                                   speechFeatures: data.speechPolicy),
                                         denoiser: trainer.denoiser, parameters: trainer.ema?.shadowTensors(),
                                         normalization: trainer.normalization, to: outputDirectory)
             events(.checkpoint(step: trainer.step, validationLoss: trainer.lastValidationLoss))
