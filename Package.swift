@@ -95,7 +95,7 @@ let package = Package(
         // Evaluation metrics (LVE, FDD, lip closure, SLCC, offset, beat alignment, diversity).
         .target(
             name: "M2FEval",
-            dependencies: ["M2FFace", "M2FDataset", "M2FAudio", "Media2Face"],
+            dependencies: ["M2FEngine", "M2FFace", "M2FDataset", "M2FAudio", "M2FGNPFA", "Media2Face"],
             swiftSettings: numericSettings
         ),
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).

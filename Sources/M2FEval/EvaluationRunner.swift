@@ -9,19 +9,24 @@ public struct EvaluationReport: Codable, Sendable {
     public var clips: Int
     public var audio_seconds: Double
     public var steps: Int
-    /// Scores per subject ("media2face", "regressor", "mean_face").
+    /// The guidance scales the model ran with (sA, sP).
+    public var audio_guidance: Float
+    public var style_guidance: Float
+    /// Scores per subject ("media2face", "regressor", "mean_face", "latent_roundtrip").
     public var models: [String: ModelScores]
     /// Subjects that could not be evaluated, with the reason.
     public var missing: [String: String]
     public var controls: ControlsReport?
     public var seconds: Double
 
-    public init(split: String, clips: Int, audio_seconds: Double, steps: Int, models: [String: ModelScores], missing: [String: String],
+    public init(split: String, clips: Int, audio_seconds: Double, options: AnimationOptions, models: [String: ModelScores], missing: [String: String],
                 controls: ControlsReport?, seconds: Double) {
         self.split = split
         self.clips = clips
         self.audio_seconds = audio_seconds
-        self.steps = steps
+        self.steps = options.steps
+        self.audio_guidance = options.audioGuidance
+        self.style_guidance = options.styleGuidance
         self.models = models
         self.missing = missing
         self.controls = controls

@@ -1,6 +1,8 @@
 import Foundation
 import M2FDataset
 import M2FFace
+import M2FGNPFA
+import M2FEngine
 import Media2Face
 
 /// What `m2f eval` measures and how much of the split it uses.
@@ -72,6 +74,17 @@ public struct EvaluationSubject: Sendable {
                 ? .emotion(clip.emotion, intensity: Float(clip.intensity)) : .none
             return try pipeline.animate(samples: clip.samples, source: clip.id,
                                         request: AnimationRequest(audioPath: clip.id, style: style, options: options)).animation
+        }
+    }
+
+    /// The reference itself passed through an expression coding (encode, then decode; head pose kept):
+    /// what any model that works in that latent space can reach at best.
+    public static func latentRoundTrip(_ coding: any ExpressionCoding) -> EvaluationSubject {
+        EvaluationSubject(name: "latent_roundtrip", isStochastic: false) { clip, _ in
+            let reference = clip.reference
+            let weights = Tensor(reference.weights, shape: [reference.frameCount, ARKit.count])
+            let decoded = coding.decode(latents: coding.encode(weights: weights)).toArray()
+            return FaceAnimation(fps: reference.fps, weights: decoded, headPose: reference.headPose)
         }
     }
 

@@ -4,12 +4,12 @@ import Foundation
 public enum EvaluationTable {
     public static func text(_ report: EvaluationReport) -> String {
         func f(_ value: Double?, _ digits: Int = 3) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "—" }
-        var lines = [String(format: "%@ split: %d clips, %.1f s of audio, %d steps (%.0f s)",
-                            report.split, report.clips, report.audio_seconds, report.steps, report.seconds)]
-        lines.append("model        LVE mm   FDD     closure  offset  SLCC    BA      div lips  div upper  div head°")
+        var lines = [String(format: "%@ split: %d clips, %.1f s of audio, %d steps, guidance audio %.2f style %.2f (%.0f s)",
+                            report.split, report.clips, report.audio_seconds, report.steps, report.audio_guidance, report.style_guidance, report.seconds)]
+        lines.append("model             LVE mm   FDD     closure  offset  SLCC    BA      div lips  div upper  div head°")
         for name in report.models.keys.sorted() {
             let s = report.models[name]!
-            lines.append([name.padding(toLength: 12, withPad: " ", startingAt: 0), f(s.lve_mm, 2).padding(toLength: 8, withPad: " ", startingAt: 0),
+            lines.append([name.padding(toLength: 17, withPad: " ", startingAt: 0), f(s.lve_mm, 2).padding(toLength: 8, withPad: " ", startingAt: 0),
                           f(s.fdd, 2).padding(toLength: 7, withPad: " ", startingAt: 0), f(s.lip_closure_rate).padding(toLength: 8, withPad: " ", startingAt: 0),
                           (s.av_offset_frames.map(String.init) ?? "—").padding(toLength: 7, withPad: " ", startingAt: 0),
                           f(s.slcc).padding(toLength: 7, withPad: " ", startingAt: 0), f(s.beat_alignment).padding(toLength: 7, withPad: " ", startingAt: 0),
@@ -17,7 +17,7 @@ public enum EvaluationTable {
                           f(s.diversity_upper_face_mm).padding(toLength: 10, withPad: " ", startingAt: 0), f(s.diversity_head_deg)].joined(separator: " "))
         }
         if let reference = report.models["media2face"] ?? report.models.values.first {
-            lines.append("reference    closure \(f(reference.reference_lip_closure_rate)), SLCC \(f(reference.reference_slcc)), BA \(f(reference.reference_beat_alignment)); \(reference.bilabial_segments) bilabial segments")
+            lines.append("reference         closure \(f(reference.reference_lip_closure_rate)), SLCC \(f(reference.reference_slcc)), BA \(f(reference.reference_beat_alignment)); \(reference.bilabial_segments) bilabial segments")
         }
         for (name, reason) in report.missing.sorted(by: { $0.key < $1.key }) { lines.append("\(name): missing (\(reason))") }
         if let c = report.controls {

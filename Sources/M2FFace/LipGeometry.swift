@@ -60,6 +60,16 @@ public struct LipGeometry: Sendable {
         return (d * d).sum().squareRoot() * 1000
     }
 
+    /// The midline gap as a linear map, for losses: per ARKit shape (canonical order) the change of
+    /// (upper − lower) lip point at weight 1, in millimetres, as 52 rows of (x, y, z). The gap vector of
+    /// a frame is `restGapMillimetres + weights · rows` (before the pressed-lips clamp of `gapMillimetres`).
+    public var gapDeltaRowsMillimetres: [Float] {
+        zip(upperDeltas, lowerDeltas).flatMap { upper, lower -> [Float] in
+            let d = (upper - lower) * 1000
+            return [d.x, d.y, d.z]
+        }
+    }
+
     /// Whether the lips are closed in this frame (gap below `closedThresholdMillimetres`).
     public func isClosed<C: Collection>(weights: C) -> Bool where C.Element == Float, C.Index == Int {
         gapMillimetres(weights: weights) < Self.closedThresholdMillimetres

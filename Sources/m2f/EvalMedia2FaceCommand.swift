@@ -38,11 +38,23 @@ struct EvalMedia2FaceCommand: ParsableCommand {
     @Option(help: "DDIM steps.")
     var steps = 25
 
+    @Option(help: "Audio guidance scale sA of the model (the pipeline's default when omitted).")
+    var audioGuidance: Float?
+
+    @Option(help: "Style guidance scale sP of the model (the pipeline's default when omitted).")
+    var styleGuidance: Float?
+
+    @Option(help: "Subjects to score, comma-separated: media2face, regressor, mean_face, latent_roundtrip (the reference through the GNPFA latent space: the ceiling of the model).")
+    var subjects = "media2face,regressor,mean_face,latent_roundtrip"
+
     @Option(help: "Base seed.")
     var seed: UInt64 = 0
 
     @Option(help: "Media2Face model folder (default Models/media2face).")
     var model: String?
+
+    @Option(help: "GNPFA model folder the models were trained in (default Models/gnpfa).")
+    var gnpfa: String?
 
     @Option(help: "Regression-baseline model folder (default Models/media2face-regressor when it exists).")
     var regressor: String?
@@ -69,6 +81,13 @@ struct EvalMedia2FaceCommand: ParsableCommand {
         settings.split = chosenSplit
         settings.limit = limit
         settings.options = AnimationOptions(steps: steps, seed: seed)
+        if let audioGuidance { settings.options.audioGuidance = audioGuidance }
+        if let styleGuidance { settings.options.styleGuidance = styleGuidance }
+        let wanted = Set(subjects.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let known: Set<String> = ["media2face", "regressor", "mean_face", "latent_roundtrip"]
+        guard !wanted.isEmpty, wanted.isSubset(of: known) else {
+            throw ValidationError("--subjects \(subjects): use some of \(known.sorted().joined(separator: ", "))")
+        }
         settings.seamSeconds = seamSeconds
         settings.controlClips = controlClips
         try settings.options.validate()
@@ -80,20 +99,33 @@ struct EvalMedia2FaceCommand: ParsableCommand {
         var missing: [String: String] = [:]
         let runner = EvaluationRunner(clips: clips, settings: settings)
 
-        let training = reader.clips(in: .train).prefix(400).compactMap { try? reader.animation(of: $0) }
-        if training.isEmpty {
-            missing["mean_face"] = "the dataset has no training clips to average"
-        } else {
-            models["mean_face"] = try runner.score(.meanFace(training: training)) { bar.update("mean_face", $0, $1) }
+        if wanted.contains("mean_face") {
+            let training = reader.clips(in: .train).prefix(400).compactMap { try? reader.animation(of: $0) }
+            if training.isEmpty {
+                missing["mean_face"] = "the dataset has no training clips to average"
+            } else {
+                models["mean_face"] = try runner.score(.meanFace(training: training)) { bar.update("mean_face", $0, $1) }
+            }
         }
         bar.message("loading models…")
-        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model))
-        models["media2face"] = try runner.score(.pipeline("media2face", pipeline, conditionOnEmotion: settings.conditionOnEmotion)) {
-            bar.update("media2face", $0, $1)
+        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model, gnpfaDirectory: gnpfa))
+        if wanted.contains("latent_roundtrip") {
+            if let diffusion = pipeline.generator as? DiffusionAnimationGenerator {
+                models["latent_roundtrip"] = try runner.score(.latentRoundTrip(diffusion.generator.coding)) { bar.update("latent_roundtrip", $0, $1) }
+            } else {
+                missing["latent_roundtrip"] = "the model has no expression latent space"
+            }
+        }
+        if wanted.contains("media2face") {
+            models["media2face"] = try runner.score(.pipeline("media2face", pipeline, conditionOnEmotion: settings.conditionOnEmotion)) {
+                bar.update("media2face", $0, $1)
+            }
         }
         let regressorDirectory = regressor ?? Media2FacePipelineConfiguration.locate("Models/media2face-regressor")?.path
-        if let regressorDirectory, FileManager.default.fileExists(atPath: regressorDirectory) {
-            let baseline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: regressorDirectory))
+        if !wanted.contains("regressor") {
+            // not asked for
+        } else if let regressorDirectory, FileManager.default.fileExists(atPath: regressorDirectory) {
+            let baseline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: regressorDirectory, gnpfaDirectory: gnpfa))
             models["regressor"] = try runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
                 bar.update("regressor", $0, $1)
             }
@@ -106,7 +138,7 @@ struct EvalMedia2FaceCommand: ParsableCommand {
         }
         bar.finish()
         let report = EvaluationReport(split: split, clips: clips.count, audio_seconds: clips.reduce(0) { $0 + Double($1.samples.count) / 16_000 },
-                                      steps: steps, models: models, missing: missing, controls: controls,
+                                      options: settings.options, models: models, missing: missing, controls: controls,
                                       seconds: Date().timeIntervalSince(started))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

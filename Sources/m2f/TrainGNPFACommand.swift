@@ -42,6 +42,9 @@ struct TrainGNPFACommand: ParsableCommand {
     @Option(help: "Weight of the VAE's lip-vertex loss (cm² on the default head's lips).")
     var lipWeight: Float = 0.3
 
+    @Option(help: "Weight of the VAE's lip-closure loss (mm² of the midline lip gap, 5× on closed frames; 0: off).")
+    var closureWeight: Float = 0
+
     @Option(help: "Geometry encoder optimiser steps.")
     var geometrySteps = 10000
 
@@ -191,6 +194,7 @@ struct TrainGNPFACommand: ParsableCommand {
         options.steps = vaeSteps
         options.klWeight = klWeight
         options.lipVertexWeight = lipWeight
+        options.lipClosureWeight = closureWeight
         options.seed = seed
         let architecture = ExpressionVAEConfiguration(latentSize: latentSize, hiddenSize: hiddenSize)
         var generator = RandomGenerator(seed: seed)
@@ -219,7 +223,7 @@ struct TrainGNPFACommand: ParsableCommand {
         let coder = try GNPFAModel(directory: directory)
         let sampled = VAEEvaluation.reconstruction(of: VAEEvaluation.heldOutSampledFrames(), coder: coder)
         var line: [String: Any] = [
-            "stage": "vae", "latent_size": latentSize, "kl_weight": klWeight, "lip_weight": lipWeight, "steps": options.steps, "train_seconds": (seconds * 10).rounded() / 10,
+            "stage": "vae", "latent_size": latentSize, "kl_weight": klWeight, "lip_weight": lipWeight, "closure_weight": closureWeight, "steps": options.steps, "train_seconds": (seconds * 10).rounded() / 10,
             "sampled_arkit_mae": sampled.arkitMAE, "sampled_lip_error_mm_mean": sampled.lipErrorMillimetres.mean,
             "sampled_lip_error_mm_p95": sampled.lipErrorMillimetres.p95,
         ]

@@ -27,6 +27,27 @@ import Testing
         }
     }
 
+    /// The linear gap map used by training losses gives the same gap vector as the full deformation.
+    @Test func gapRowsMatchTheFullDeformation() {
+        let rows = geometry.gapDeltaRowsMillimetres
+        #expect(rows.count == ARKit.count * 3)
+        let neutral = rig.deformed(weights: [Float](repeating: 0, count: ARKit.count))
+        let rest = (neutral[rig.landmarks["upperLip"]!] - neutral[rig.landmarks["lowerLip"]!]) * 1000
+        var state: UInt64 = 11
+        for _ in 0..<20 {
+            var weights = [Float](repeating: 0, count: ARKit.count)
+            for k in 0..<ARKit.count {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                weights[k] = Float(state >> 40) / Float(1 << 24) * 0.5
+            }
+            var linear = rest
+            for k in 0..<ARKit.count { linear += weights[k] * SIMD3(rows[3 * k], rows[3 * k + 1], rows[3 * k + 2]) }
+            let p = rig.deformed(weights: weights)
+            let full = (p[rig.landmarks["upperLip"]!] - p[rig.landmarks["lowerLip"]!]) * 1000
+            #expect(((linear - full) * (linear - full)).sum().squareRoot() < 1e-3)
+        }
+    }
+
     @Test func openAndClosedPoses() {
         var weights = [Float](repeating: 0, count: ARKit.count)
         #expect(geometry.isClosed(weights: weights), "rest: \(geometry.gapMillimetres(weights: weights)) mm")

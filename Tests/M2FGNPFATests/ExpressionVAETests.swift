@@ -51,6 +51,20 @@ struct ExpressionVAETests {
         #expect(objective.klWeight(at: 50) == 1e-3 && objective.klWeight(at: 99) == 1e-3)
     }
 
+    /// The lip-closure term is reported and adds to the loss only when its weight is positive.
+    @Test func closureTermAddsToTheLoss() {
+        var options = VAETrainingOptions()
+        options.batchSize = 64
+        var plain = VAEObjective(model: tiny(), options: options)
+        options.lipClosureWeight = 0.01
+        var withClosure = VAEObjective(model: tiny(), options: options)
+        let a = plain.loss(step: 10), b = withClosure.loss(step: 10)
+        #expect(a.parts["closure"] == nil)
+        let closure = b.parts["closure"] ?? 0
+        #expect(closure > 0)
+        #expect(Swift.abs(b.loss.item() - (a.loss.item() + 0.01 * closure)) < 1e-5 * max(1, b.loss.item()))
+    }
+
     /// A few steps lower the loss on a fixed batch, and a checkpoint restores model and optimiser exactly.
     @Test func trainingStepsAndCheckpoint() throws {
         let model = tiny()
