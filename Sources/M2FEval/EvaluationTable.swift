@@ -19,6 +19,8 @@ public enum EvaluationTable {
         if let reference = report.models["media2face"] ?? report.models.values.first {
             lines.append("reference         closure \(f(reference.reference_lip_closure_rate)), SLCC \(f(reference.reference_slcc)), BA \(f(reference.reference_beat_alignment)); \(reference.bilabial_segments) bilabial segments")
         }
+        let ratios = report.models.keys.sorted().compactMap { name in report.models[name]!.upper_face_motion_ratio.map { "\(name) \(f($0, 2))" } }
+        if !ratios.isEmpty { lines.append("upper-face motion vs reference (FDD's sign): " + ratios.joined(separator: ", ")) }
         for (name, reason) in report.missing.sorted(by: { $0.key < $1.key }) { lines.append("\(name): missing (\(reason))") }
         if let c = report.controls {
             for (name, m) in c.emotion_labels.sorted(by: { $0.key < $1.key }) {

@@ -7,6 +7,8 @@ import M2FFace
 public struct ModelScores: Codable, Sendable, Equatable {
     public var lve_mm: Double?
     public var fdd: Double?
+    /// Upper-face motion of the prediction over that of the reference (mean over clips; FDD's sign).
+    public var upper_face_motion_ratio: Double?
     public var lip_closure_rate: Double?
     public var av_offset_frames: Int?
     public var slcc: Double?
@@ -41,6 +43,7 @@ public struct MetricAccumulator: Sendable {
     var offsetCurve: [Double]
     var slcc = Mean(), referenceSLCC = Mean(), beats = Mean(), referenceBeats = Mean()
     var lipDiversity = Mean(), upperDiversity = Mean(), headDiversity = Mean()
+    var motionRatio = Mean()
     var clips = 0
 
     public init(rig: FaceRig = DefaultHead.shared, fps: Double = 30, maxLag: Int = 10,
@@ -66,8 +69,10 @@ public struct MetricAccumulator: Sendable {
         let errors = VertexMetrics.lipErrors(predicted: lips.track(p), reference: lips.track(r))
         lipErrorSum += errors.reduce(0, +)
         lipFrames += errors.count
-        fddSum += VertexMetrics.upperFaceDynamicsDeviation(predicted: upper.track(p), reference: upper.track(r), neutral: upper.neutral)
+        let dynamics = VertexMetrics.upperFaceDynamics(predicted: upper.track(p), reference: upper.track(r), neutral: upper.neutral)
+        fddSum += dynamics.deviation
         fddClips += 1
+        if let ratio = dynamics.motionRatio { motionRatio.add(ratio) }
 
         let predictedGap = signals.lipGap(p), referenceGap = signals.lipGap(r)
         if let phones {
@@ -100,6 +105,7 @@ public struct MetricAccumulator: Sendable {
         ModelScores(
             lve_mm: lipFrames > 0 ? lipErrorSum / Double(lipFrames) : nil,
             fdd: fddClips > 0 ? fddSum / Double(fddClips) : nil,
+            upper_face_motion_ratio: motionRatio.value,
             lip_closure_rate: closure.rate,
             av_offset_frames: clips > 0 ? LipSyncMetrics.bestLag(correlation: offsetCurve.map { $0 == 0 ? -.infinity : $0 }) : nil,
             slcc: slcc.value, beat_alignment: beats.value,

@@ -48,11 +48,21 @@ public enum VertexMetrics {
     /// |std_t(pred displacement) − std_t(ref displacement)|.
     public static func upperFaceDynamicsDeviation(predicted: VertexTrack, reference: VertexTrack,
                                                   neutral: [SIMD3<Float>]) -> Double {
+        upperFaceDynamics(predicted: predicted, reference: reference, neutral: neutral).deviation
+    }
+
+    /// FDD and, because FDD has no sign, the motion ratio: Σ_v std(pred) / Σ_v std(ref) (above 1: the
+    /// prediction moves the upper face more than the reference; nil when the reference is still).
+    public static func upperFaceDynamics(predicted: VertexTrack, reference: VertexTrack,
+                                         neutral: [SIMD3<Float>]) -> (deviation: Double, motionRatio: Double?) {
         precondition(predicted.vertexCount == reference.vertexCount, "FDD compares the same vertices")
         let p = displacementDeviation(predicted, neutral: neutral)
         let r = displacementDeviation(reference, neutral: neutral)
-        guard !p.isEmpty else { return 0 }
-        return zip(p, r).map { abs($0 - $1) }.reduce(0, +) / Double(p.count) / 1e-5
+        guard !p.isEmpty else { return (0, nil) }
+        let deviation = zip(p, r).map { abs($0 - $1) }.reduce(0, +) / Double(p.count) / 1e-5
+        // A still reference (mean std under 0.1 µm: float noise) has no motion to compare with.
+        let referenceMotion = r.reduce(0, +)
+        return (deviation, referenceMotion / Double(r.count) > 1e-7 ? p.reduce(0, +) / referenceMotion : nil)
     }
 
     /// Mean pairwise distance between S ≥ 2 samples of the same input: over pairs i < j, the mean

@@ -70,6 +70,12 @@ struct VertexMetricTests {
         #expect(abs(fdd - expected) < 1e-6 * expected)
         let twice = VertexMetrics.upperFaceDynamicsDeviation(predicted: doubled, reference: moving, neutral: Self.upper.neutral)
         #expect(abs(twice - fdd) < 1e-3 * fdd)
+        // FDD cannot tell those two apart; the motion ratio can: 0 for still, 2 for doubled.
+        let stillRatio = VertexMetrics.upperFaceDynamics(predicted: still, reference: moving, neutral: Self.upper.neutral).motionRatio
+        let doubledRatio = VertexMetrics.upperFaceDynamics(predicted: doubled, reference: moving, neutral: Self.upper.neutral).motionRatio
+        #expect(stillRatio.map { abs($0) < 1e-3 } == true)
+        #expect(doubledRatio.map { abs($0 - 2) < 1e-3 } == true)
+        #expect(VertexMetrics.upperFaceDynamics(predicted: moving, reference: still, neutral: Self.upper.neutral).motionRatio == nil)
     }
 
     @Test func diversityIsZeroForIdenticalSamplesAndGrowsWithSpread() {

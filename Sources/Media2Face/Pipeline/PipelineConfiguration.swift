@@ -73,9 +73,12 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
         return Self.locate("Models/media2face")
     }
 
-    /// The GNPFA model's directory as configured or found by `locate`.
+    /// The GNPFA model's directory as configured, from `M2F_GNPFA`, or found by `locate`.
     public var resolvedGNPFADirectory: URL? {
         if let gnpfaDirectory { return URL(fileURLWithPath: gnpfaDirectory) }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["M2F_GNPFA"], !fromEnvironment.isEmpty {
+            return URL(fileURLWithPath: fromEnvironment)
+        }
         return Self.locate("Models/gnpfa")
     }
 }

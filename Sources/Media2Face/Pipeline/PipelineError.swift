@@ -23,6 +23,8 @@ public enum PipelineError: LocalizedError, Equatable, Sendable {
     case generatorMismatch(problem: String)
     /// Batch input problems: empty folder, unreadable list, unusable output.
     case batch(String)
+    /// The diffusion model was trained in another GNPFA latent space than the one found.
+    case latentSpaceMismatch(model: String, gnpfa: String, trained: String, found: String)
 
     public var errorDescription: String? {
         switch self {
@@ -50,6 +52,10 @@ public enum PipelineError: LocalizedError, Equatable, Sendable {
             return "the generator returned an unexpected result (\(problem)); this is a bug, please report it."
         case let .batch(problem):
             return problem
+        case let .latentSpaceMismatch(model, gnpfa, trained, found):
+            return "the Media2Face model at \(model) was trained with GNPFA VAE weights sha256 \(trained), but \(gnpfa) holds \(found); "
+                + "its latents would decode to nonsense. Use the GNPFA folder it was trained with (--gnpfa DIR), or retrain it: "
+                + "m2f train diffusion --data DIR --gnpfa \(gnpfa) -o \(model)"
         }
     }
 }

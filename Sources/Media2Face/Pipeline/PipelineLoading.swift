@@ -28,6 +28,10 @@ extension Media2FacePipeline {
                 throw PipelineError.modelMissing(path: gnpfaDirectory.path, detail: "GNPFA: \(error.localizedDescription)")
             }
             coding = gnpfa!
+            if let trained = DiffusionCodingLoader.recordedDigest(model.coding),
+               let found = DiffusionCodingLoader.vaeDigest(in: gnpfaDirectory), trained != found {
+                throw PipelineError.latentSpaceMismatch(model: directory.path, gnpfa: gnpfaDirectory.path, trained: trained, found: found)
+            }
         }
         let generator: DiffusionAnimationGenerator
         do { generator = try DiffusionAnimationGenerator(directory: directory, coding: coding) } catch {
