@@ -37,23 +37,32 @@ static float half_to_float(uint16_t bits) {
     return value;
 }
 
+/// Rows per block of the portable loop: each panel row of 16 weights is converted once per block.
+enum { PORTABLE_ROWS = 8 };
+
 static void portable_panels(int m, int n, int k, const float *x, int ldx, const uint16_t *packed,
                             const float *bias, float *c, int ldc, int panel_begin, int panel_end) {
     float weights[M2F_HALF_PANEL];
-    float sums[M2F_HALF_PANEL];
+    float sums[PORTABLE_ROWS][M2F_HALF_PANEL];
     for (int p = panel_begin; p < panel_end; p++) {
         const uint16_t *panel = packed + (size_t)p * k * M2F_HALF_PANEL;
         int columns = n - p * M2F_HALF_PANEL;
         if (columns > M2F_HALF_PANEL) columns = M2F_HALF_PANEL;
-        for (int row = 0; row < m; row++) {
-            const float *xr = x + (size_t)row * ldx;
-            for (int j = 0; j < M2F_HALF_PANEL; j++) sums[j] = 0;
+        for (int row0 = 0; row0 < m; row0 += PORTABLE_ROWS) {
+            int rows = m - row0 < PORTABLE_ROWS ? m - row0 : PORTABLE_ROWS;
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < M2F_HALF_PANEL; j++) sums[r][j] = 0;
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < M2F_HALF_PANEL; j++) weights[j] = half_to_float(panel[(size_t)i * M2F_HALF_PANEL + j]);
-                for (int j = 0; j < M2F_HALF_PANEL; j++) sums[j] += xr[i] * weights[j];
+                for (int r = 0; r < rows; r++) {
+                    const float xi = x[(size_t)(row0 + r) * ldx + i];
+                    for (int j = 0; j < M2F_HALF_PANEL; j++) sums[r][j] += xi * weights[j];
+                }
             }
-            float *cr = c + (size_t)row * ldc + p * M2F_HALF_PANEL;
-            for (int j = 0; j < columns; j++) cr[j] = sums[j] + (bias ? bias[p * M2F_HALF_PANEL + j] : 0.0f);
+            for (int r = 0; r < rows; r++) {
+                float *cr = c + (size_t)(row0 + r) * ldc + p * M2F_HALF_PANEL;
+                for (int j = 0; j < columns; j++) cr[j] = sums[r][j] + (bias ? bias[p * M2F_HALF_PANEL + j] : 0.0f);
+            }
         }
     }
 }

@@ -109,13 +109,17 @@ public final class SentenceEncoder: TextEncoding, @unchecked Sendable {
 
 /// How `SentenceEncoder` loads the model.
 public struct SentenceEncoderLoadOptions: Codable, Sendable, Equatable {
-    /// Precision of the BERT layer weight matrices. Default `.float16`: measured faster on a prompt
-    /// (the 21 MB stay in cache) with cosine ≥ 0.9999 to sentence-transformers (docs/BENCHMARKS.md).
-    public var weightPrecision: BertWeightPrecision = .float16
+    /// Precision of the BERT layer weight matrices. Default `defaultWeightPrecision`.
+    public var weightPrecision: BertWeightPrecision
 
-    public init(weightPrecision: BertWeightPrecision = .float16) {
+    public init(weightPrecision: BertWeightPrecision = SentenceEncoderLoadOptions.defaultWeightPrecision) {
         self.weightPrecision = weightPrecision
     }
+
+    /// `.float16` where the fused 16-bit kernel runs its SIMD path (x86-64 with AVX2/FMA/F16C): measured
+    /// faster on a prompt (the 21 MB stay in cache) with cosine ≥ 0.9999 to sentence-transformers
+    /// (docs/BENCHMARKS.md). `.float32` elsewhere, where only the portable loop exists and BLAS is unmeasured against it.
+    public static var defaultWeightPrecision: BertWeightPrecision { HalfLinearWeight.usesSIMD ? .float16 : .float32 }
 }
 
 /// Prompt text from files.
