@@ -81,7 +81,9 @@ public final class HalfLinearWeight: @unchecked Sendable {
             for row in 0..<rows { for j in 0..<n { out.basePointer[row * n + j] = b.map { $0.basePointer[j] } ?? 0 } }
             return withExtendedLifetime(b) { out }
         }
-        var flat = x.rowsFlattened() ?? x.contiguous().rowsFlattened()!
+        // A single vector [K] is one row; otherwise the leading axes merge into rows (copying when they cannot).
+        let matrix = x.rank == 1 ? x.contiguous().reshaped([1, k]) : x
+        var flat = matrix.rowsFlattened() ?? matrix.contiguous().rowsFlattened()!
         if flat.strides[1] != 1 { flat = flat.contiguous() }
         let contiguousBias = bias.map { b -> Tensor in
             precondition(b.shape == [n], "linear: bias \(b.shape) for \(n) outputs")

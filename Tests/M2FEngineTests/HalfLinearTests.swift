@@ -82,6 +82,9 @@ struct HalfLinearTests {
         let viewed = weight.product(stored.transposed(0, 1), bias: nil)
         let copied = weight.product(stored.transposed(0, 1).contiguous(), bias: nil)
         #expect(viewed.toArray() == copied.toArray())
+        let vector = weight.product(x.reshaped([15, 12]).sliced(axis: 0, 3..<4).reshaped([12]), bias: nil)
+        #expect(vector.shape == [20])
+        #expect(vector.toArray() == Array(flat.toArray()[60..<80]))
     }
 
     @Test("Tensor.linear: the kernel for few rows, BLAS on the widened weights past maximumKernelRows, the same numbers")
