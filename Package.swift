@@ -44,10 +44,12 @@ let package = Package(
             pkgConfig: "espeak-ng",
             providers: [.apt(["libespeak-ng-dev"])]
         ),
+        // The 16-bit-weight linear kernel (fp16 → fp32 convert and multiply; AVX2/F16C chosen at run time).
+        .target(name: "CHalfMatmul", path: "Sources/CHalfMatmul"),
         // Tensor engine: storage, views, ops, BLAS matmul, autograd, RNG, safetensors, threading.
         .target(
             name: "M2FEngine",
-            dependencies: blasDependencies,
+            dependencies: blasDependencies + ["CHalfMatmul"],
             swiftSettings: numericSettings
         ),
         // Neural building blocks: Module, layers, losses, optimizers, schedules.

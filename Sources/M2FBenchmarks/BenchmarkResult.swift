@@ -3,12 +3,16 @@ import Foundation
 /// One benchmark's figures, printed as one JSON line: `{"bench": …, "impl": "swift", "median_ms": …, "gflops": …}`.
 public struct BenchmarkResult: Codable, Sendable {
     public let bench: String
-    public let impl: String
+    public var impl: String
     public let median_ms: Double
     public let min_ms: Double
     public let iterations: Int
     /// Billions of floating-point operations per second (matmul FLOPs only; see bench/README.md); nil when not meaningful.
     public let gflops: Double?
+    /// Weight precision of the model measured (`m2f bench text`), when it varies; omitted otherwise.
+    public var weights: String? = nil
+    /// This median over the baseline's median measured in the same run (interleaved rounds); omitted otherwise.
+    public var ratio: Double? = nil
 
     public var jsonLine: String {
         let encoder = JSONEncoder()
@@ -29,12 +33,21 @@ public enum BenchmarkTimer {
             body()
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        samples.sort()
-        let median = samples.count % 2 == 1
-            ? samples[samples.count / 2]
-            : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
+        return result(name, samples: samples, flops: flops)
+    }
+
+    /// The result line of timed `samples` (milliseconds).
+    public static func result(_ name: String, samples: [Double], flops: Double? = nil) -> BenchmarkResult {
+        let median = median(samples)
         return BenchmarkResult(
-            bench: name, impl: "swift", median_ms: median, min_ms: samples[0], iterations: iterations,
+            bench: name, impl: "swift", median_ms: median, min_ms: samples.min() ?? 0, iterations: samples.count,
             gflops: flops.map { $0 / (median * 1e6) })
+    }
+
+    /// The median of `samples` (the mean of the middle two for an even count).
+    public static func median(_ samples: [Double]) -> Double {
+        precondition(!samples.isEmpty, "median of no samples")
+        let sorted = samples.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import M2FEncoders
 import M2FEngine
 
@@ -6,20 +7,57 @@ public enum TextBenchmarks {
     /// A prompt of exactly 16 tokens with `[CLS]` and `[SEP]`.
     public static let prompt = "speaking quickly and excitedly, with a big bright smile and raised eyebrows."
 
-    /// Tokenizer alone, one 16-token prompt end to end, and a batch of 64 prompts.
+    /// Tokenizer alone, then one 16-token prompt end to end and a batch of 64 prompts for each weight
+    /// precision in `precisions`, interleaved: `rounds` rounds alternate the precisions (the order flips
+    /// each round), so a loaded machine slows them alike. The default precision's lines have impl
+    /// "swift"; the others "swift_<precision>_weights". With two precisions, every line of the second
+    /// and later carries `ratio`: its median over the first precision's median.
     /// - Throws: `EncoderError.notInstalled` when the model is not in the cache.
-    public static func run(iterations: Int = 50) throws -> [BenchmarkResult] {
-        let encoder = try SentenceEncoder()
-        let tokens = encoder.tokenizer.encode(prompt).ids.count
+    public static func run(iterations: Int = 50, rounds: Int = 5,
+                           precisions: [BertWeightPrecision] = [.float32, .float16]) throws -> [BenchmarkResult] {
+        precondition(!precisions.isEmpty && rounds > 0)
+        let defaultPrecision = SentenceEncoderLoadOptions().weightPrecision
+        let encoders = try precisions.map { try SentenceEncoder(options: SentenceEncoderLoadOptions(weightPrecision: $0)) }
+        let tokenizer = encoders[0].tokenizer
+        let tokens = tokenizer.encode(prompt).ids.count
         precondition(tokens == 16, "the benchmark prompt has \(tokens) tokens, not 16")
         let moods = ["happy", "sad", "angry", "calm", "nervous", "tired", "excited", "bored"]
         let batch = (0..<64).map { "\(moods[$0 % 8]) and \(moods[($0 / 8) % 8]), speaking slowly with a soft voice, take \($0)" }
-        return [
-            BenchmarkTimer.measure("text_tokenize_16_tokens", warmup: 5, iterations: iterations * 4) {
-                _ = encoder.tokenizer.encode(prompt)
-            },
-            BenchmarkTimer.measure("text_embed_1x16_tokens", warmup: 5, iterations: iterations) { _ = encoder.embed(prompt) },
-            BenchmarkTimer.measure("text_embed_batch_64", warmup: 2, iterations: Swift.max(iterations / 5, 3)) { _ = encoder.embed(batch) },
-        ]
+
+        var results = [BenchmarkTimer.measure("text_tokenize_16_tokens", warmup: 5, iterations: iterations * 4) {
+            _ = tokenizer.encode(prompt)
+        }]
+        let singleRuns = Swift.max(1, iterations / rounds), batchRuns = Swift.max(1, iterations / (5 * rounds))
+        var single = [[Double]](repeating: [], count: precisions.count)
+        var batched = [[Double]](repeating: [], count: precisions.count)
+        for round in 0..<rounds {
+            let order = round % 2 == 0 ? Array(precisions.indices) : precisions.indices.reversed()
+            for index in order {
+                let encoder = encoders[index]
+                single[index] += samples(warmup: 3, runs: singleRuns) { _ = encoder.embed(prompt) }
+                batched[index] += samples(warmup: 1, runs: batchRuns) { _ = encoder.embed(batch) }
+            }
+        }
+        for (name, table) in [("text_embed_1x16_tokens", single), ("text_embed_batch_64", batched)] {
+            let baseline = BenchmarkTimer.median(table[0])
+            for (index, precision) in precisions.enumerated() {
+                var result = BenchmarkTimer.result(name, samples: table[index])
+                result.impl = precision == defaultPrecision ? "swift" : "swift_\(precision.rawValue)_weights"
+                result.weights = precision.rawValue
+                if index > 0 { result.ratio = result.median_ms / baseline }
+                results.append(result)
+            }
+        }
+        return results
+    }
+
+    /// Milliseconds of each of `runs` timed calls after `warmup` untimed ones.
+    static func samples(warmup: Int, runs: Int, _ body: () -> Void) -> [Double] {
+        for _ in 0..<warmup { body() }
+        return (0..<runs).map { _ in
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        }
     }
 }

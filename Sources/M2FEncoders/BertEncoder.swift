@@ -99,6 +99,19 @@ public final class BertEncoder: Module {
         [("embeddings", embeddings as any Module)] + layers.enumerated().map { ("layers.\($0.offset)", $0.element as any Module) }
     }
 
+    /// The six weight matrices of every layer (q, k, v, out, intermediate, output), the 99% of the
+    /// parameters that the products stream; embeddings, biases and norms stay Float32.
+    public var layerLinears: [Linear] {
+        layers.flatMap { [$0.attention.queryProjection, $0.attention.keyProjection, $0.attention.valueProjection,
+                          $0.attention.outputProjection, $0.intermediate, $0.output] }
+    }
+
+    /// Stores the layer weight matrices as `precision` (after loading; `.float16` rounds them once, in place).
+    public func storeLayerWeights(as precision: BertWeightPrecision) {
+        guard precision == .float16 else { return }
+        for linear in layerLinears where linear.halfWeight == nil { linear.storeWeightInHalfPrecision() }
+    }
+
     /// Token ids [B, T] (row-major) with key mask [B, T] (1 real, 0 padding; nil: no padding) → hidden states [B, T, C].
     public func callAsFunction(ids: [Int], mask: [Float]?, batchSize b: Int, length t: Int) -> Tensor {
         precondition(ids.count == b * t, "\(ids.count) ids for [\(b), \(t)]")
@@ -111,6 +124,17 @@ public final class BertEncoder: Module {
         for layer in layers { h = layer(h, mask: attentionMask) }
         return h
     }
+}
+
+/// How a `BertEncoder` holds its layer weight matrices for inference (a load option).
+public enum BertWeightPrecision: String, Codable, Sendable, CaseIterable {
+    /// Float32, as in the checkpoint (42 MB for MiniLM-L6: more than a 32 MB L3, so every prompt streams
+    /// them from memory).
+    case float32
+    /// IEEE binary16, rounded once at load (21 MB, cache resident), multiplied by the fused 16-bit kernel
+    /// for prompts of up to `HalfLinearWeight.maximumKernelRows` tokens and by BLAS on the same rounded
+    /// values for larger batches.
+    case float16
 }
 
 /// Architecture of a BERT encoder; decodes HuggingFace `config.json` (snake-case keys).

@@ -24,6 +24,8 @@ public final class Linear: Module {
     public let weight: Parameter
     /// `<prefix>.bias` [Cout], when `configuration.bias`
     public let bias: Parameter?
+    /// The weight packed in 16 bits for inference (see `storeWeightInHalfPrecision()`); nil: Float32 only.
+    public private(set) var halfWeight: HalfLinearWeight?
     public var isTraining = false
 
     /// PyTorch's default initialisation: weight and bias uniform in ±1/√Cin.
@@ -45,8 +47,16 @@ public final class Linear: Module {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
+    /// Rounds the weight to IEEE binary16 in place and keeps a packed 16-bit copy, which inference on
+    /// few rows multiplies by (`Tensor.linear(_:weight:bias:)` with a `HalfLinearWeight`). The copy is a
+    /// snapshot: call again after the weight changes (loading, an optimiser step).
+    public func storeWeightInHalfPrecision() {
+        halfWeight = HalfLinearWeight(roundingInPlace: weight.value)
+    }
+
     /// [..., Cin] → [..., Cout] (any number of leading axes, e.g. [B, T, Cin]).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        Tensor.linear(x, weight: weight.value, bias: bias?.value)
+        if let halfWeight { return Tensor.linear(x, weight: halfWeight, bias: bias?.value) }
+        return Tensor.linear(x, weight: weight.value, bias: bias?.value)
     }
 }

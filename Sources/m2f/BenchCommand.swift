@@ -1,5 +1,7 @@
 import ArgumentParser
 import M2FBenchmarks
+import M2FEncoders
+import M2FEngine
 
 /// `m2f bench …`: hot-path benchmarks printing one JSON object per line.
 struct BenchCommand: ParsableCommand {
@@ -52,8 +54,29 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Fewer iterations (a smoke run, not for quoting).")
         var quick = false
 
+        @Option(help: ArgumentHelp("Weight precisions to measure side by side, comma-separated, the first the baseline: float32, float16.", valueName: "list"))
+        var weights = "float32,float16"
+
+        @Option(help: ArgumentHelp("Rounds that alternate the precisions.", valueName: "n"))
+        var rounds = 5
+
+        @Option(help: ArgumentHelp("Most rows the 16-bit kernel takes before BLAS on the widened weights (default \(HalfLinearWeight.maximumKernelRows)).", valueName: "rows"))
+        var kernelRows: Int?
+
+        func validate() throws {
+            guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
+            for name in weights.split(separator: ",") where BertWeightPrecision(rawValue: String(name)) == nil {
+                throw ValidationError("--weights: '\(name)' is not float32 or float16")
+            }
+            if let kernelRows, kernelRows < 0 { throw ValidationError("--kernel-rows must be ≥ 0") }
+        }
+
         func run() throws {
-            for result in try TextBenchmarks.run(iterations: quick ? 5 : 50) { print(result.jsonLine) }
+            if let kernelRows { HalfLinearWeight.maximumKernelRows = kernelRows }
+            let precisions = weights.split(separator: ",").compactMap { BertWeightPrecision(rawValue: String($0)) }
+            for result in try TextBenchmarks.run(iterations: quick ? 10 : 50, rounds: quick ? 2 : rounds, precisions: precisions) {
+                print(result.jsonLine)
+            }
         }
     }
 }

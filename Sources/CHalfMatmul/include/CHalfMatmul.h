@@ -1,0 +1,44 @@
+#ifndef M2F_CHALFMATMUL_H
+#define M2F_CHALFMATMUL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Output features per panel of a packed 16-bit weight.
+enum { M2F_HALF_PANEL = 16 };
+
+/// C[M, N] = X[M, K] · Wᵀ + bias for a linear layer whose weight W [N, K] (PyTorch layout: out × in) is
+/// stored as IEEE 754 binary16 in panels of 16 output features:
+///
+///     packed[(p · K + k) · 16 + j] = half(W[p · 16 + j, k])   (zero for p · 16 + j ≥ N)
+///
+/// so one panel is K rows of 16 contiguous halves (ceil(N / 16) · 16 · K halves in all).
+/// Only panels [panel_begin, panel_end) are computed (output features panel_begin · 16 ..< min(N,
+/// panel_end · 16)), so disjoint panel ranges may run on different threads. `bias` may be NULL.
+/// X rows are `ldx` floats apart, C rows `ldc` floats apart; C is overwritten (not accumulated).
+/// On x86-64 with AVX2, FMA and F16C (checked once at run time) a 6 × 16 register-tiled kernel converts
+/// with vcvtph2ps; elsewhere a portable scalar loop computes the same products.
+void m2f_half_linear(int m, int n, int k,
+                     const float *x, int ldx,
+                     const uint16_t *packed, const float *bias,
+                     float *c, int ldc,
+                     int panel_begin, int panel_end);
+
+/// 1 when `m2f_half_linear` runs the AVX2 + FMA + F16C kernel on this machine, 0 for the portable loop.
+int m2f_half_linear_uses_simd(void);
+
+/// `m2f_half_linear` on the portable loop whatever the machine (tests compare both paths).
+void m2f_half_linear_portable(int m, int n, int k,
+                              const float *x, int ldx,
+                              const uint16_t *packed, const float *bias,
+                              float *c, int ldc,
+                              int panel_begin, int panel_end);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,131 @@
+import CHalfMatmul
+
+/// A linear layer's weight W [N, K] (PyTorch layout: out × in) held as IEEE binary16, for `x · Wᵀ + b`
+/// on few rows (a prompt of M ≤ 256 tokens), where streaming the weight costs more than the arithmetic.
+///
+/// Why: MiniLM's 42 MB of Float32 layer weights exceed a 32 MB L3 and stream from memory on every prompt;
+/// in 16 bits they take 21 MB and stay cached. The product converts and multiplies in one pass
+/// (`m2f_half_linear`: vcvtph2ps + FMA on x86-64 with AVX2/F16C, a portable loop elsewhere). Larger
+/// inputs use `cblas_sgemm` on `widened`, the same rounded values in Float32, so both paths multiply by
+/// the same numbers and a text's embedding does not depend on the size of its batch.
+///
+/// Layout: panels of 16 output features, `packed[(p · K + k) · 16 + j] = half(W[16p + j, k])`, zero past N.
+public final class HalfLinearWeight: @unchecked Sendable {
+    /// N, output features.
+    public let outputSize: Int
+    /// K, input features.
+    public let inputSize: Int
+    /// The weight [N, K] after rounding to binary16, in Float32 (the tensor passed to `init`).
+    public let widened: Tensor
+    /// ceil(N / 16) · 16 · K halves.
+    let packed: UnsafeMutableBufferPointer<UInt16>
+
+    /// Output features per packed panel.
+    public static let panelWidth = 16
+
+    /// Inputs with more rows than this go to `cblas_sgemm` on `widened`. Measured (docs/BENCHMARKS.md):
+    /// the kernel beats single-threaded OpenBLAS on MiniLM's products up to M = 256 and ties it beyond
+    /// (a batch of 64 prompts, M ≈ 1300: ratio 0.98), so past 256 rows the proven BLAS path is kept.
+    nonisolated(unsafe) public static var maximumKernelRows = 256
+
+    /// Packs `weight` [N, K] and rounds its values to binary16 **in place** (round to nearest even), so
+    /// every later use of that tensor (gradients, large batches) sees the stored 16-bit values.
+    /// - Precondition: `weight` is a contiguous rank-2 tensor that owns its storage (a `Parameter` value).
+    public init(roundingInPlace weight: Tensor) {
+        precondition(weight.rank == 2 && weight.isContiguous, "a 16-bit linear weight must be a contiguous [N, K] tensor, got \(weight.shape)")
+        let (n, k) = (weight.shape[0], weight.shape[1])
+        let panels = (n + Self.panelWidth - 1) / Self.panelWidth
+        outputSize = n
+        inputSize = k
+        widened = weight
+        packed = .allocate(capacity: Swift.max(1, panels * Self.panelWidth * k))
+        packed.initialize(repeating: 0)
+        let w = weight.basePointer
+        for row in 0..<n {
+            let (panel, lane) = row.quotientAndRemainder(dividingBy: Self.panelWidth)
+            for column in 0..<k {
+                let bits = HalfPrecision.half(from: w[row * k + column])
+                packed[(panel * k + column) * Self.panelWidth + lane] = bits
+                w[row * k + column] = HalfPrecision.float(fromHalf: bits)
+            }
+        }
+    }
+
+    deinit { packed.deallocate() }
+
+    /// Bytes of the 16-bit copy.
+    public var packedBytes: Int { packed.count * 2 }
+
+    /// True when the fused kernel runs its AVX2 + FMA + F16C path on this machine.
+    public static var usesSIMD: Bool { m2f_half_linear_uses_simd() != 0 }
+
+    /// Which code computes a 16-bit product.
+    public enum Kernel: Sendable, CaseIterable {
+        /// The AVX2 + FMA + F16C kernel where the CPU has them, else the portable loop.
+        case best
+        /// The portable C loop on any machine (tests compare it with `best`).
+        case portable
+    }
+
+    /// x [..., K] · Wᵀ + bias [N] → [..., N] by the fused 16-bit kernel, whatever the number of rows;
+    /// records no gradient. `Tensor.linear(_:weight:bias:)` picks between this and BLAS.
+    public func product(_ x: Tensor, bias: Tensor?, kernel: Kernel = .best) -> Tensor {
+        let (n, k) = (outputSize, inputSize)
+        precondition(x.rank >= 1 && x.shape.last == k, "linear: input \(x.shape) does not end in \(k) (16-bit weight [\(n), \(k)])")
+        let rows = x.shape.dropLast().reduce(1, *)
+        let out = Tensor.uninitialized(Array(x.shape.dropLast()) + [n])
+        if rows == 0 || n == 0 { return out }
+        guard k > 0 else {
+            // An empty sum: the bias alone.
+            let b = bias?.contiguous()
+            for row in 0..<rows { for j in 0..<n { out.basePointer[row * n + j] = b.map { $0.basePointer[j] } ?? 0 } }
+            return withExtendedLifetime(b) { out }
+        }
+        // A single vector [K] is one row; otherwise the leading axes merge into rows (copying when they cannot).
+        let matrix = x.rank == 1 ? x.contiguous().reshaped([1, k]) : x
+        var flat = matrix.rowsFlattened() ?? matrix.contiguous().rowsFlattened()!
+        if flat.strides[1] != 1 { flat = flat.contiguous() }
+        let contiguousBias = bias.map { b -> Tensor in
+            precondition(b.shape == [n], "linear: bias \(b.shape) for \(n) outputs")
+            return b.contiguous()
+        }
+        withExtendedLifetime((flat, contiguousBias)) {
+            multiply(flat.basePointer, ldx: rows == 1 ? k : flat.strides[0], rows: rows,
+                     bias: contiguousBias.map { UnsafePointer($0.basePointer) }, into: out.basePointer, ldc: n, kernel: kernel)
+        }
+        return out
+    }
+
+    /// c [M, N] (rows `ldc` apart) = x [M, K] (rows `ldx` apart) · Wᵀ + bias, split by panels over the cores.
+    func multiply(_ x: UnsafePointer<Float>, ldx: Int, rows m: Int, bias: UnsafePointer<Float>?,
+                  into c: UnsafeMutablePointer<Float>, ldc: Int, kernel: Kernel) {
+        let (n, k) = (outputSize, inputSize)
+        let panels = (n + Self.panelWidth - 1) / Self.panelWidth
+        let packedBase = UncheckedSendable(UnsafePointer(packed.baseAddress!))
+        // ~128k multiply-adds per worker at least: below that a dispatch costs more than it saves.
+        let perPanel = Swift.max(1, m * Self.panelWidth * k)
+        Parallel.forRanges(panels, minimumPerWorker: Swift.max(1, (1 << 17) / perPanel)) { range in
+            let run = kernel == .best ? m2f_half_linear : m2f_half_linear_portable
+            run(Int32(m), Int32(n), Int32(k), x, Int32(ldx), packedBase.value, bias, c, Int32(ldc),
+                Int32(range.lowerBound), Int32(range.upperBound))
+        }
+    }
+}
+
+extension Tensor {
+    /// `x · Wᵀ + b` with a 16-bit weight: x [..., K] → [..., N].
+    ///
+    /// While the tape records and any operand needs a gradient, or when x has more than
+    /// `HalfLinearWeight.maximumKernelRows` rows, this is `linear(x, weight: weight.widened, bias:)`
+    /// (BLAS, differentiable); otherwise the fused 16-bit kernel, which records nothing.
+    public static func linear(_ x: Tensor, weight: HalfLinearWeight, bias: Tensor?) -> Tensor {
+        let (n, k) = (weight.outputSize, weight.inputSize)
+        precondition(x.shape.last == k, "linear: input \(x.shape) does not end in \(k) (16-bit weight [\(n), \(k)])")
+        let rows = x.shape.dropLast().reduce(1, *)
+        let needsTape = Autograd.isRecording && (x.requiresGrad || weight.widened.requiresGrad || bias?.requiresGrad == true)
+        if needsTape || rows > HalfLinearWeight.maximumKernelRows {
+            return linear(x, weight: weight.widened, bias: bias)
+        }
+        return weight.product(x, bias: bias)
+    }
+}

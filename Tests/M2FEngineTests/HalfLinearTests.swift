@@ -1,0 +1,117 @@
+import M2FEngine
+import M2FTestSupport
+import Testing
+
+/// The 16-bit-weight linear kernel (`HalfLinearWeight`) against a plain Float32/Float64 reference:
+/// random matrices, odd sizes (panels that do not fill 16 lanes, row tiles that do not fill 6),
+/// every M from 1 to 70, both the SIMD and the portable path.
+@Suite("16-bit linear kernel")
+struct HalfLinearTests {
+    /// x [M, K] · Wᵀ + b in Float64, and Σ |x||w| + |b| per output (the scale of its rounding error).
+    static func reference(_ x: [Float], _ w: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> (values: [Double], scale: [Double]) {
+        var values = [Double](repeating: 0, count: m * n), scale = values
+        for row in 0..<m {
+            for j in 0..<n {
+                var sum = Double(b[j]), magnitude = abs(Double(b[j]))
+                for i in 0..<k {
+                    sum += Double(x[row * k + i]) * Double(w[j * k + i])
+                    magnitude += abs(Double(x[row * k + i]) * Double(w[j * k + i]))
+                }
+                values[row * n + j] = sum
+                scale[row * n + j] = magnitude
+            }
+        }
+        return (values, scale)
+    }
+
+    /// Largest |actual − expected| / (scale + 1e-30) over all outputs.
+    static func worstRelative(_ actual: [Float], _ expected: (values: [Double], scale: [Double])) -> Double {
+        zip(actual, zip(expected.values, expected.scale)).map { abs(Double($0) - $1.0) / ($1.1 + 1e-30) }.max() ?? 0
+    }
+
+    static let shapes: [(n: Int, k: Int)] = [(1, 1), (17, 33), (45, 385), (64, 16), (7, 1)]
+
+    @Test("matches Float64 on the rounded weights (≤ 1e-5 of Σ|x·w|) for M = 1…70, both kernels", arguments: HalfLinearWeight.Kernel.allCases)
+    func matchesReference(kernel: HalfLinearWeight.Kernel) {
+        var generator = RandomGenerator(seed: 4)
+        for (n, k) in Self.shapes {
+            let original = Tensor.randomNormal([n, k], std: 0.2, generator: &generator)
+            let originalValues = original.toArray()
+            let weight = HalfLinearWeight(roundingInPlace: original)
+            let rounded = weight.widened.toArray()
+            let bias = Tensor.randomNormal([n], generator: &generator)
+            for m in 1...70 {
+                let x = Tensor.randomNormal([m, k], generator: &generator)
+                let out = weight.product(x, bias: bias, kernel: kernel)
+                #expect(out.shape == [m, n])
+                let values = out.toArray()
+                // Against the weights it stores: only Float32 summation error.
+                let exact = Self.reference(x.toArray(), rounded, bias.toArray(), m: m, n: n, k: k)
+                let error = Self.worstRelative(values, exact)
+                #expect(error <= 1e-5, "M \(m) N \(n) K \(k) \(kernel): \(error)")
+                // Against the Float32 weights before rounding: binary16 keeps 11 bits (relative error ≤ 2⁻¹¹).
+                let unrounded = Self.reference(x.toArray(), originalValues, bias.toArray(), m: m, n: n, k: k)
+                let roundingError = Self.worstRelative(values, unrounded)
+                #expect(roundingError <= 1.0 / 2048 + 1e-5, "M \(m) N \(n) K \(k) \(kernel) vs Float32 weights: \(roundingError)")
+            }
+        }
+    }
+
+    @Test("the stored weights are the binary16 rounding of the originals, and zero stays zero")
+    func roundsInPlace() {
+        var generator = RandomGenerator(seed: 5)
+        let values = Tensor.randomNormal([19, 23], generator: &generator).toArray()
+        let weight = HalfLinearWeight(roundingInPlace: Tensor(values, shape: [19, 23]))
+        let expected = values.map { HalfPrecision.float(fromHalf: HalfPrecision.half(from: $0)) }
+        #expect(weight.widened.toArray() == expected)
+        #expect(weight.packedBytes == 2 * 16 * 2 * 23)  // two panels of 16 lanes, the second padded
+        let zero = HalfLinearWeight(roundingInPlace: Tensor.zeros([3, 5]))
+        #expect(zero.product(Tensor.ones([2, 5]), bias: nil).toArray() == [Float](repeating: 0, count: 6))
+    }
+
+    @Test("strided and batched inputs: [B, T, K] and a transposed view give the rows' products")
+    func viewsAndLeadingAxes() {
+        var generator = RandomGenerator(seed: 6)
+        let weight = HalfLinearWeight(roundingInPlace: Tensor.randomNormal([20, 12], generator: &generator))
+        let x = Tensor.randomNormal([3, 5, 12], generator: &generator)
+        let batched = weight.product(x, bias: nil)
+        #expect(batched.shape == [3, 5, 20])
+        let flat = weight.product(x.reshaped([15, 12]), bias: nil)
+        #expect(batched.toArray() == flat.toArray())
+        let stored = Tensor.randomNormal([12, 7], generator: &generator)  // its transpose is a strided [7, 12] view
+        let viewed = weight.product(stored.transposed(0, 1), bias: nil)
+        let copied = weight.product(stored.transposed(0, 1).contiguous(), bias: nil)
+        #expect(viewed.toArray() == copied.toArray())
+        let vector = weight.product(x.reshaped([15, 12]).sliced(axis: 0, 3..<4).reshaped([12]), bias: nil)
+        #expect(vector.shape == [20])
+        #expect(vector.toArray() == Array(flat.toArray()[60..<80]))
+    }
+
+    @Test("Tensor.linear: the kernel for few rows, BLAS on the widened weights past maximumKernelRows, the same numbers")
+    func linearPicksAPath() {
+        var generator = RandomGenerator(seed: 7)
+        let weight = HalfLinearWeight(roundingInPlace: Tensor.randomNormal([33, 40], std: 0.2, generator: &generator))
+        let bias = Tensor.randomNormal([33], generator: &generator)
+        for m in [1, 16, HalfLinearWeight.maximumKernelRows, HalfLinearWeight.maximumKernelRows + 1, 300] {
+            let x = Tensor.randomNormal([m, 40], generator: &generator)
+            let viaLinear = withoutGrad { Tensor.linear(x, weight: weight, bias: bias) }
+            let viaBLAS = Tensor.linear(x, weight: weight.widened, bias: bias)
+            #expect(Closeness.relativeError(viaLinear, viaBLAS) < 1e-5, "M \(m)")
+        }
+    }
+
+    @Test("while the tape records, gradients flow through the widened weights")
+    func gradientsWhileRecording() {
+        var generator = RandomGenerator(seed: 8)
+        let weight = HalfLinearWeight(roundingInPlace: Tensor.randomNormal([6, 4], generator: &generator))
+        let x = Tensor.randomNormal([3, 4], generator: &generator).requiringGrad()
+        let y = Tensor.linear(x, weight: weight, bias: nil)
+        #expect(y.requiresGrad)
+        y.sum().backward()
+        // d Σ(x Wᵀ) / dx = column sums of W, for every row.
+        let w = weight.widened.toArray()
+        let columnSums = (0..<4).map { i in (0..<6).reduce(Float(0)) { $0 + w[$1 * 4 + i] } }
+        let grad = x.grad!.toArray()
+        for row in 0..<3 { for i in 0..<4 { #expect(abs(grad[row * 4 + i] - columnSums[i]) < 1e-5) } }
+    }
+}
