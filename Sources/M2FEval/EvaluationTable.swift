@@ -20,6 +20,12 @@ public enum EvaluationTable {
             lines.append("reference         closure \(f(reference.reference_lip_closure_rate)), SLCC \(f(reference.reference_slcc)), BA \(f(reference.reference_beat_alignment)); \(reference.bilabial_segments) bilabial segments")
         }
         let ratios = report.models.keys.sorted().compactMap { name in report.models[name]!.upper_face_motion_ratio.map { "\(name) \(f($0, 2))" } }
+        let relative = report.models.keys.sorted().compactMap { name -> String? in
+            let s = report.models[name]!
+            guard let lips = s.diversity_lips_relative, let upper = s.diversity_upper_face_relative else { return nil }
+            return "\(name) lips \(f(lips, 2)) upper \(f(upper, 2))"
+        }
+        if !relative.isEmpty { lines.append("seed diversity ÷ motion of the region: " + relative.joined(separator: ", ")) }
         if !ratios.isEmpty { lines.append("upper-face motion vs reference (FDD's sign): " + ratios.joined(separator: ", ")) }
         for (name, reason) in report.missing.sorted(by: { $0.key < $1.key }) { lines.append("\(name): missing (\(reason))") }
         if let c = report.controls {

@@ -29,7 +29,7 @@ public enum LipSyncMetrics {
     }
 
     /// Lip closure on bilabials: a segment counts as closed when the smallest lip gap over its frames
-    /// is below `threshold` (metres; 1 mm, `LipGeometry.closedThresholdMillimetres`). Segments outside the
+    /// is below `threshold` (metres; 1.5 mm, `LipGeometry.closedThresholdMillimetres`). Segments outside the
     /// animation are not counted.
     /// - Parameter gaps: per-frame lip gap in metres [F].
     public static func closure(gaps: [Float], phones: [TimedPhone], fps: Double, threshold: Float) -> ClosureCount {

@@ -16,6 +16,10 @@ public struct ModelScores: Codable, Sendable, Equatable {
     public var diversity_lips_mm: Double?
     public var diversity_upper_face_mm: Double?
     public var diversity_head_deg: Double?
+    /// Diversity divided by how much the region moves (`VertexMetrics.motion` of the samples): lips
+    /// and upper face on one scale, so "lips stay consistent while the upper face varies" is a comparison.
+    public var diversity_lips_relative: Double?
+    public var diversity_upper_face_relative: Double?
     /// Bilabial segments judged for the closure rate.
     public var bilabial_segments: Int
     /// The same measures on the reference animation itself (what ground truth scores).
@@ -43,7 +47,7 @@ public struct MetricAccumulator: Sendable {
     var offsetCurve: [Double]
     var slcc = Mean(), referenceSLCC = Mean(), beats = Mean(), referenceBeats = Mean()
     var lipDiversity = Mean(), upperDiversity = Mean(), headDiversity = Mean()
-    var motionRatio = Mean()
+    var motionRatio = Mean(), lipRelative = Mean(), upperRelative = Mean()
     var clips = 0
 
     public init(rig: FaceRig = DefaultHead.shared, fps: Double = 30, maxLag: Int = 10,
@@ -96,8 +100,14 @@ public struct MetricAccumulator: Sendable {
         guard samples.count >= 2 else { return }
         let frames = samples.map(\.frameCount).min()!
         let trimmed = samples.map { (try? $0.trimmed(frames: 0..<frames)) ?? $0 }
-        lipDiversity.add(VertexMetrics.diversity(trimmed.map { lips.track($0) }))
-        upperDiversity.add(VertexMetrics.diversity(trimmed.map { upper.track($0) }))
+        let lipTracks = trimmed.map { lips.track($0) }, upperTracks = trimmed.map { upper.track($0) }
+        let lipSpread = VertexMetrics.diversity(lipTracks), upperSpread = VertexMetrics.diversity(upperTracks)
+        lipDiversity.add(lipSpread)
+        upperDiversity.add(upperSpread)
+        let lipMotion = lipTracks.map { VertexMetrics.motion($0, neutral: lips.neutral) }.reduce(0, +) / Double(lipTracks.count)
+        let upperMotion = upperTracks.map { VertexMetrics.motion($0, neutral: upper.neutral) }.reduce(0, +) / Double(upperTracks.count)
+        if lipMotion > 1e-4 { lipRelative.add(lipSpread / lipMotion) }
+        if upperMotion > 1e-4 { upperRelative.add(upperSpread / upperMotion) }
         headDiversity.add(VertexMetrics.diversity(trimmed.map(FaceSignals.headRotationDegrees), scale: 1))
     }
 
@@ -110,6 +120,7 @@ public struct MetricAccumulator: Sendable {
             av_offset_frames: clips > 0 ? LipSyncMetrics.bestLag(correlation: offsetCurve.map { $0 == 0 ? -.infinity : $0 }) : nil,
             slcc: slcc.value, beat_alignment: beats.value,
             diversity_lips_mm: lipDiversity.value, diversity_upper_face_mm: upperDiversity.value, diversity_head_deg: headDiversity.value,
+            diversity_lips_relative: lipRelative.value, diversity_upper_face_relative: upperRelative.value,
             bilabial_segments: closure.total,
             reference_lip_closure_rate: referenceClosure.rate, reference_slcc: referenceSLCC.value, reference_beat_alignment: referenceBeats.value,
             clips: clips, frames: lipFrames)

@@ -44,6 +44,13 @@ public enum VertexMetrics {
         }
     }
 
+    /// How much a region moves (mm): the mean over its vertices of the std over time of the
+    /// displacement length (`displacementDeviation`). The scale against which diversity is judged.
+    public static func motion(_ track: VertexTrack, neutral: [SIMD3<Float>]) -> Double {
+        let deviations = displacementDeviation(track, neutral: neutral)
+        return deviations.isEmpty ? 0 : deviations.reduce(0, +) / Double(deviations.count) * 1000
+    }
+
     /// Upper-face dynamics deviation (×1e-5 m): the mean over vertices of
     /// |std_t(pred displacement) − std_t(ref displacement)|.
     public static func upperFaceDynamicsDeviation(predicted: VertexTrack, reference: VertexTrack,

@@ -56,14 +56,14 @@ struct AnimateCommand: ParsableCommand {
     @Option(help: "Random seed: the same seed and input give the same animation.")
     var seed: UInt64 = 0
 
-    @Option(help: "DDIM denoising steps (10 fast, 25 default, 50 finest).")
-    var steps: Int = 25
+    @Option(help: "DDIM denoising steps (10 the default; 25 and 50 finer and slower).")
+    var steps: Int = SamplingOptions.defaultSteps
 
-    @Option(help: "Audio guidance scale sA (0 … 20).")
-    var audioGuidance: Float = 2.5
+    @Option(help: "Audio guidance scale sA (0 … 20; the paper's value is 2.5).")
+    var audioGuidance: Float = SamplingOptions.defaultAudioGuidance
 
-    @Option(help: "Style guidance scale sP (0 … 20).")
-    var styleGuidance: Float = 1.5
+    @Option(help: "Style guidance scale sP (0 … 20; the paper's value is 1.5).")
+    var styleGuidance: Float = SamplingOptions.defaultStyleGuidance
 
     @Flag(help: "Keep the head still (no generated head pose).")
     var noHeadPose = false

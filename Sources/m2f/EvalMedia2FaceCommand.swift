@@ -36,7 +36,7 @@ struct EvalMedia2FaceCommand: ParsableCommand {
     var limit: Int?
 
     @Option(help: "DDIM steps.")
-    var steps = 25
+    var steps = SamplingOptions.defaultSteps
 
     @Option(help: "Audio guidance scale sA of the model (the pipeline's default when omitted).")
     var audioGuidance: Float?

@@ -56,5 +56,28 @@ struct MetricAccumulatorTests {
         // Identical samples have no diversity; a shifted jaw does.
         accumulator.addDiversity([still, still])
         #expect(accumulator.scores.diversity_lips_mm == 0 && accumulator.scores.diversity_head_deg == 0)
+        #expect(accumulator.scores.diversity_lips_relative == nil)  // a still face has no motion to compare with
+    }
+
+    /// Relative diversity: two samples that differ by a phase shift of the same lip motion, judged
+    /// against how much the lips move; the same spread on a region that moves 4× less weighs 4× more.
+    @Test func relativeDiversityScalesWithTheRegionsMotion() {
+        func talking(jaw: Float, brow: Float, phase: Double) -> FaceAnimation {
+            var animation = FaceAnimation(fps: 30, frameCount: 60)
+            for f in 0..<60 {
+                let wave = Float(0.5 + 0.5 * sin(Double(f) / 4 + phase))
+                animation[f, .jawOpen] = jaw * wave
+                animation[f, .browInnerUp] = brow * wave
+            }
+            return animation
+        }
+        var big = MetricAccumulator(), small = MetricAccumulator()
+        big.addDiversity([talking(jaw: 0.4, brow: 0.4, phase: 0), talking(jaw: 0.4, brow: 0.4, phase: 1)])
+        small.addDiversity([talking(jaw: 0.1, brow: 0.1, phase: 0), talking(jaw: 0.1, brow: 0.1, phase: 1)])
+        let b = big.scores, s = small.scores
+        #expect((b.diversity_lips_mm ?? 0) > 3.5 * (s.diversity_lips_mm ?? 1))
+        // Spread and motion shrink together: the relative figure stays (linear blendshapes).
+        #expect(abs((b.diversity_lips_relative ?? 0) - (s.diversity_lips_relative ?? 1)) < 0.05 * (b.diversity_lips_relative ?? 1))
+        #expect((b.diversity_upper_face_relative ?? 0) > 0.1)
     }
 }

@@ -50,17 +50,32 @@ import Media2Face
         let g = Self.generator()
         let frames = 600
         let audio = Tensor((0..<frames).flatMap { t in (0..<384).map { c in Foundation.sin(Float(t) * 0.05 + Float(c) * 0.3) } }, shape: [frames, 384])
-        let motion = try g.generate(audioFeatures: audio, style: .none, options: Self.options)
+        // At the paper's guidance (extrapolation makes joins harder to hide) and at the default.
+        for (audioGuidance, styleGuidance) in [(Float(2.5), Float(1.5)), (SamplingOptions.defaultAudioGuidance, SamplingOptions.defaultStyleGuidance)] {
+            var options = Self.options
+            options.sampling.audioGuidance = audioGuidance
+            options.sampling.styleGuidance = styleGuidance
+            try expectNoSeam(try g.generate(audioFeatures: audio, style: .none, options: options), frames: frames)
+        }
+    }
+
+    /// Velocities at window joins against those inside windows: a seam is a jump at the joins beyond the
+    /// motion elsewhere. The largest join speed stays within 2 % of the largest inside speed (600 frames of
+    /// a random model: the two maxima are drawn from the same distribution) and the mean join speed at or
+    /// below the inside p95.
+    func expectNoSeam(_ motion: GeneratedMotion, frames: Int) throws {
         let plan = WindowPlan(frameCount: frames, windowLength: 24, overlap: 8)
         let joins = Set(plan.starts.dropFirst().flatMap { start in (start - 1)...(start + 8) })
-        var joinVelocity: Float = 0, insideVelocity: [Float] = []
+        var joinVelocity: [Float] = [], insideVelocity: [Float] = []
         for channel in 0..<52 {
             for (frame, v) in DiffusionTestHelpers.velocities(motion.weights, channel: channel).enumerated() {
-                if joins.contains(frame + 1) { joinVelocity = max(joinVelocity, v) } else { insideVelocity.append(v) }
+                if joins.contains(frame + 1) { joinVelocity.append(v) } else { insideVelocity.append(v) }
             }
         }
         insideVelocity.sort()
-        #expect(joinVelocity <= insideVelocity[insideVelocity.count - 1])
+        let insideMax = insideVelocity[insideVelocity.count - 1], insideP95 = insideVelocity[insideVelocity.count * 95 / 100]
+        #expect(joinVelocity.max()! <= insideMax * 1.02)
+        #expect(joinVelocity.reduce(0, +) / Float(joinVelocity.count) <= insideP95)
     }
 
     @Test func keyframesAreHit() throws {

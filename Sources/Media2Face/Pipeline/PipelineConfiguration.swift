@@ -85,18 +85,19 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
 
 /// Per-request run settings (the CLI's flags) with the paper's defaults.
 public struct AnimationOptions: Codable, Sendable, Equatable {
-    /// DDIM steps (1 … the model's training steps). Default 25.
+    /// DDIM steps (1 … the model's training steps). Default `SamplingOptions.defaultSteps` (10).
     public var steps: Int
-    /// sA, the audio guidance scale (0 … 20). Default 2.5.
+    /// sA, the audio guidance scale (0 … 20). Default `SamplingOptions.defaultAudioGuidance` (0.5).
     public var audioGuidance: Float
-    /// sP, the style guidance scale (0 … 20). Default 1.5.
+    /// sP, the style guidance scale (0 … 20). Default `SamplingOptions.defaultStyleGuidance` (1).
     public var styleGuidance: Float
     /// Seeds the sampler; the same seed and input give the same animation. Default 0.
     public var seed: UInt64
     /// Generate head motion (false: a still head). Default true.
     public var headPose: Bool
 
-    public init(steps: Int = 25, audioGuidance: Float = 2.5, styleGuidance: Float = 1.5, seed: UInt64 = 0, headPose: Bool = true) {
+    public init(steps: Int = SamplingOptions.defaultSteps, audioGuidance: Float = SamplingOptions.defaultAudioGuidance,
+                styleGuidance: Float = SamplingOptions.defaultStyleGuidance, seed: UInt64 = 0, headPose: Bool = true) {
         self.steps = steps
         self.audioGuidance = audioGuidance
         self.styleGuidance = styleGuidance
@@ -111,12 +112,12 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     /// - Parameter maximumSteps: the model's diffusion steps (500 for the shipped model).
     public func validate(maximumSteps: Int = 500) throws(PipelineError) {
         guard (1...maximumSteps).contains(steps) else {
-            throw .invalidOption(name: "--steps", value: "\(steps)", allowed: "1 … \(maximumSteps) (10 is fast, 25 the default, 50 the finest)")
+            throw .invalidOption(name: "--steps", value: "\(steps)", allowed: "1 … \(maximumSteps) (10 is the default, 25 and 50 are finer and slower)")
         }
         for (name, value) in [("--audio-guidance", audioGuidance), ("--style-guidance", styleGuidance)] {
             guard value.isFinite, value >= 0, value <= Self.maximumGuidance else {
                 throw .invalidOption(name: name, value: "\(value)",
-                                     allowed: "0 … \(Int(Self.maximumGuidance)) (the paper uses 2.5 for audio and 1.5 for style; 0 turns the term off)")
+                                     allowed: "0 … \(Int(Self.maximumGuidance)) (defaults 0.5 for audio and 1 for style; the paper uses 2.5 for audio and 1.5 for style; 0 turns the term off)")
             }
         }
     }
