@@ -47,13 +47,16 @@ dataset: build build-espeak models
 	$(M2F) dataset stats $(DATASET_DIR)
 
 # Reproduces the shipped models from scratch into TRAIN_OUT (default .build/train; TRAIN_OUT=Models
-# replaces the committed ones): the default dataset, the three GNPFA stages, the diffusion model and its
-# regression baseline, with the flags each Models/*/README.md records. About 2.5 h on the 2-core dev VM
-# (dataset + features 5 min, GNPFA ~40 min, diffusion ~75 min, regressor ~12 min).
+# replaces the committed ones): the default dataset, the three GNPFA stages (the VAE on the dataset's
+# frames plus sampled ones), the diffusion model and its regression baseline, with the flags each
+# Models/*/README.md records. Measured stage by stage on the 2-core dev VM (2026-12-01, partly side by
+# side): dataset + features ≈ 5 min, VAE 3 min, geometry 6–10 min, image 3 min renders + 6 min,
+# diffusion 1.23 h, regressor 0.17 h: ≈ 1.9 h in all, one stage after the other.
 TRAIN_OUT ?= .build/train
-DIFFUSION_STEPS ?= 18000
+DIFFUSION_STEPS ?= 14000
 train: dataset
-	$(M2F) train gnpfa --stage vae --vae-steps 8000 --latent-size 16 --kl-weight 5e-5 --lip-weight 0.3 --seed 1 -o $(TRAIN_OUT)/gnpfa
+	$(M2F) train gnpfa --stage vae --data $(DATASET_DIR) --vae-steps 8000 --latent-size 16 --kl-weight 5e-5 --lip-weight 0.3 \
+	    --closure-weight 0.002 --seed 1 -o $(TRAIN_OUT)/gnpfa
 	$(M2F) train gnpfa --stage geometry --geometry-steps 10000 --geometry-identities 24 --seed 1 -o $(TRAIN_OUT)/gnpfa
 	$(M2F) train gnpfa --stage image --image-steps 4500 --images 12000 --image-identities 32 --seed 1 -o $(TRAIN_OUT)/gnpfa
 	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa -o $(TRAIN_OUT)/media2face \
