@@ -15,14 +15,18 @@ import Testing
         return d.y <= 0 ? 0 : (d * d).sum().squareRoot() * 1000
     }
 
+    /// 52 weights in [0, 0.5) from a linear congruential generator (reproducible across platforms).
+    static func randomWeights(_ state: inout UInt64) -> [Float] {
+        (0..<ARKit.count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24) * 0.5
+        }
+    }
+
     @Test func matchesTheFullDeformation() {
         var state: UInt64 = 7
         for _ in 0..<40 {
-            var weights = [Float](repeating: 0, count: ARKit.count)
-            for k in 0..<ARKit.count {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                weights[k] = Float(state >> 40) / Float(1 << 24) * 0.5
-            }
+            let weights = Self.randomWeights(&state)
             #expect(abs(geometry.gapMillimetres(weights: weights) - referenceGap(weights)) < 1e-3)
         }
     }
@@ -35,11 +39,7 @@ import Testing
         let rest = (neutral[rig.landmarks["upperLip"]!] - neutral[rig.landmarks["lowerLip"]!]) * 1000
         var state: UInt64 = 11
         for _ in 0..<20 {
-            var weights = [Float](repeating: 0, count: ARKit.count)
-            for k in 0..<ARKit.count {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                weights[k] = Float(state >> 40) / Float(1 << 24) * 0.5
-            }
+            let weights = Self.randomWeights(&state)
             var linear = rest
             for k in 0..<ARKit.count { linear += weights[k] * SIMD3(rows[3 * k], rows[3 * k + 1], rows[3 * k + 2]) }
             let p = rig.deformed(weights: weights)
