@@ -13,6 +13,8 @@
 #include "CHalfMatmul.h"
 
 #include <cblas.h>
+
+#include "bench_common.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,27 +22,6 @@
 #include <time.h>
 
 enum { LAYERS = 6, WIDTH = 384, HIDDEN = 1536, PRODUCTS = 6, WARMUP = 5, RUNS = 50 };
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static float *filled(size_t count, unsigned state) {
-    float *values = malloc(sizeof(float) * count);
-    if (!values) { fprintf(stderr, "minilm_half: out of memory\n"); exit(1); }
-    for (size_t i = 0; i < count; i++) {
-        state = state * 1664525u + 1013904223u;
-        values[i] = ((float)(state >> 8) / (float)(1u << 23) - 1.0f) * 0.05f;
-    }
-    return values;
-}
 
 /* float → binary16 bits, round to nearest even (normal range; these weights are far from its limits) */
 static uint16_t half_bits(float value) {

@@ -8,30 +8,13 @@
  * gflops = 2*M*N*K / (median_ms * 1e6).
  */
 #include <cblas.h>
+
+#include "bench_common.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 enum { N = 512, THREADS = 2, WARMUP = 5, RUNS = 50 };
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Fills with values in [-1, 1) from a fixed linear congruential sequence. */
-static void fill(float *values, size_t count, unsigned state) {
-    for (size_t i = 0; i < count; i++) {
-        state = state * 1664525u + 1013904223u;
-        values[i] = (float)(state >> 8) / (float)(1u << 23) - 1.0f;
-    }
-}
 
 int main(void) {
     openblas_set_num_threads(THREADS);

@@ -45,7 +45,9 @@ struct EvalMedia2FaceCommand: ParsableCommand {
     var styleGuidance: Float?
 
     @Option(help: "Subjects to score, comma-separated: media2face, regressor, mean_face, latent_roundtrip (the reference through the GNPFA latent space: the ceiling of the model).")
-    var subjects = "media2face,regressor,mean_face,latent_roundtrip"
+    var subjects = Self.allSubjects.joined(separator: ",")
+
+    static let allSubjects = ["media2face", "regressor", "mean_face", "latent_roundtrip"]
 
     @Option(help: "Base seed.")
     var seed: UInt64 = 0
@@ -71,6 +73,20 @@ struct EvalMedia2FaceCommand: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    /// The regression baseline (--regressor, or Models/media2face-regressor when it exists).
+    func scoreRegressor(runner: EvaluationRunner, settings: EvaluationSettings, bar: StageProgress,
+                        models: inout [String: ModelScores], missing: inout [String: String]) throws {
+        guard let directory = regressor ?? Media2FacePipelineConfiguration.locate("Models/media2face-regressor")?.path,
+              FileManager.default.fileExists(atPath: directory) else {
+            missing["regressor"] = "no regression baseline at \(regressor ?? "Models/media2face-regressor")"
+            return
+        }
+        let baseline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: directory, gnpfaDirectory: gnpfa))
+        models["regressor"] = try runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
+            bar.update("regressor", $0, $1)
+        }
+    }
+
     func run() throws {
         let started = Date()
         guard let chosenSplit = DatasetSplit(rawValue: split) else {
@@ -84,9 +100,8 @@ struct EvalMedia2FaceCommand: ParsableCommand {
         if let audioGuidance { settings.options.audioGuidance = audioGuidance }
         if let styleGuidance { settings.options.styleGuidance = styleGuidance }
         let wanted = Set(subjects.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        let known: Set<String> = ["media2face", "regressor", "mean_face", "latent_roundtrip"]
-        guard !wanted.isEmpty, wanted.isSubset(of: known) else {
-            throw ValidationError("--subjects \(subjects): use some of \(known.sorted().joined(separator: ", "))")
+        guard !wanted.isEmpty, wanted.isSubset(of: Self.allSubjects) else {
+            throw ValidationError("--subjects \(subjects): use some of \(Self.allSubjects.joined(separator: ", "))")
         }
         settings.seamSeconds = seamSeconds
         settings.controlClips = controlClips
@@ -121,16 +136,8 @@ struct EvalMedia2FaceCommand: ParsableCommand {
                 bar.update("media2face", $0, $1)
             }
         }
-        let regressorDirectory = regressor ?? Media2FacePipelineConfiguration.locate("Models/media2face-regressor")?.path
-        if !wanted.contains("regressor") {
-            // not asked for
-        } else if let regressorDirectory, FileManager.default.fileExists(atPath: regressorDirectory) {
-            let baseline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: regressorDirectory, gnpfaDirectory: gnpfa))
-            models["regressor"] = try runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
-                bar.update("regressor", $0, $1)
-            }
-        } else {
-            missing["regressor"] = "no regression baseline at \(regressor ?? "Models/media2face-regressor")"
+        if wanted.contains("regressor") {
+            try scoreRegressor(runner: runner, settings: settings, bar: bar, models: &models, missing: &missing)
         }
         var controls: ControlsReport?
         if !noControls, let window = pipeline.windowing {

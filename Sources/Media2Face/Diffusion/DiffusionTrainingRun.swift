@@ -116,19 +116,6 @@ enum DiffusionCodingLoader {
         guard let directory else { return (ARKitLogitCoding(), "arkit-logit") }
         let model = try GNPFAModel(directory: directory)
         // The latents only mean something with these exact VAE weights: record their digest.
-        return (model, "gnpfa:\(directory.lastPathComponent) vae.safetensors sha256 \(vaeDigest(in: directory) ?? "unknown")")
-    }
-
-    /// The first 16 hex digits of the SHA-256 of the folder's VAE weights (nil when unreadable).
-    static func vaeDigest(in directory: URL) -> String? {
-        let vae = directory.appendingPathComponent(GNPFAConfiguration.vaeFile)
-        return FileManager.default.contents(atPath: vae.path).map { String(SHA256.hex(of: $0).prefix(16)) }
-    }
-
-    /// The VAE digest a model's `coding` string records ("gnpfa:NAME vae.safetensors sha256 HEX"), if any.
-    static func recordedDigest(_ coding: String) -> String? {
-        guard let range = coding.range(of: "sha256 ") else { return nil }
-        let digest = coding[range.upperBound...].prefix { $0.isHexDigit }
-        return digest.count == 16 ? String(digest) : nil
+        return (model, "gnpfa:\(directory.lastPathComponent) vae.safetensors sha256 \(LatentSpaceDigest.of(directory) ?? "unknown")")
     }
 }

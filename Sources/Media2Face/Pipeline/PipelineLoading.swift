@@ -28,8 +28,8 @@ extension Media2FacePipeline {
                 throw PipelineError.modelMissing(path: gnpfaDirectory.path, detail: "GNPFA: \(error.localizedDescription)")
             }
             coding = gnpfa!
-            if let trained = DiffusionCodingLoader.recordedDigest(model.coding),
-               let found = DiffusionCodingLoader.vaeDigest(in: gnpfaDirectory), trained != found {
+            if let trained = LatentSpaceDigest.recorded(in: model.coding),
+               let found = LatentSpaceDigest.of(gnpfaDirectory), trained != found {
                 throw PipelineError.latentSpaceMismatch(model: directory.path, gnpfa: gnpfaDirectory.path, trained: trained, found: found)
             }
         }
