@@ -80,7 +80,8 @@ int main(int argc, char **argv) {
         for (int layer = 0; layer < LAYERS; layer++)
             for (int p = 0; p < PRODUCTS; p++) {
                 const int n = out_features[p], k = in_features[p];
-                m2f_half_linear(tokens, n, k, x, k, halves[layer][p], NULL, z, n, 0, (n + M2F_HALF_PANEL - 1) / M2F_HALF_PANEL);
+                m2f_half_linear(tokens, n, k, x, k, halves[layer][p], NULL, z, n, 0, (n + M2F_HALF_PANEL - 1) / M2F_HALF_PANEL,
+                                M2F_HALF_ACTIVATION_NONE);
             }
         double end = now_ms();
         if (run >= 0) { blas[run] = middle - start; half[run] = end - middle; }

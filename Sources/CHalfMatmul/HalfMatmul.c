@@ -4,6 +4,7 @@
 #include "CHalfMatmul.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -37,11 +38,48 @@ static float half_to_float(uint16_t bits) {
     return value;
 }
 
+/// e^x as M2FEngine's `FastMath.exp`: 2^k · p(r), r = x − k·ln 2, a degree-6 Taylor polynomial.
+static float fast_exp(float x) {
+    const float clamped = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    const float k = (clamped * 1.442695040888963f + 12582912.0f) - 12582912.0f;
+    const float r = clamped - k * 0.693145751953125f - k * 1.428606765330187e-06f;
+    float p = 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    const uint32_t bits = (uint32_t)((int32_t)k + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/// x · Φ(x) with erf by Abramowitz & Stegun 7.1.26 (as `FastMath.erf`).
+static float gelu_erf(float x) {
+    const float z = x * 0.70710678118654752f;
+    const float a = z < 0 ? -z : z;
+    const float t = 1.0f / (1.0f + 0.3275911f * a);
+    float poly = 1.061405429f;
+    poly = poly * t - 1.453152027f;
+    poly = poly * t + 1.421413741f;
+    poly = poly * t - 0.284496736f;
+    poly = poly * t + 0.254829592f;
+    const float magnitude = 1.0f - poly * t * fast_exp(-z * z);
+    return 0.5f * x * (1.0f + (z < 0 ? -magnitude : magnitude));
+}
+
+static float activate(float value, m2f_half_activation activation) {
+    return activation == M2F_HALF_ACTIVATION_GELU_ERF ? gelu_erf(value) : value;
+}
+
 /// Rows per block of the portable loop: each panel row of 16 weights is converted once per block.
 enum { PORTABLE_ROWS = 8 };
 
 static void portable_panels(int m, int n, int k, const float *x, int ldx, const uint16_t *packed,
-                            const float *bias, float *c, int ldc, int panel_begin, int panel_end) {
+                            const float *bias, float *c, int ldc, int panel_begin, int panel_end,
+                            m2f_half_activation activation) {
     float weights[M2F_HALF_PANEL];
     float sums[PORTABLE_ROWS][M2F_HALF_PANEL];
     for (int p = panel_begin; p < panel_end; p++) {
@@ -61,7 +99,8 @@ static void portable_panels(int m, int n, int k, const float *x, int ldx, const 
             }
             for (int r = 0; r < rows; r++) {
                 float *cr = c + (size_t)(row0 + r) * ldc + p * M2F_HALF_PANEL;
-                for (int j = 0; j < columns; j++) cr[j] = sums[r][j] + (bias ? bias[p * M2F_HALF_PANEL + j] : 0.0f);
+                for (int j = 0; j < columns; j++)
+                    cr[j] = activate(sums[r][j] + (bias ? bias[p * M2F_HALF_PANEL + j] : 0.0f), activation);
             }
         }
     }
@@ -72,19 +111,57 @@ static void portable_panels(int m, int n, int k, const float *x, int ldx, const 
 #ifdef M2F_HALF_X86
 #define M2F_SIMD __attribute__((target("avx2,fma,f16c")))
 
-/// One tile: `rows` (≤ 6, a constant after inlining) rows of X times one 16-wide panel, K deep.
-/// 12 accumulators + 2 converted weight vectors + 1 broadcast = 15 of the 16 ymm registers.
+/// `fast_exp` on eight lanes (the same operations, so the same values up to FMA contraction).
+static inline __attribute__((always_inline)) M2F_SIMD __m256 exp8(__m256 x) {
+    const __m256 clamped = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
+    const __m256 shift = _mm256_set1_ps(12582912.0f);
+    const __m256 k = _mm256_sub_ps(_mm256_fmadd_ps(clamped, _mm256_set1_ps(1.442695040888963f), shift), shift);
+    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693145751953125f), clamped);
+    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(1.428606765330187e-06f), r);
+    __m256 p = _mm256_set1_ps(1.0f / 720.0f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    const __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(exponent));
+}
+
+/// `gelu_erf` on eight lanes.
+static inline __attribute__((always_inline)) M2F_SIMD __m256 gelu8(__m256 x) {
+    const __m256 sign_mask = _mm256_set1_ps(-0.0f);
+    const __m256 z = _mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f));
+    const __m256 a = _mm256_andnot_ps(sign_mask, z);
+    const __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(a, _mm256_set1_ps(0.3275911f), _mm256_set1_ps(1.0f)));
+    __m256 poly = _mm256_set1_ps(1.061405429f);
+    poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(-1.453152027f));
+    poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(1.421413741f));
+    poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(-0.284496736f));
+    poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(0.254829592f));
+    const __m256 gaussian = exp8(_mm256_mul_ps(_mm256_xor_ps(z, sign_mask), z));
+    const __m256 magnitude = _mm256_fnmadd_ps(_mm256_mul_ps(poly, t), gaussian, _mm256_set1_ps(1.0f));
+    const __m256 erf = _mm256_or_ps(magnitude, _mm256_and_ps(z, sign_mask));  // erf is odd
+    const __m256 half_x = _mm256_mul_ps(x, _mm256_set1_ps(0.5f));
+    return _mm256_fmadd_ps(half_x, erf, half_x);
+}
+
+/// One tile: `rows` (≤ 6, a constant after inlining) rows of X times one panel widened to Float32
+/// (K rows of 16 floats, 32-byte aligned), K deep. 12 accumulators + 2 weight vectors + 1 broadcast =
+/// 15 of the 16 ymm registers. Each step also prefetches 32 bytes of the next 16-bit panel (`ahead`),
+/// so its first tile finds it in cache instead of waiting on memory.
 static inline __attribute__((always_inline)) M2F_SIMD void tile(
-    const int rows, int k, const float *x, int ldx, const uint16_t *panel, __m256 bias0, __m256 bias1,
-    float *c, int ldc, int columns) {
+    const int rows, int k, const float *x, int ldx, const float *panel, const char *ahead,
+    __m256 bias0, __m256 bias1, float *c, int ldc, int columns, m2f_half_activation activation) {
     __m256 a00 = bias0, a01 = bias1, a10 = bias0, a11 = bias1, a20 = bias0, a21 = bias1;
     __m256 a30 = bias0, a31 = bias1, a40 = bias0, a41 = bias1, a50 = bias0, a51 = bias1;
     const float *x0 = x, *x1 = x + ldx, *x2 = x + 2 * (size_t)ldx;
     const float *x3 = x + 3 * (size_t)ldx, *x4 = x + 4 * (size_t)ldx, *x5 = x + 5 * (size_t)ldx;
     for (int i = 0; i < k; i++) {
-        const __m256i halves = _mm256_loadu_si256((const __m256i *)(panel + (size_t)i * M2F_HALF_PANEL));
-        const __m256 w0 = _mm256_cvtph_ps(_mm256_castsi256_si128(halves));
-        const __m256 w1 = _mm256_cvtph_ps(_mm256_extracti128_si256(halves, 1));
+        _mm_prefetch(ahead + (size_t)i * 32, _MM_HINT_T0);
+        const __m256 w0 = _mm256_load_ps(panel + (size_t)i * M2F_HALF_PANEL);
+        const __m256 w1 = _mm256_load_ps(panel + (size_t)i * M2F_HALF_PANEL + 8);
         __m256 b;
         b = _mm256_broadcast_ss(x0 + i); a00 = _mm256_fmadd_ps(b, w0, a00); a01 = _mm256_fmadd_ps(b, w1, a01);
         if (rows > 1) { b = _mm256_broadcast_ss(x1 + i); a10 = _mm256_fmadd_ps(b, w0, a10); a11 = _mm256_fmadd_ps(b, w1, a11); }
@@ -96,22 +173,32 @@ static inline __attribute__((always_inline)) M2F_SIMD void tile(
     __m256 results[12] = {a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51};
     for (int r = 0; r < rows; r++) {
         float *cr = c + (size_t)r * ldc;
+        __m256 low = results[2 * r], high = results[2 * r + 1];
+        if (activation == M2F_HALF_ACTIVATION_GELU_ERF) { low = gelu8(low); high = gelu8(high); }
         if (columns == M2F_HALF_PANEL) {
-            _mm256_storeu_ps(cr, results[2 * r]);
-            _mm256_storeu_ps(cr + 8, results[2 * r + 1]);
+            _mm256_storeu_ps(cr, low);
+            _mm256_storeu_ps(cr + 8, high);
         } else {
             float full[M2F_HALF_PANEL];
-            _mm256_storeu_ps(full, results[2 * r]);
-            _mm256_storeu_ps(full + 8, results[2 * r + 1]);
+            _mm256_storeu_ps(full, low);
+            _mm256_storeu_ps(full + 8, high);
             memcpy(cr, full, sizeof(float) * (size_t)columns);
         }
     }
 }
 
+/// Why widen first: converting inside the tile costs two vcvtph2ps and a lane extract per step, once
+/// for every 6-row tile; widening once per panel leaves the tiles pure loads and FMAs (measured in
+/// bench/minilm_half.c). `scratch` holds K · 16 floats, 32-byte aligned.
 static M2F_SIMD void simd_panels(int m, int n, int k, const float *x, int ldx, const uint16_t *packed,
-                                 const float *bias, float *c, int ldc, int panel_begin, int panel_end) {
+                                 const float *bias, float *c, int ldc, int panel_begin, int panel_end,
+                                 m2f_half_activation activation, float *scratch) {
     for (int p = panel_begin; p < panel_end; p++) {
         const uint16_t *panel = packed + (size_t)p * k * M2F_HALF_PANEL;
+        for (size_t i = 0; i < (size_t)k * 2; i++)
+            _mm256_store_ps(scratch + 8 * i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(panel + 8 * i))));
+        // The next panel of this range, or this one again (already cached) at the last.
+        const char *ahead = (const char *)(p + 1 < panel_end ? panel + (size_t)k * M2F_HALF_PANEL : panel);
         int columns = n - p * M2F_HALF_PANEL;
         if (columns > M2F_HALF_PANEL) columns = M2F_HALF_PANEL;
         float padded_bias[M2F_HALF_PANEL] = {0};
@@ -120,15 +207,15 @@ static M2F_SIMD void simd_panels(int m, int n, int k, const float *x, int ldx, c
         float *cp = c + p * M2F_HALF_PANEL;
         int row = 0;
         for (; row + 6 <= m; row += 6)
-            tile(6, k, x + (size_t)row * ldx, ldx, panel, bias0, bias1, cp + (size_t)row * ldc, ldc, columns);
+            tile(6, k, x + (size_t)row * ldx, ldx, scratch, ahead, bias0, bias1, cp + (size_t)row * ldc, ldc, columns, activation);
         const float *xr = x + (size_t)row * ldx;
         float *cr = cp + (size_t)row * ldc;
         switch (m - row) {
-        case 5: tile(5, k, xr, ldx, panel, bias0, bias1, cr, ldc, columns); break;
-        case 4: tile(4, k, xr, ldx, panel, bias0, bias1, cr, ldc, columns); break;
-        case 3: tile(3, k, xr, ldx, panel, bias0, bias1, cr, ldc, columns); break;
-        case 2: tile(2, k, xr, ldx, panel, bias0, bias1, cr, ldc, columns); break;
-        case 1: tile(1, k, xr, ldx, panel, bias0, bias1, cr, ldc, columns); break;
+        case 5: tile(5, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 4: tile(4, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 3: tile(3, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 2: tile(2, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 1: tile(1, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
         default: break;
         }
     }
@@ -164,19 +251,24 @@ int m2f_half_linear_uses_simd(void) {
 }
 
 void m2f_half_linear_portable(int m, int n, int k, const float *x, int ldx, const uint16_t *packed, const float *bias,
-                              float *c, int ldc, int panel_begin, int panel_end) {
+                              float *c, int ldc, int panel_begin, int panel_end, m2f_half_activation activation) {
     if (m <= 0 || panel_begin >= panel_end) return;
-    portable_panels(m, n, k, x, ldx, packed, bias, c, ldc, panel_begin, panel_end);
+    portable_panels(m, n, k, x, ldx, packed, bias, c, ldc, panel_begin, panel_end, activation);
 }
 
 void m2f_half_linear(int m, int n, int k, const float *x, int ldx, const uint16_t *packed, const float *bias,
-                     float *c, int ldc, int panel_begin, int panel_end) {
+                     float *c, int ldc, int panel_begin, int panel_end, m2f_half_activation activation) {
     if (m <= 0 || panel_begin >= panel_end) return;
 #ifdef M2F_HALF_X86
-    if (m2f_half_linear_uses_simd()) {
-        simd_panels(m, n, k, x, ldx, packed, bias, c, ldc, panel_begin, panel_end);
-        return;
+    if (m2f_half_linear_uses_simd() && k > 0) {
+        // One panel widened: K · 64 bytes (96 KB for K = 1536), too much for every thread's stack.
+        float *scratch = aligned_alloc(32, (size_t)k * M2F_HALF_PANEL * sizeof(float));
+        if (scratch) {
+            simd_panels(m, n, k, x, ldx, packed, bias, c, ldc, panel_begin, panel_end, activation, scratch);
+            free(scratch);
+            return;
+        }
     }
 #endif
-    portable_panels(m, n, k, x, ldx, packed, bias, c, ldc, panel_begin, panel_end);
+    portable_panels(m, n, k, x, ldx, packed, bias, c, ldc, panel_begin, panel_end, activation);
 }

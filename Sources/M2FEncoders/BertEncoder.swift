@@ -71,7 +71,7 @@ public final class BertLayer: Module {
     /// x [B, T, C] → [B, T, C]; `mask` carries the key padding [B, T].
     public func callAsFunction(_ x: Tensor, mask: AttentionMask) -> Tensor {
         let attended = attentionNorm(x + attention(x, mask: mask))
-        return outputNorm(attended + output(intermediate(attended).gelu()))
+        return outputNorm(attended + output(intermediate.gelu(attended)))
     }
 }
 

@@ -1,7 +1,8 @@
 import CHalfMatmul
 
 /// A linear layer's weight W [N, K] (PyTorch layout: out × in) held as IEEE binary16, for `x · Wᵀ + b`
-/// on few rows (a prompt of M ≤ 256 tokens), where streaming the weight costs more than the arithmetic.
+/// on few rows (a prompt of M ≤ 256 tokens), where streaming the weight costs more than the arithmetic;
+/// optionally with GELU applied as the results are stored.
 ///
 /// Why: MiniLM's 42 MB of Float32 layer weights exceed a 32 MB L3 and stream from memory on every prompt;
 /// in 16 bits they take 21 MB and stay cached. The product converts and multiplies in one pass
@@ -67,9 +68,24 @@ public final class HalfLinearWeight: @unchecked Sendable {
         case portable
     }
 
-    /// x [..., K] · Wᵀ + bias [N] → [..., N] by the fused 16-bit kernel, whatever the number of rows;
-    /// records no gradient. `Tensor.linear(_:weight:bias:)` picks between this and BLAS.
-    public func product(_ x: Tensor, bias: Tensor?, kernel: Kernel = .best) -> Tensor {
+    /// What the kernel applies to its outputs as it stores them (saves a pass over the [M, N] result).
+    public enum Activation: Sendable, CaseIterable {
+        /// The affine product.
+        case none
+        /// Exact GELU, x · Φ(x), with erf as `Tensor.gelu()` computes it (Abramowitz & Stegun 7.1.26).
+        case geluErf
+
+        var code: m2f_half_activation {
+            switch self {
+            case .none: M2F_HALF_ACTIVATION_NONE
+            case .geluErf: M2F_HALF_ACTIVATION_GELU_ERF
+            }
+        }
+    }
+
+    /// activation(x [..., K] · Wᵀ + bias [N]) → [..., N] by the fused 16-bit kernel, whatever the number
+    /// of rows; records no gradient. `Tensor.linear(_:weight:bias:activation:)` picks between this and BLAS.
+    public func product(_ x: Tensor, bias: Tensor?, activation: Activation = .none, kernel: Kernel = .best) -> Tensor {
         let (n, k) = (outputSize, inputSize)
         precondition(x.rank >= 1 && x.shape.last == k, "linear: input \(x.shape) does not end in \(k) (16-bit weight [\(n), \(k)])")
         let rows = x.shape.dropLast().reduce(1, *)
@@ -79,7 +95,8 @@ public final class HalfLinearWeight: @unchecked Sendable {
             // An empty sum: the bias alone.
             let b = bias?.contiguous()
             for row in 0..<rows { for j in 0..<n { out.basePointer[row * n + j] = b.map { $0.basePointer[j] } ?? 0 } }
-            return withExtendedLifetime(b) { out }
+            let affine = withExtendedLifetime(b) { out }
+            return activation == .geluErf ? affine.gelu() : affine
         }
         // A single vector [K] is one row; otherwise the leading axes merge into rows (copying when they cannot).
         let matrix = x.rank == 1 ? x.contiguous().reshaped([1, k]) : x
@@ -91,14 +108,16 @@ public final class HalfLinearWeight: @unchecked Sendable {
         }
         withExtendedLifetime((flat, contiguousBias)) {
             multiply(flat.basePointer, ldx: rows == 1 ? k : flat.strides[0], rows: rows,
-                     bias: contiguousBias.map { UnsafePointer($0.basePointer) }, into: out.basePointer, ldc: n, kernel: kernel)
+                     bias: contiguousBias.map { UnsafePointer($0.basePointer) }, into: out.basePointer, ldc: n,
+                     activation: activation, kernel: kernel)
         }
         return out
     }
 
-    /// c [M, N] (rows `ldc` apart) = x [M, K] (rows `ldx` apart) · Wᵀ + bias, split by panels over the cores.
+    /// c [M, N] (rows `ldc` apart) = activation(x [M, K] (rows `ldx` apart) · Wᵀ + bias), split by panels
+    /// over the cores.
     func multiply(_ x: UnsafePointer<Float>, ldx: Int, rows m: Int, bias: UnsafePointer<Float>?,
-                  into c: UnsafeMutablePointer<Float>, ldc: Int, kernel: Kernel) {
+                  into c: UnsafeMutablePointer<Float>, ldc: Int, activation: Activation, kernel: Kernel) {
         let (n, k) = (outputSize, inputSize)
         let panels = (n + Self.panelWidth - 1) / Self.panelWidth
         let packedBase = UncheckedSendable(UnsafePointer(packed.baseAddress!))
@@ -107,25 +126,28 @@ public final class HalfLinearWeight: @unchecked Sendable {
         Parallel.forRanges(panels, minimumPerWorker: Swift.max(1, (1 << 17) / perPanel)) { range in
             let run = kernel == .best ? m2f_half_linear : m2f_half_linear_portable
             run(Int32(m), Int32(n), Int32(k), x, Int32(ldx), packedBase.value, bias, c, Int32(ldc),
-                Int32(range.lowerBound), Int32(range.upperBound))
+                Int32(range.lowerBound), Int32(range.upperBound), activation.code)
         }
     }
 }
 
 extension Tensor {
-    /// `x · Wᵀ + b` with a 16-bit weight: x [..., K] → [..., N].
+    /// `activation(x · Wᵀ + b)` with a 16-bit weight: x [..., K] → [..., N].
     ///
     /// While the tape records and any operand needs a gradient, or when x has more than
     /// `HalfLinearWeight.maximumKernelRows` rows, this is `linear(x, weight: weight.widened, bias:)`
-    /// (BLAS, differentiable); otherwise the fused 16-bit kernel, which records nothing.
-    public static func linear(_ x: Tensor, weight: HalfLinearWeight, bias: Tensor?) -> Tensor {
+    /// (BLAS, differentiable) followed by `gelu()` for `.geluErf`; otherwise the fused 16-bit kernel,
+    /// which records nothing.
+    public static func linear(_ x: Tensor, weight: HalfLinearWeight, bias: Tensor?,
+                              activation: HalfLinearWeight.Activation = .none) -> Tensor {
         let (n, k) = (weight.outputSize, weight.inputSize)
         precondition(x.shape.last == k, "linear: input \(x.shape) does not end in \(k) (16-bit weight [\(n), \(k)])")
         let rows = x.shape.dropLast().reduce(1, *)
         let needsTape = Autograd.isRecording && (x.requiresGrad || weight.widened.requiresGrad || bias?.requiresGrad == true)
         if needsTape || rows > HalfLinearWeight.maximumKernelRows {
-            return linear(x, weight: weight.widened, bias: bias)
+            let affine = linear(x, weight: weight.widened, bias: bias)
+            return activation == .geluErf ? affine.gelu() : affine
         }
-        return weight.product(x, bias: bias)
+        return weight.product(x, bias: bias, activation: activation)
     }
 }

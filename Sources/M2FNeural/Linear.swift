@@ -59,4 +59,11 @@ public final class Linear: Module {
         if let halfWeight { return Tensor.linear(x, weight: halfWeight, bias: bias?.value) }
         return Tensor.linear(x, weight: weight.value, bias: bias?.value)
     }
+
+    /// `GELU(self(x))` (exact erf form). With a 16-bit weight on few rows the kernel applies GELU as it
+    /// stores each output, sparing a pass over the [..., Cout] result; otherwise `self(x).gelu()`.
+    public func gelu(_ x: Tensor) -> Tensor {
+        if let halfWeight { return Tensor.linear(x, weight: halfWeight, bias: bias?.value, activation: .geluErf) }
+        return self(x).gelu()
+    }
 }

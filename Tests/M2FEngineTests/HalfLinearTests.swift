@@ -57,6 +57,50 @@ struct HalfLinearTests {
         }
     }
 
+    @Test("GELU in the kernel's store equals Tensor.gelu() of the product (≤ 2e-6 + 1e-6 · |y|), both kernels",
+          arguments: HalfLinearWeight.Kernel.allCases)
+    func fusedGelu(kernel: HalfLinearWeight.Kernel) {
+        var generator = RandomGenerator(seed: 9)
+        for (n, k) in Self.shapes {
+            // std 2 spreads the pre-activations over GELU's whole curve: far negative (→ 0), the bend, far positive (→ x).
+            let weight = HalfLinearWeight(roundingInPlace: Tensor.randomNormal([n, k], std: 2, generator: &generator))
+            let bias = Tensor.randomNormal([n], std: 3, generator: &generator)
+            for m in [1, 5, 6, 7, 16, 23] {
+                let x = Tensor.randomNormal([m, k], generator: &generator)
+                let affine = weight.product(x, bias: bias, kernel: kernel)
+                let fused = weight.product(x, bias: bias, activation: .geluErf, kernel: kernel).toArray()
+                let expected = affine.gelu().toArray()
+                for (index, (actual, wanted)) in zip(fused, expected).enumerated() {
+                    #expect(abs(actual - wanted) <= 2e-6 + 1e-6 * abs(wanted), "M \(m) N \(n) K \(k) \(kernel) [\(index)]: \(actual) vs \(wanted)")
+                }
+            }
+        }
+        // Saturation, zero and NaN: a one-input layer with weight 1 passes x straight to GELU.
+        let identity = HalfLinearWeight(roundingInPlace: Tensor.ones([1, 1]))
+        let inputs: [Float] = [-1000, -90, -10, -1, 0, 1, 10, 90, 1000, .nan]
+        let out = identity.product(Tensor(inputs, shape: [inputs.count, 1]), bias: nil, activation: .geluErf, kernel: kernel).toArray()
+        #expect(Array(out[0..<4]) == [0, 0, 0, out[3]] && abs(out[3] + 0.158655) < 1e-5)
+        #expect(out[4] == 0 && abs(out[5] - 0.841345) < 1e-5)
+        #expect(Array(out[6..<9]) == [10, 90, 1000])
+        #expect(out[9].isNaN)
+    }
+
+    @Test("Tensor.linear with GELU: fused on few rows, BLAS + gelu() past maximumKernelRows and while recording")
+    func linearWithGelu() {
+        var generator = RandomGenerator(seed: 10)
+        let weight = HalfLinearWeight(roundingInPlace: Tensor.randomNormal([40, 24], std: 0.3, generator: &generator))
+        let bias = Tensor.randomNormal([40], generator: &generator)
+        for m in [3, HalfLinearWeight.maximumKernelRows + 4] {
+            let x = Tensor.randomNormal([m, 24], generator: &generator)
+            let viaLinear = withoutGrad { Tensor.linear(x, weight: weight, bias: bias, activation: .geluErf) }
+            let unfused = Tensor.linear(x, weight: weight.widened, bias: bias).gelu()
+            #expect(Closeness.relativeError(viaLinear, unfused) < 1e-5, "M \(m)")
+        }
+        let x = Tensor.randomNormal([2, 24], generator: &generator).requiringGrad()
+        let y = Tensor.linear(x, weight: weight, bias: bias, activation: .geluErf)
+        #expect(y.requiresGrad)
+    }
+
     @Test("the stored weights are the binary16 rounding of the originals, and zero stays zero")
     func roundsInPlace() {
         var generator = RandomGenerator(seed: 5)
