@@ -11,10 +11,12 @@ public enum TextBenchmarks {
     /// precision in `precisions`, interleaved: `rounds` rounds alternate the precisions (the order flips
     /// each round), so a loaded machine slows them alike. The default precision's lines have impl
     /// "swift"; the others "swift_<precision>_weights". With two precisions, every line of the second
-    /// and later carries `ratio`: its median over the first precision's median.
+    /// and later carries `ratio`: its median over the first precision's median. `includeBatch` false
+    /// leaves out the batch of 64 (a profile of the prompt path alone).
     /// - Throws: `EncoderError.notInstalled` when the model is not in the cache.
     public static func run(iterations: Int = 50, rounds: Int = 5,
-                           precisions: [BertWeightPrecision] = [.float32, .float16]) throws -> [BenchmarkResult] {
+                           precisions: [BertWeightPrecision] = [.float32, .float16],
+                           includeBatch: Bool = true) throws -> [BenchmarkResult] {
         precondition(!precisions.isEmpty && rounds > 0)
         let defaultPrecision = SentenceEncoderLoadOptions().weightPrecision
         let encoders = try precisions.map { try SentenceEncoder(options: SentenceEncoderLoadOptions(weightPrecision: $0)) }
@@ -35,10 +37,10 @@ public enum TextBenchmarks {
             for index in order {
                 let encoder = encoders[index]
                 single[index] += samples(warmup: 3, runs: singleRuns) { _ = encoder.embed(prompt) }
-                batched[index] += samples(warmup: 1, runs: batchRuns) { _ = encoder.embed(batch) }
+                if includeBatch { batched[index] += samples(warmup: 1, runs: batchRuns) { _ = encoder.embed(batch) } }
             }
         }
-        for (name, table) in [("text_embed_1x16_tokens", single), ("text_embed_batch_64", batched)] {
+        for (name, table) in [("text_embed_1x16_tokens", single), ("text_embed_batch_64", batched)] where !table[0].isEmpty {
             let baseline = BenchmarkTimer.median(table[0])
             for (index, precision) in precisions.enumerated() {
                 var result = BenchmarkTimer.result(name, samples: table[index])

@@ -106,10 +106,24 @@ public final class BertEncoder: Module {
                           $0.attention.outputProjection, $0.intermediate, $0.output] }
     }
 
-    /// Stores the layer weight matrices as `precision` (after loading; `.float16` rounds them once, in place).
+    /// The 16-bit copies after `storeLayerWeights(as: .float16)`: per layer q·k·v stacked, out,
+    /// intermediate, output (empty for Float32).
+    public var halfWeights: [HalfLinearWeight] {
+        layers.flatMap { layer in
+            [layer.attention.stackedInputProjection?.weight, layer.attention.outputProjection.halfWeight,
+             layer.intermediate.halfWeight, layer.output.halfWeight].compactMap { $0 }
+        }
+    }
+
+    /// Stores the layer weight matrices as `precision` (after loading; `.float16` rounds them once, in
+    /// place, and stacks each layer's q, k, v into one product).
     public func storeLayerWeights(as precision: BertWeightPrecision) {
         guard precision == .float16 else { return }
-        for linear in layerLinears where linear.halfWeight == nil { linear.storeWeightInHalfPrecision() }
+        for layer in layers where layer.attention.stackedInputProjection == nil {
+            layer.attention.storeWeightsInHalfPrecision()
+            layer.intermediate.storeWeightInHalfPrecision()
+            layer.output.storeWeightInHalfPrecision()
+        }
     }
 
     /// Token ids [B, T] (row-major) with key mask [B, T] (1 real, 0 padding; nil: no padding) → hidden states [B, T, C].

@@ -14,19 +14,24 @@ public enum Parallel {
     @usableFromInline static let insideWorker = ThreadFlag()
 
     /// Calls `body` with disjoint ranges that together cover `0..<count`.
-    /// - Parameter minimumPerWorker: rows below which another worker is not worth starting.
+    /// - Parameters:
+    ///   - minimumPerWorker: rows below which another worker is not worth starting.
+    ///   - partsPerWorker: ranges per worker, claimed one at a time, so a worker whose core is taken
+    ///     away (a virtual machine's stolen vCPU) leaves its remaining ranges to the others instead of
+    ///     making them wait. 1: one equal range each (the cheapest split when cores are steady).
     @inlinable
-    public static func forRanges(_ count: Int, minimumPerWorker: Int = 1, _ body: (Range<Int>) -> Void) {
+    public static func forRanges(_ count: Int, minimumPerWorker: Int = 1, partsPerWorker: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let workers = min(workerCount, max(1, count / max(1, minimumPerWorker)))
         if workers <= 1 || isInsideWorker {
             body(0..<count)
             return
         }
-        let chunk = (count + workers - 1) / workers
+        let parts = min(count, workers * max(1, partsPerWorker))
+        let chunk = (count + parts - 1) / parts
         // Workers only read shared inputs and write disjoint ranges, so sharing the closure is safe.
-        let ran = pool.run(parts: workers) { worker in
-            let start = worker * chunk
+        let ran = pool.run(parts: parts) { part in
+            let start = part * chunk
             let end = min(count, start + chunk)
             guard start < end else { return }
             insideWorker.withValue(true) { body(start..<end) }

@@ -1,4 +1,4 @@
-/// Shape-changing views (reshape, transpose, permute, expand, slice) and copies between layouts.
+/// Shape-changing views (reshape, transpose, permute, expand, slice, select) and copies between layouts.
 extension Tensor {
     /// The same values in row-major layout; `self` when already contiguous.
     public func contiguous() -> Tensor {
@@ -91,6 +91,22 @@ extension Tensor {
         return Tensor.record("slice", view, inputs: [self]) { g in
             let full = Tensor.zeros(original)
             Tensor.copyElements(from: g, into: full.sliced(axis: a, range))
+            return [full]
+        }
+    }
+
+    /// Entry `index` of axis `axis`, that axis removed (a view: no copy, whatever the strides).
+    public func selected(axis: Int, _ index: Int) -> Tensor {
+        let a = Shape.normalize(axis: axis, rank: rank)
+        precondition(index >= 0 && index < shape[a], "index \(index) of axis \(a) with size \(shape[a])")
+        var newShape = shape, newStrides = strides
+        newShape.remove(at: a)
+        newStrides.remove(at: a)
+        let view = Tensor(storage: storage, shape: newShape, strides: newStrides, offset: offset + index * strides[a])
+        let original = shape
+        return Tensor.record("select", view, inputs: [self]) { g in
+            let full = Tensor.zeros(original)
+            Tensor.copyElements(from: g, into: full.selected(axis: a, index))
             return [full]
         }
     }

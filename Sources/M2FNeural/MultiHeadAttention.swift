@@ -34,6 +34,9 @@ public final class MultiHeadAttention: Module {
     public let valueProjection: Linear
     /// `<prefix>.out_proj.{weight,bias}`
     public let outputProjection: Linear
+    /// q, k and v stacked into one 16-bit weight [3C, C] with its bias [3C] (see
+    /// `storeWeightsInHalfPrecision()`): self-attention then takes one product instead of three.
+    public private(set) var stackedInputProjection: (weight: HalfLinearWeight, bias: Tensor?)?
     public var isTraining = false
 
     public init(_ configuration: MultiHeadAttentionConfiguration, generator: inout RandomGenerator) {
@@ -49,6 +52,20 @@ public final class MultiHeadAttention: Module {
         [("q_proj", queryProjection), ("k_proj", keyProjection), ("v_proj", valueProjection), ("out_proj", outputProjection)]
     }
 
+    /// Rounds all four projection weights to binary16 in place, packs q, k, v stacked into
+    /// `stackedInputProjection` and the output projection on its own (`Linear.halfWeight`). A snapshot
+    /// for inference, as `Linear.storeWeightInHalfPrecision()`. q, k, v keep no 16-bit copy of their
+    /// own: self-attention on few rows takes the stack, everything else BLAS on their rounded Float32
+    /// values, so both multiply by the same numbers.
+    public func storeWeightsInHalfPrecision() {
+        let inputs = [queryProjection, keyProjection, valueProjection]
+        for projection in inputs { HalfLinearWeight.roundToHalfInPlace(projection.weight.value) }
+        outputProjection.storeWeightInHalfPrecision()
+        let stacked = withoutGrad { Tensor.concatenate(inputs.map(\.weight.value), axis: 0) }
+        let bias = configuration.bias ? withoutGrad { Tensor.concatenate(inputs.map { $0.bias!.value }, axis: 0) } : nil
+        stackedInputProjection = (HalfLinearWeight(roundingInPlace: stacked), bias)
+    }
+
     /// x [B, T, C], memory [B, S, C] (nil: self-attention, S = T) → [B, T, C].
     /// - Parameter mask: causal (key j > query t excluded), key padding [B, S] (1 = padded key) and an
     ///   additive bias broadcastable to [B, H, T, S].
@@ -62,11 +79,27 @@ public final class MultiHeadAttention: Module {
 
         // [B, N, C] → [B, N, H, D] → [B, H, N, D] (a view)
         func splitHeads(_ y: Tensor, _ n: Int) -> Tensor { y.reshaped([b, n, h, d]).transposed(1, 2) }
-        let q = splitHeads(queryProjection(x), t)
-        let k = splitHeads(keyProjection(context), s)
-        let v = splitHeads(valueProjection(context), s)
+        let q: Tensor, k: Tensor, v: Tensor
+        if memory == nil, let stacked = stackedInputProjection, usesStackedProjection(x) {
+            // [B, T, 3C] → [B, T, 3, H, D] → [3, B, H, T, D]; q, k, v are views into the one product.
+            let heads = Tensor.linear(x, weight: stacked.weight, bias: stacked.bias).reshaped([b, t, 3, h, d]).permuted([2, 0, 3, 1, 4])
+            (q, k, v) = (heads.selected(axis: 0, 0), heads.selected(axis: 0, 1), heads.selected(axis: 0, 2))
+        } else {
+            q = splitHeads(queryProjection(x), t)
+            k = splitHeads(keyProjection(context), s)
+            v = splitHeads(valueProjection(context), s)
+        }
         let y = Tensor.scaledDotProductAttention(query: q, key: k, value: v, mask: mask)  // [B, H, T, D]
         let merged = y.transposed(1, 2).reshaped([b, t, h * d])  // [B, T, C]
         return outputProjection(merged)
+    }
+
+    /// The stacked product gives no gradient to the three projections, and past the kernel's row limit
+    /// it would multiply the stacked copy by BLAS: then the three separate products are used.
+    private func usesStackedProjection(_ x: Tensor) -> Bool {
+        guard x.shape.dropLast().reduce(1, *) <= HalfLinearWeight.maximumKernelRows else { return false }
+        guard Autograd.isRecording else { return true }
+        let parameters = [queryProjection, keyProjection, valueProjection].flatMap { [$0.weight.value] + ($0.bias.map { [$0.value] } ?? []) }
+        return !x.requiresGrad && !parameters.contains(where: \.requiresGrad)
     }
 }

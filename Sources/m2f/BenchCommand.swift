@@ -63,18 +63,27 @@ struct BenchCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Most rows the 16-bit kernel takes before BLAS on the widened weights (default \(HalfLinearWeight.maximumKernelRows)).", valueName: "rows"))
         var kernelRows: Int?
 
+        @Option(help: ArgumentHelp("Panel ranges per worker thread in one 16-bit product (default \(HalfLinearWeight.partsPerWorker)).", valueName: "n"))
+        var partsPerWorker: Int?
+
+        @Flag(help: "Only the tokenizer and the single prompt, no batch of 64 (for profiling the prompt path).")
+        var singleOnly = false
+
         func validate() throws {
             guard rounds > 0 else { throw ValidationError("--rounds must be at least 1") }
             for name in weights.split(separator: ",") where BertWeightPrecision(rawValue: String(name)) == nil {
                 throw ValidationError("--weights: '\(name)' is not float32 or float16")
             }
             if let kernelRows, kernelRows < 0 { throw ValidationError("--kernel-rows must be ≥ 0") }
+            if let partsPerWorker, partsPerWorker < 1 { throw ValidationError("--parts-per-worker must be ≥ 1") }
         }
 
         func run() throws {
             if let kernelRows { HalfLinearWeight.maximumKernelRows = kernelRows }
+            if let partsPerWorker { HalfLinearWeight.partsPerWorker = partsPerWorker }
             let precisions = weights.split(separator: ",").compactMap { BertWeightPrecision(rawValue: String($0)) }
-            for result in try TextBenchmarks.run(iterations: quick ? 10 : 50, rounds: quick ? 2 : rounds, precisions: precisions) {
+            for result in try TextBenchmarks.run(iterations: quick ? 10 : 50, rounds: quick ? 2 : rounds, precisions: precisions,
+                                                            includeBatch: !singleOnly) {
                 print(result.jsonLine)
             }
         }

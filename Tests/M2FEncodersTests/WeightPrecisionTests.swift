@@ -15,8 +15,8 @@ struct WeightPrecisionTests {
         var minimum: [BertWeightPrecision: Float] = [:]
         for precision in BertWeightPrecision.allCases {
             let encoder = try SentenceEncoder(directory: directory, options: SentenceEncoderLoadOptions(weightPrecision: precision))
-            let halfWeights = encoder.model.layerLinears.compactMap(\.halfWeight)
-            #expect(halfWeights.count == (precision == .float16 ? 36 : 0))
+            let halfWeights = encoder.model.halfWeights
+            #expect(halfWeights.count == (precision == .float16 ? 24 : 0))  // per layer: q·k·v stacked, out, intermediate, output
             if precision == .float16 {
                 let floatBytes = encoder.model.layerLinears.reduce(0) { $0 + 4 * $1.weight.count }
                 #expect(halfWeights.reduce(0) { $0 + $1.packedBytes } * 2 == floatBytes)

@@ -62,6 +62,7 @@ struct GradientCheckTests {
         expectGradient("permute", [x]) { $0[0].permuted([1, 2, 0]) * 2 }
         expectGradient("expand", [random([1, 4], seed: 8)]) { $0[0].expanded(to: [3, 4]) * 1 }
         expectGradient("slice", [x]) { $0[0].sliced(axis: 1, 1..<3) }
+        expectGradient("select", [x]) { $0[0].transposed(0, 2).selected(axis: 1, 2) * 3 }
         expectGradient("concatenate", [x, y]) { Tensor.concatenate([$0[0], $0[1]], axis: 1) }
         expectGradient("gather", [x]) { $0[0].gathered(axis: 2, indices: [3, 0, 3]) }
         expectGradient("squeeze/unsqueeze", [x]) { $0[0].unsqueezed(1).squeezed(1) }
