@@ -147,12 +147,13 @@ static inline __attribute__((always_inline)) M2F_SIMD __m256 gelu8(__m256 x) {
     return _mm256_fmadd_ps(half_x, erf, half_x);
 }
 
-/// One tile: `rows` (≤ 6, a constant after inlining) rows of X times one panel widened to Float32
-/// (K rows of 16 floats, 32-byte aligned), K deep. 12 accumulators + 2 weight vectors + 1 broadcast =
-/// 15 of the 16 ymm registers. Each step also prefetches 32 bytes of the next 16-bit panel (`ahead`),
-/// so its first tile finds it in cache instead of waiting on memory.
+/// One tile: `rows` (≤ 6, a constant after inlining) rows of X times one panel, K deep. With `widen`
+/// (the panel's first tile) it reads the panel's halves, converts them and also stores them as Float32
+/// into `panel` (K rows of 16 floats, 32-byte aligned); the panel's other tiles read those floats back.
+/// 12 accumulators + 2 weight vectors + 1 broadcast = 15 of the 16 ymm registers. Each step also
+/// prefetches 32 bytes of the next 16-bit panel (`ahead`), so its first tile finds it in cache.
 static inline __attribute__((always_inline)) M2F_SIMD void tile(
-    const int rows, int k, const float *x, int ldx, const float *panel, const char *ahead,
+    const int rows, const int widen, int k, const float *x, int ldx, float *panel, const uint16_t *halves, const char *ahead,
     __m256 bias0, __m256 bias1, float *c, int ldc, int columns, m2f_half_activation activation) {
     __m256 a00 = bias0, a01 = bias1, a10 = bias0, a11 = bias1, a20 = bias0, a21 = bias1;
     __m256 a30 = bias0, a31 = bias1, a40 = bias0, a41 = bias1, a50 = bias0, a51 = bias1;
@@ -160,8 +161,17 @@ static inline __attribute__((always_inline)) M2F_SIMD void tile(
     const float *x3 = x + 3 * (size_t)ldx, *x4 = x + 4 * (size_t)ldx, *x5 = x + 5 * (size_t)ldx;
     for (int i = 0; i < k; i++) {
         _mm_prefetch(ahead + (size_t)i * 32, _MM_HINT_T0);
-        const __m256 w0 = _mm256_load_ps(panel + (size_t)i * M2F_HALF_PANEL);
-        const __m256 w1 = _mm256_load_ps(panel + (size_t)i * M2F_HALF_PANEL + 8);
+        __m256 w0, w1;
+        if (widen) {
+            const __m256i h = _mm256_loadu_si256((const __m256i *)(halves + (size_t)i * M2F_HALF_PANEL));
+            w0 = _mm256_cvtph_ps(_mm256_castsi256_si128(h));
+            w1 = _mm256_cvtph_ps(_mm256_extracti128_si256(h, 1));
+            _mm256_store_ps(panel + (size_t)i * M2F_HALF_PANEL, w0);
+            _mm256_store_ps(panel + (size_t)i * M2F_HALF_PANEL + 8, w1);
+        } else {
+            w0 = _mm256_load_ps(panel + (size_t)i * M2F_HALF_PANEL);
+            w1 = _mm256_load_ps(panel + (size_t)i * M2F_HALF_PANEL + 8);
+        }
         __m256 b;
         b = _mm256_broadcast_ss(x0 + i); a00 = _mm256_fmadd_ps(b, w0, a00); a01 = _mm256_fmadd_ps(b, w1, a01);
         if (rows > 1) { b = _mm256_broadcast_ss(x1 + i); a10 = _mm256_fmadd_ps(b, w0, a10); a11 = _mm256_fmadd_ps(b, w1, a11); }
@@ -187,16 +197,15 @@ static inline __attribute__((always_inline)) M2F_SIMD void tile(
     }
 }
 
-/// Why widen first: converting inside the tile costs two vcvtph2ps and a lane extract per step, once
-/// for every 6-row tile; widening once per panel leaves the tiles pure loads and FMAs (measured in
-/// bench/minilm_half.c). `scratch` holds K · 16 floats, 32-byte aligned.
+/// Why widen in the first tile: converting in every tile costs two vcvtph2ps and a lane extract per
+/// step for each 6-row tile; a separate widening pass before the tiles cost ~18 % of the kernel on its
+/// own; widening inside the first tile overlaps it with that tile's FMAs (MiniLM's 36 products at
+/// M = 16, one thread: ~7 % faster than the separate pass). `scratch` holds K · 16 floats, 32-byte aligned.
 static M2F_SIMD void simd_panels(int m, int n, int k, const float *x, int ldx, const uint16_t *packed,
                                  const float *bias, float *c, int ldc, int panel_begin, int panel_end,
                                  m2f_half_activation activation, float *scratch) {
     for (int p = panel_begin; p < panel_end; p++) {
         const uint16_t *panel = packed + (size_t)p * k * M2F_HALF_PANEL;
-        for (size_t i = 0; i < (size_t)k * 2; i++)
-            _mm256_store_ps(scratch + 8 * i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(panel + 8 * i))));
         // The next panel of this range, or this one again (already cached) at the last.
         const char *ahead = (const char *)(p + 1 < panel_end ? panel + (size_t)k * M2F_HALF_PANEL : panel);
         int columns = n - p * M2F_HALF_PANEL;
@@ -206,16 +215,25 @@ static M2F_SIMD void simd_panels(int m, int n, int k, const float *x, int ldx, c
         const __m256 bias0 = _mm256_loadu_ps(padded_bias), bias1 = _mm256_loadu_ps(padded_bias + 8);
         float *cp = c + p * M2F_HALF_PANEL;
         int row = 0;
-        for (; row + 6 <= m; row += 6)
-            tile(6, k, x + (size_t)row * ldx, ldx, scratch, ahead, bias0, bias1, cp + (size_t)row * ldc, ldc, columns, activation);
+        if (m >= 6) {
+            tile(6, 1, k, x, ldx, scratch, panel, ahead, bias0, bias1, cp, ldc, columns, activation);
+            for (row = 6; row + 6 <= m; row += 6)
+                tile(6, 0, k, x + (size_t)row * ldx, ldx, scratch, panel, ahead, bias0, bias1, cp + (size_t)row * ldc, ldc, columns, activation);
+        }
         const float *xr = x + (size_t)row * ldx;
         float *cr = cp + (size_t)row * ldc;
-        switch (m - row) {
-        case 5: tile(5, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 4: tile(4, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 3: tile(3, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 2: tile(2, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 1: tile(1, k, xr, ldx, scratch, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        const int widen = row == 0;
+        switch ((m - row) * 2 + widen) {
+        case 11: tile(5, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 10: tile(5, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 9: tile(4, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 8: tile(4, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 7: tile(3, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 6: tile(3, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 5: tile(2, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 4: tile(2, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 3: tile(1, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
+        case 2: tile(1, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
         default: break;
         }
     }

@@ -28,8 +28,9 @@ typedef enum {
 /// Only panels [panel_begin, panel_end) are computed (output features panel_begin · 16 ..< min(N,
 /// panel_end · 16)), so disjoint panel ranges may run on different threads. `bias` may be NULL.
 /// X rows are `ldx` floats apart, C rows `ldc` floats apart; C is overwritten (not accumulated).
-/// On x86-64 with AVX2, FMA and F16C (checked once at run time) each panel is widened once into a
-/// Float32 scratch block and multiplied by a 6 × 16 register tile while the next panel is prefetched;
+/// On x86-64 with AVX2, FMA and F16C (checked once at run time) each panel is multiplied by 6 × 16
+/// register tiles, the first of which widens it into a Float32 scratch block that the others reuse,
+/// while the next panel is prefetched;
 /// elsewhere (or when the scratch block cannot be allocated) a portable scalar loop computes the same
 /// products.
 void m2f_half_linear(int m, int n, int k,
