@@ -38,9 +38,13 @@ static float half_to_float(uint16_t bits) {
     return value;
 }
 
-/// e^x as M2FEngine's `FastMath.exp`: 2^k · p(r), r = x − k·ln 2, a degree-6 Taylor polynomial.
+/// e^x by `FastMath.exp`'s formula: 2^k · p(r), r = x − k·ln 2, a degree-6 Taylor polynomial, on x
+/// clamped to [−87, 88] (FastMath also maps below −87 to 0 and above 88 to +∞; GELU only needs x ≤ 0,
+/// where e^−87 instead of 0 changes nothing).
 static float fast_exp(float x) {
-    const float clamped = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    // Written so NaN becomes −87 (a NaN k would make the integer conversion undefined); the result
+    // is still NaN through the caller's other operands.
+    const float clamped = !(x > -87.0f) ? -87.0f : (x > 88.0f ? 88.0f : x);
     const float k = (clamped * 1.442695040888963f + 12582912.0f) - 12582912.0f;
     const float r = clamped - k * 0.693145751953125f - k * 1.428606765330187e-06f;
     float p = 1.0f / 720.0f;
@@ -111,7 +115,8 @@ static void portable_panels(int m, int n, int k, const float *x, int ldx, const 
 #ifdef M2F_HALF_X86
 #define M2F_SIMD __attribute__((target("avx2,fma,f16c")))
 
-/// `fast_exp` on eight lanes (the same operations, so the same values up to FMA contraction).
+/// `fast_exp` on eight lanes (the same operations, so the same values up to FMA contraction; max/min
+/// turn NaN into the clamp bound, as the scalar clamp does).
 static inline __attribute__((always_inline)) M2F_SIMD __m256 exp8(__m256 x) {
     const __m256 clamped = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
     const __m256 shift = _mm256_set1_ps(12582912.0f);
@@ -142,35 +147,49 @@ static inline __attribute__((always_inline)) M2F_SIMD __m256 gelu8(__m256 x) {
     poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(0.254829592f));
     const __m256 gaussian = exp8(_mm256_mul_ps(_mm256_xor_ps(z, sign_mask), z));
     const __m256 magnitude = _mm256_fnmadd_ps(_mm256_mul_ps(poly, t), gaussian, _mm256_set1_ps(1.0f));
-    const __m256 erf = _mm256_or_ps(magnitude, _mm256_and_ps(z, sign_mask));  // erf is odd
+    const __m256 erf = _mm256_xor_ps(magnitude, _mm256_and_ps(z, sign_mask));  // erf is odd: z's sign flips it
     const __m256 half_x = _mm256_mul_ps(x, _mm256_set1_ps(0.5f));
     return _mm256_fmadd_ps(half_x, erf, half_x);
 }
 
-/// One tile: `rows` (≤ 6, a constant after inlining) rows of X times one panel, K deep. With `widen`
-/// (the panel's first tile) it reads the panel's halves, converts them and also stores them as Float32
-/// into `panel` (K rows of 16 floats, 32-byte aligned); the panel's other tiles read those floats back.
-/// 12 accumulators + 2 weight vectors + 1 broadcast = 15 of the 16 ymm registers. Each step also
-/// prefetches 32 bytes of the next 16-bit panel (`ahead`), so its first tile finds it in cache.
+/// What a tile does with the panel it multiplies.
+enum tile_mode {
+    /// Read the Float32 copy that the panel's first tile stored.
+    REUSE_WIDENED = 0,
+    /// Convert the halves and store the Float32 copy for the panel's later tiles.
+    WIDEN_AND_KEEP = 1,
+    /// Convert the halves only: the panel's one and only tile (M ≤ 6).
+    WIDEN = 2,
+};
+
+/// One tile: `rows` (≤ 6) rows of X times one panel, K deep; `rows` and `mode` are constants after
+/// inlining, so each pair is its own loop. `halves` is the panel as packed, `widened` its Float32 copy
+/// (K rows of 16 floats, 32-byte aligned; unused in `WIDEN` mode). 12 accumulators + 2 weight vectors +
+/// 1 broadcast = 15 of the 16 ymm registers. The panel's first tile also prefetches the next 16-bit
+/// panel (`ahead`, 32 bytes a step: each line is asked for twice, which measured faster than a
+/// branch that skips every other step), so that panel's first tile finds it in cache.
 static inline __attribute__((always_inline)) M2F_SIMD void tile(
-    const int rows, const int widen, int k, const float *x, int ldx, float *panel, const uint16_t *halves, const char *ahead,
-    __m256 bias0, __m256 bias1, float *c, int ldc, int columns, m2f_half_activation activation) {
+    const int rows, const enum tile_mode mode, int k, const float *x, int ldx, const uint16_t *halves,
+    float *widened, const char *ahead, __m256 bias0, __m256 bias1, float *c, int ldc, int columns,
+    m2f_half_activation activation) {
     __m256 a00 = bias0, a01 = bias1, a10 = bias0, a11 = bias1, a20 = bias0, a21 = bias1;
     __m256 a30 = bias0, a31 = bias1, a40 = bias0, a41 = bias1, a50 = bias0, a51 = bias1;
     const float *x0 = x, *x1 = x + ldx, *x2 = x + 2 * (size_t)ldx;
     const float *x3 = x + 3 * (size_t)ldx, *x4 = x + 4 * (size_t)ldx, *x5 = x + 5 * (size_t)ldx;
     for (int i = 0; i < k; i++) {
-        _mm_prefetch(ahead + (size_t)i * 32, _MM_HINT_T0);
         __m256 w0, w1;
-        if (widen) {
+        if (mode == REUSE_WIDENED) {
+            w0 = _mm256_load_ps(widened + (size_t)i * M2F_HALF_PANEL);
+            w1 = _mm256_load_ps(widened + (size_t)i * M2F_HALF_PANEL + 8);
+        } else {
+            _mm_prefetch(ahead + (size_t)i * 32, _MM_HINT_T0);
             const __m256i h = _mm256_loadu_si256((const __m256i *)(halves + (size_t)i * M2F_HALF_PANEL));
             w0 = _mm256_cvtph_ps(_mm256_castsi256_si128(h));
             w1 = _mm256_cvtph_ps(_mm256_extracti128_si256(h, 1));
-            _mm256_store_ps(panel + (size_t)i * M2F_HALF_PANEL, w0);
-            _mm256_store_ps(panel + (size_t)i * M2F_HALF_PANEL + 8, w1);
-        } else {
-            w0 = _mm256_load_ps(panel + (size_t)i * M2F_HALF_PANEL);
-            w1 = _mm256_load_ps(panel + (size_t)i * M2F_HALF_PANEL + 8);
+            if (mode == WIDEN_AND_KEEP) {
+                _mm256_store_ps(widened + (size_t)i * M2F_HALF_PANEL, w0);
+                _mm256_store_ps(widened + (size_t)i * M2F_HALF_PANEL + 8, w1);
+            }
         }
         __m256 b;
         b = _mm256_broadcast_ss(x0 + i); a00 = _mm256_fmadd_ps(b, w0, a00); a01 = _mm256_fmadd_ps(b, w1, a01);
@@ -197,10 +216,32 @@ static inline __attribute__((always_inline)) M2F_SIMD void tile(
     }
 }
 
-/// Why widen in the first tile: converting in every tile costs two vcvtph2ps and a lane extract per
-/// step for each 6-row tile; a separate widening pass before the tiles cost ~18 % of the kernel on its
-/// own; widening inside the first tile overlaps it with that tile's FMAs (MiniLM's 36 products at
-/// M = 16, one thread: ~7 % faster than the separate pass). `scratch` holds K · 16 floats, 32-byte aligned.
+/// `tile` for a row count (1…6) and mode known only at run time: one specialised loop per pair.
+#define M2F_TILE_CASE(R)                                                                                   \
+    case R:                                                                                                \
+        if (mode == REUSE_WIDENED)                                                                         \
+            tile(R, REUSE_WIDENED, k, x, ldx, halves, widened, ahead, bias0, bias1, c, ldc, columns, activation); \
+        else if (mode == WIDEN_AND_KEEP)                                                                   \
+            tile(R, WIDEN_AND_KEEP, k, x, ldx, halves, widened, ahead, bias0, bias1, c, ldc, columns, activation); \
+        else                                                                                               \
+            tile(R, WIDEN, k, x, ldx, halves, widened, ahead, bias0, bias1, c, ldc, columns, activation); \
+        break;
+
+static inline __attribute__((always_inline)) M2F_SIMD void any_tile(
+    int rows, enum tile_mode mode, int k, const float *x, int ldx, const uint16_t *halves, float *widened,
+    const char *ahead, __m256 bias0, __m256 bias1, float *c, int ldc, int columns, m2f_half_activation activation) {
+    switch (rows) {
+        M2F_TILE_CASE(1) M2F_TILE_CASE(2) M2F_TILE_CASE(3) M2F_TILE_CASE(4) M2F_TILE_CASE(5) M2F_TILE_CASE(6)
+    default: break;
+    }
+}
+#undef M2F_TILE_CASE
+
+/// Why the first tile widens: converting in every tile costs two vcvtph2ps and a lane extract per step
+/// for each 6-row tile; a separate widening pass before the tiles cost ~18 % of the kernel on its own;
+/// widening inside the first tile overlaps it with that tile's FMAs (MiniLM's 36 products at M = 16,
+/// one thread: ~7 % faster than the separate pass). `scratch` holds K · 16 floats, 32-byte aligned
+/// (NULL when M ≤ 6: one tile per panel, nothing to keep).
 static M2F_SIMD void simd_panels(int m, int n, int k, const float *x, int ldx, const uint16_t *packed,
                                  const float *bias, float *c, int ldc, int panel_begin, int panel_end,
                                  m2f_half_activation activation, float *scratch) {
@@ -213,28 +254,11 @@ static M2F_SIMD void simd_panels(int m, int n, int k, const float *x, int ldx, c
         float padded_bias[M2F_HALF_PANEL] = {0};
         if (bias) memcpy(padded_bias, bias + p * M2F_HALF_PANEL, sizeof(float) * (size_t)columns);
         const __m256 bias0 = _mm256_loadu_ps(padded_bias), bias1 = _mm256_loadu_ps(padded_bias + 8);
-        float *cp = c + p * M2F_HALF_PANEL;
-        int row = 0;
-        if (m >= 6) {
-            tile(6, 1, k, x, ldx, scratch, panel, ahead, bias0, bias1, cp, ldc, columns, activation);
-            for (row = 6; row + 6 <= m; row += 6)
-                tile(6, 0, k, x + (size_t)row * ldx, ldx, scratch, panel, ahead, bias0, bias1, cp + (size_t)row * ldc, ldc, columns, activation);
-        }
-        const float *xr = x + (size_t)row * ldx;
-        float *cr = cp + (size_t)row * ldc;
-        const int widen = row == 0;
-        switch ((m - row) * 2 + widen) {
-        case 11: tile(5, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 10: tile(5, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 9: tile(4, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 8: tile(4, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 7: tile(3, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 6: tile(3, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 5: tile(2, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 4: tile(2, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 3: tile(1, 1, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        case 2: tile(1, 0, k, xr, ldx, scratch, panel, ahead, bias0, bias1, cr, ldc, columns, activation); break;
-        default: break;
+        for (int row = 0; row < m; row += 6) {
+            const int rows = m - row < 6 ? m - row : 6;
+            const enum tile_mode mode = row > 0 ? REUSE_WIDENED : (m <= 6 ? WIDEN : WIDEN_AND_KEEP);
+            any_tile(rows, mode, k, x + (size_t)row * ldx, ldx, panel, scratch, ahead, bias0, bias1,
+                     c + (size_t)row * ldc + p * M2F_HALF_PANEL, ldc, columns, activation);
         }
     }
 }
@@ -280,8 +304,9 @@ void m2f_half_linear(int m, int n, int k, const float *x, int ldx, const uint16_
 #ifdef M2F_HALF_X86
     if (m2f_half_linear_uses_simd() && k > 0) {
         // One panel widened: K · 64 bytes (96 KB for K = 1536), too much for every thread's stack.
-        float *scratch = aligned_alloc(32, (size_t)k * M2F_HALF_PANEL * sizeof(float));
-        if (scratch) {
+        // Only needed when a panel has more than one tile.
+        float *scratch = m > 6 ? aligned_alloc(32, (size_t)k * M2F_HALF_PANEL * sizeof(float)) : NULL;
+        if (scratch || m <= 6) {
             simd_panels(m, n, k, x, ldx, packed, bias, c, ldc, panel_begin, panel_end, activation, scratch);
             free(scratch);
             return;

@@ -116,7 +116,8 @@ public final class BertEncoder: Module {
     }
 
     /// Stores the layer weight matrices as `precision` (after loading; `.float16` rounds them once, in
-    /// place, and stacks each layer's q, k, v into one product).
+    /// place, and stacks each layer's q, k, v into one product). The 16-bit copies are snapshots taken
+    /// once: a layer that already has them is skipped, so weights changed later are not re-copied.
     public func storeLayerWeights(as precision: BertWeightPrecision) {
         guard precision == .float16 else { return }
         for layer in layers where layer.attention.stackedInputProjection == nil {

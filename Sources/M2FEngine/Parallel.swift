@@ -27,7 +27,7 @@ public enum Parallel {
             body(0..<count)
             return
         }
-        let parts = min(count, workers * max(1, partsPerWorker))
+        let parts = min(count, workers * min(max(1, partsPerWorker), count))  // clamped first: no overflow
         let chunk = (count + parts - 1) / parts
         // Workers only read shared inputs and write disjoint ranges, so sharing the closure is safe.
         let ran = pool.run(parts: parts) { part in

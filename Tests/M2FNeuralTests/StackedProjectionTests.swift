@@ -41,17 +41,23 @@ struct StackedProjectionTests {
         }
     }
 
-    @Test("cross-attention, rows past the kernel limit and recorded gradients take the separate products")
-    func fallsBackWhereStackingCannotServe() {
+    @Test("which path runs: the stack (a snapshot) on few rows without the tape; the live q, k, v for cross-attention, long inputs and recorded gradients")
+    func choosesThePath() {
         let (stacked, plain) = Self.pair()
         var generator = RandomGenerator(seed: 23)
         let x = Tensor.randomNormal([1, 5, 48], generator: &generator)
         let memory = Tensor.randomNormal([1, 9, 48], generator: &generator)
-        let cross = withoutGrad { stacked(x, memory: memory) }, crossPlain = withoutGrad { plain(x, memory: memory) }
-        #expect(zip(cross.toArray(), crossPlain.toArray()).allSatisfy { abs($0 - $1) <= 1e-5 })
         let long = Tensor.randomNormal([1, HalfLinearWeight.maximumKernelRows + 3, 48], generator: &generator)
-        let longFast = withoutGrad { stacked(long) }, longPlain = withoutGrad { plain(long) }
-        #expect(zip(longFast.toArray(), longPlain.toArray()).allSatisfy { abs($0 - $1) <= 1e-5 })
+        func differ(_ a: Tensor, _ b: Tensor) -> Float { zip(a.toArray(), b.toArray()).map { abs($0 - $1) }.max()! }
+        let before = (short: withoutGrad { stacked(x) }, cross: withoutGrad { stacked(x, memory: memory) }, long: withoutGrad { stacked(long) })
+        #expect(differ(before.cross, withoutGrad { plain(x, memory: memory) }) <= 1e-5)
+        #expect(differ(before.long, withoutGrad { plain(long) }) <= 1e-5)
+        // Change the live query weight after stacking: only the paths that read it move.
+        stacked.queryProjection.weight.assign(stacked.queryProjection.weight.value * 2)
+        #expect(differ(withoutGrad { stacked(x) }, before.short) == 0, "few rows, no tape: the stacked snapshot")
+        #expect(differ(withoutGrad { stacked(x, memory: memory) }, before.cross) > 1e-3, "cross-attention: the live weights")
+        #expect(differ(withoutGrad { stacked(long) }, before.long) > 1e-3, "past the kernel's rows: the live weights")
+        #expect(differ(stacked(x), before.short) > 1e-3, "recording: the live weights")
         // Recording: the query weight gets a gradient, which the stacked copy could not give it.
         stacked(x).sum().backward()
         #expect(stacked.queryProjection.weight.value.grad != nil)
