@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train
+.PHONY: demo test build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train human-speech human-speech-data
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -28,7 +28,7 @@ demo: build models
 models: build
 	$(M2F) models fetch
 
-test: bootstrap-test models build-espeak
+test: bootstrap-test models build-espeak human-speech-data
 	swift test $(SWIFT_FLAGS)
 
 bench: build
@@ -39,6 +39,13 @@ bench-compare: build
 	@bash bench/compare.sh
 
 # The default M2F-D training set (size and why: docs/DATASET.md), then its cached features and stats.
+# The shipped model on recorded human speech (five LibriVox clips with phone alignments, fetched once).
+human-speech: build models human-speech-data
+	$(M2F) eval human-speech --dir data/human-speech
+
+human-speech-data:
+	@bash scripts/fetch_human_speech.sh data/human-speech
+
 DATASET_DIR ?= data/m2fd-default
 DATASET_HOURS ?= 3
 dataset: build build-espeak models

@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
         .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FDataset", "M2FTestSupport"]),
-        .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "M2FTestSupport"]),
+        .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
         .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "M2FTestSupport"]),
     ]

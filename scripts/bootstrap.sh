@@ -7,9 +7,10 @@ set -euo pipefail
 # ffmpeg: `m2f render` encodes MP4 (H.264 + AAC) through it.
 # flite, espeak-ng, libespeak-ng-dev, fortunes-min: the M2F-D speech sources (voices and sentences).
 APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libespeak-ng-dev fortunes-min)
-# With --test (make test): Blender imports our GLB files in a test (its glTF importer needs numpy).
+# With --test (make test): Blender imports our GLB files in a test (its glTF importer needs numpy);
+# curl fetches the recorded human speech clips (scripts/fetch_human_speech.sh).
 if [[ " $* " == *" --test "* ]]; then
-    APT_PACKAGES+=(blender python3-numpy)
+    APT_PACKAGES+=(blender python3-numpy curl ca-certificates)
 fi
 
 log() { echo "bootstrap: $*" >&2; }

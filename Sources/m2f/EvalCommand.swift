@@ -8,6 +8,7 @@ struct EvalCommand: ParsableCommand {
         subcommands: [
             EvalMedia2FaceCommand.self,
             EvalGNPFACommand.self,
+            EvalHumanSpeechCommand.self,
         ],
         defaultSubcommand: EvalMedia2FaceCommand.self
     )

@@ -1,0 +1,166 @@
+import Foundation
+import M2FAudio
+import M2FDataset
+import M2FFace
+
+/// Recorded (human) speech for a check the synthetic test split cannot make: a folder of `<name>.wav`
+/// clips, each with an optional PocketSphinx phone alignment `<name>.phone.json`
+/// (`scripts/fetch_human_speech.sh` fetches five LibriVox clips with theirs). There is no reference
+/// animation, so only what the audio and phone timings define is measured (`RecordedSpeechScores`).
+public struct RecordedSpeechClip: Sendable {
+    public var id: String
+    /// 16 kHz mono.
+    public var samples: [Float]
+    /// Phones (lower-case ARPAbet without stress digits, "sil" for pauses), nil without an alignment file.
+    public var phones: [TimedPhone]?
+
+    public init(id: String, samples: [Float], phones: [TimedPhone]?) {
+        self.id = id
+        self.samples = samples
+        self.phones = phones
+    }
+
+    /// Every `*.wav` in `directory`, sorted by name, with its alignment when present.
+    /// - Throws: `RecordedSpeechError` naming the folder or file (none there, unreadable audio, bad alignment).
+    public static func load(directory: URL, loader: AudioLoader = AudioLoader()) throws -> [RecordedSpeechClip] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw RecordedSpeechError.noFolder(directory.path)
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.lowercased().hasSuffix(".wav") }.sorted()
+        } catch {
+            throw RecordedSpeechError.unreadableFolder(directory.path, reason: error.localizedDescription)
+        }
+        guard !names.isEmpty else { throw RecordedSpeechError.noClips(directory.path) }
+        return try names.map { name in
+            let audio = directory.appendingPathComponent(name)
+            let clip: AudioClip
+            do { clip = try loader.load(path: audio.path) } catch { throw RecordedSpeechError.unreadableAudio(audio.path, reason: "\(error)") }
+            let alignment = directory.appendingPathComponent(String(name.dropLast(4)) + ".phone.json")
+            let phones = FileManager.default.fileExists(atPath: alignment.path) ? try PocketSphinxAlignment.phones(file: alignment) : nil
+            return RecordedSpeechClip(id: String(name.dropLast(4)), samples: clip.samples, phones: phones)
+        }
+    }
+}
+
+/// What went wrong reading a recorded-speech folder.
+public enum RecordedSpeechError: Error, CustomStringConvertible, Equatable {
+    case noFolder(String)
+    case unreadableFolder(String, reason: String)
+    case noClips(String)
+    case unreadableAudio(String, reason: String)
+    case badAlignment(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noFolder(let path): "\(path): no such folder (scripts/fetch_human_speech.sh, or make human-speech, fetches five LibriVox clips into data/human-speech)"
+        case .unreadableFolder(let path, let reason): "\(path): cannot list the folder (\(reason))"
+        case .noClips(let path): "\(path): no .wav clips (scripts/fetch_human_speech.sh fetches five LibriVox clips there)"
+        case .unreadableAudio(let path, let reason): "\(path): cannot read the audio (\(reason))"
+        case .badAlignment(let path, let reason): "\(path): not a PocketSphinx phone alignment (\(reason))"
+        }
+    }
+}
+
+/// PocketSphinx's JSON alignment (`pocketsphinx align --phone`): the utterance's `w` lists words, each
+/// with `b` (begin, s), `d` (duration, s), `t` (text; "<sil>" for a pause) and its own `w` of phones.
+public enum PocketSphinxAlignment {
+    struct Segment: Decodable {
+        var b: Double
+        var d: Double
+        var t: String
+        var w: [Segment]?
+    }
+
+    /// The phones in time order: lower-case, stress digits dropped, pauses ("SIL", noise) as "sil".
+    public static func phones(file: URL) throws -> [TimedPhone] {
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch { throw RecordedSpeechError.badAlignment(file.path, reason: error.localizedDescription) }
+        return try phones(json: data, source: file.path)
+    }
+
+    /// `phones(file:)` on the file's bytes; `source` names it in errors.
+    public static func phones(json data: Data, source: String) throws -> [TimedPhone] {
+        let utterance: Segment
+        do { utterance = try JSONDecoder().decode(Segment.self, from: data) } catch {
+            throw RecordedSpeechError.badAlignment(source, reason: "\(error)")
+        }
+        guard let words = utterance.w else { throw RecordedSpeechError.badAlignment(source, reason: "no words (\"w\")") }
+        var phones: [TimedPhone] = []
+        for word in words {
+            guard word.d >= 0, word.b.isFinite, word.d.isFinite else {
+                throw RecordedSpeechError.badAlignment(source, reason: "word \"\(word.t)\" has begin \(word.b), duration \(word.d)")
+            }
+            for phone in word.w ?? [Segment(b: word.b, d: word.d, t: "SIL", w: nil)] {
+                let label = phone.t.lowercased().filter { !$0.isNumber }
+                let isPause = label == "sil" || label.hasPrefix("+") || word.t.hasPrefix("<") || word.t.hasPrefix("[")
+                phones.append(TimedPhone(phone: isPause ? "sil" : label, start: phone.b, end: phone.b + phone.d))
+            }
+        }
+        return phones
+    }
+}
+
+/// Scores of the model on recorded speech.
+public struct RecordedSpeechScores: Codable, Sendable, Equatable {
+    public var clips: Int
+    public var audio_seconds: Double
+    /// Bilabial (p, b, m) segments with lips judged closed below 1.5 mm, and their share.
+    public var bilabial_segments: Int
+    public var lip_closure_rate: Double?
+    /// Mean over clips of the loudness ↔ lip-opening correlation.
+    public var slcc: Double?
+    /// Mean lip gap over frames inside words and inside pauses (mm): a mouth that moves with speech opens
+    /// in words and rests in pauses.
+    public var mean_lip_gap_speech_mm: Double?
+    public var mean_lip_gap_pause_mm: Double?
+    /// Wall time of the animation and audio seconds per wall second.
+    public var animate_seconds: Double
+    public var real_time_factor: Double
+}
+
+/// Adds up `RecordedSpeechScores` clip by clip.
+public struct RecordedSpeechAccumulator: Sendable {
+    public let fps: Double
+    let signals: FaceSignals
+    let closureThreshold: Float
+    var closure = LipSyncMetrics.ClosureCount()
+    var slcc = Mean()
+    var speechGap = Mean(), pauseGap = Mean()
+    var clips = 0, audioSeconds = 0.0, animateSeconds = 0.0
+
+    public init(rig: FaceRig = DefaultHead.shared, fps: Double = 30,
+                closureThreshold: Float = LipGeometry.closedThresholdMillimetres / 1000) {
+        self.fps = fps
+        self.closureThreshold = closureThreshold
+        signals = FaceSignals(rig: rig)
+    }
+
+    /// Adds one clip's animation (made in `seconds` of wall time).
+    public mutating func add(_ clip: RecordedSpeechClip, animation: FaceAnimation, seconds: Double) {
+        clips += 1
+        audioSeconds += Double(clip.samples.count) / 16_000
+        animateSeconds += seconds
+        let gaps = signals.lipGap(animation)
+        guard !gaps.isEmpty else { return }
+        let loudness = LipSyncMetrics.loudness(samples: clip.samples, sampleRate: 16_000, fps: fps, frameCount: gaps.count)
+        slcc.add(LipSyncMetrics.slcc(loudness: loudness, opening: gaps))
+        guard let phones = clip.phones else { return }
+        closure = closure + LipSyncMetrics.closure(gaps: gaps, phones: phones, fps: fps, threshold: closureThreshold)
+        for phone in phones {
+            for frame in LipSyncMetrics.frames(start: phone.start, end: phone.end, fps: fps, frameCount: gaps.count) {
+                if phone.phone == "sil" { pauseGap.add(Double(gaps[frame]) * 1000) } else { speechGap.add(Double(gaps[frame]) * 1000) }
+            }
+        }
+    }
+
+    public var scores: RecordedSpeechScores {
+        RecordedSpeechScores(clips: clips, audio_seconds: audioSeconds, bilabial_segments: closure.total,
+                             lip_closure_rate: closure.rate, slcc: slcc.value,
+                             mean_lip_gap_speech_mm: speechGap.value, mean_lip_gap_pause_mm: pauseGap.value,
+                             animate_seconds: animateSeconds,
+                             real_time_factor: animateSeconds > 0 ? audioSeconds / animateSeconds : 0)
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Five short recordings of human read speech with phone alignments, for `m2f eval human-speech`.
+#
+# They are LibriVox recordings (public domain) of Sense and Sensibility, chapter 1, that the CMU
+# PocketSphinx project ships as test data together with its own forced alignments (*.phone.json).
+# We take them from the pinned PocketSphinx source distribution on PyPI (sha256 checked) and copy
+# the clips, alignments, transcripts and PocketSphinx's licence into the output folder.
+#
+#   scripts/fetch_human_speech.sh [output folder, default data/human-speech]
+set -euo pipefail
+
+OUT="${1:-data/human-speech}"
+VERSION="5.1.1"
+SHA256="675778b309a22dfc9b7d37f7621976bba491d2a5f8c59696bd77fd6d07271355"
+URL="https://files.pythonhosted.org/packages/61/e7/13e0e787ff467218de880310d79cba14424f13b87171ac44af0bde1e428c/pocketsphinx-${VERSION}.tar.gz"
+
+if [ -f "$OUT/SOURCE.txt" ] && ls "$OUT"/*.wav > /dev/null 2>&1; then
+    exit 0  # already fetched: quiet, as the bootstrap is
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo "downloading pocketsphinx-${VERSION}.tar.gz (34 MB, PyPI) for its LibriVox test clips…"
+curl -fsSL --retry 3 -o "$work/sdist.tar.gz" "$URL"
+actual="$(sha256sum "$work/sdist.tar.gz" | cut -d' ' -f1)"
+if [ "$actual" != "$SHA256" ]; then
+    echo "error: pocketsphinx-${VERSION}.tar.gz has sha256 $actual, expected $SHA256" >&2
+    exit 1
+fi
+tar -xzf "$work/sdist.tar.gz" -C "$work" "pocketsphinx-${VERSION}/test/data/librivox" "pocketsphinx-${VERSION}/LICENSE"
+source_dir="$work/pocketsphinx-${VERSION}/test/data/librivox"
+staging="$OUT.partial"
+rm -rf "$staging"
+mkdir -p "$staging"
+for wav in "$source_dir"/*.wav; do
+    base="$(basename "$wav" .wav)"
+    cp "$wav" "$source_dir/$base.phone.json" "$source_dir/$base.txt" "$staging/"
+done
+cp "$work/pocketsphinx-${VERSION}/LICENSE" "$staging/LICENSE-pocketsphinx.txt"
+cat > "$staging/SOURCE.txt" <<INFO
+LibriVox recordings (public domain) of Jane Austen, Sense and Sensibility, chapter 1, as shipped in
+the test data of CMU PocketSphinx ${VERSION} (PyPI source distribution, sha256 ${SHA256}), with
+PocketSphinx's forced phone alignments (*.phone.json, ARPAbet). PocketSphinx's licence (BSD-style):
+LICENSE-pocketsphinx.txt.
+INFO
+rm -rf "$OUT"
+mkdir -p "$(dirname "$OUT")"
+mv "$staging" "$OUT"
+echo "wrote $(ls "$OUT"/*.wav | wc -l) clips to $OUT"
