@@ -278,6 +278,58 @@ static int detect_simd(void) {
 }
 #endif
 
+// MARK: Bulk conversions (packing a weight at load)
+
+#ifdef M2F_HALF_X86
+static M2F_SIMD void simd_floats_to_halves(const float *values, uint16_t *halves, long count) {
+    long i = 0;
+    for (; i + 8 <= count; i += 8)
+        _mm_storeu_si128((__m128i *)(halves + i), _mm256_cvtps_ph(_mm256_loadu_ps(values + i), _MM_FROUND_TO_NEAREST_INT));
+    if (i < count) {
+        float tail[8] = {0};
+        uint16_t out[8];
+        memcpy(tail, values + i, sizeof(float) * (size_t)(count - i));
+        _mm_storeu_si128((__m128i *)out, _mm256_cvtps_ph(_mm256_loadu_ps(tail), _MM_FROUND_TO_NEAREST_INT));
+        memcpy(halves + i, out, sizeof(uint16_t) * (size_t)(count - i));
+    }
+}
+
+static M2F_SIMD void simd_halves_to_floats(const uint16_t *halves, float *values, long count) {
+    long i = 0;
+    for (; i + 8 <= count; i += 8)
+        _mm256_storeu_ps(values + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(halves + i))));
+    if (i < count) {
+        uint16_t tail[8] = {0};
+        float out[8];
+        memcpy(tail, halves + i, sizeof(uint16_t) * (size_t)(count - i));
+        _mm256_storeu_ps(out, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)tail)));
+        memcpy(values + i, out, sizeof(float) * (size_t)(count - i));
+    }
+}
+#endif
+
+int m2f_floats_to_halves(const float *values, uint16_t *halves, long count) {
+#ifdef M2F_HALF_X86
+    if (m2f_half_linear_uses_simd()) {
+        simd_floats_to_halves(values, halves, count);
+        return 1;
+    }
+#endif
+    (void)values; (void)halves; (void)count;
+    return 0;
+}
+
+int m2f_halves_to_floats(const uint16_t *halves, float *values, long count) {
+#ifdef M2F_HALF_X86
+    if (m2f_half_linear_uses_simd()) {
+        simd_halves_to_floats(halves, values, count);
+        return 1;
+    }
+#endif
+    (void)halves; (void)values; (void)count;
+    return 0;
+}
+
 // MARK: Dispatch
 
 /// -1 not yet detected, 0 portable, 1 SIMD. A benign race: every thread computes the same answer.

@@ -51,7 +51,8 @@ public final class SentenceEncoder: TextEncoding, @unchecked Sendable {
         }
         tokenizer = try WordPieceTokenizer(contentsOf: directory.appendingPathComponent(MiniLMModel.File.tokenizer).path,
                                            maxLength: maxLength)
-        model = BertEncoder(configuration)
+        // Every parameter is overwritten by the strict load below: no need to draw initial values.
+        model = withoutRandomInitialisation { BertEncoder(configuration) }
         try model.loadParameters(contentsOf: directory.appendingPathComponent(MiniLMModel.File.weights).path)
         model.storeLayerWeights(as: options.weightPrecision)
     }

@@ -69,22 +69,25 @@ public final class GeometryEncoder: Module {
     /// `network.*`
     public let network: FeedForwardStack
     public var isTraining = false
-    let restVertices: [SIMD3<Float>]
-    let restAnchors: [SIMD3<Float>]
+    /// The rig the rest positions come from; nil: the default head, built only when a geometry is first
+    /// encoded (loading GNPFA for audio-driven animation should not pay the ~2 s head build).
+    let chosenRig: FaceRig?
+    var restVertices: [SIMD3<Float>] { let rig = chosenRig ?? DefaultHead.shared; return configuration.vertexIndices.map { rig.positions[$0] } }
+    var restAnchors: [SIMD3<Float>] { let rig = chosenRig ?? DefaultHead.shared; return configuration.anchorIndices.map { rig.positions[$0] } }
 
-    public init(_ configuration: GeometryEncoderConfiguration, generator: inout RandomGenerator, rig: FaceRig = DefaultHead.shared) {
+    public init(_ configuration: GeometryEncoderConfiguration, generator: inout RandomGenerator, rig: FaceRig? = nil) {
         self.configuration = configuration
         let c = configuration
         network = FeedForwardStack(sizes: [3 * c.vertexIndices.count] + [Int](repeating: c.hiddenSize, count: c.hiddenLayers) + [c.latentSize],
                                    generator: &generator)
-        restVertices = c.vertexIndices.map { rig.positions[$0] }
-        restAnchors = c.anchorIndices.map { rig.positions[$0] }
+        chosenRig = rig
     }
 
     public var children: [(key: String, module: any Module)] { [("network", network)] }
 
     /// Undoes the head pose: the rigid fit of the anchors and the aligned offsets (cm, 3·V values).
     public func features(_ observation: GeometryObservation) -> (features: [Float], transform: RigidTransform) {
+        let (restVertices, restAnchors) = (self.restVertices, self.restAnchors)
         precondition(observation.vertices.count == restVertices.count && observation.anchors.count == restAnchors.count,
                      "geometry observation has \(observation.vertices.count)/\(observation.anchors.count) points, expected \(restVertices.count)/\(restAnchors.count)")
         let transform = RigidAlignment.fit(rest: restAnchors, observed: observation.anchors)
@@ -103,7 +106,7 @@ public final class GeometryEncoder: Module {
     /// Codes and head poses of N observations (inference).
     public func encode(_ observations: [GeometryObservation]) -> (latents: Tensor, poses: [HeadPose]) {
         let prepared = observations.map(features)
-        let input = Tensor(prepared.flatMap(\.features), shape: [observations.count, 3 * restVertices.count])
+        let input = Tensor(prepared.flatMap(\.features), shape: [observations.count, 3 * configuration.vertexIndices.count])
         return (withoutGrad { network(input) }, prepared.map(\.transform.pose))
     }
 }

@@ -113,6 +113,23 @@ struct HalfLinearTests {
         #expect(zero.product(Tensor.ones([2, 5]), bias: nil).toArray() == [Float](repeating: 0, count: 6))
     }
 
+    @Test("bulk rounding (F16C where present) equals HalfPrecision on edge values: ties, subnormals, overflow, ±0, ±∞, NaN")
+    func bulkRoundingMatchesScalar() {
+        let edges: [Float] = [1 + 1.0 / 2048, 1 + 3.0 / 2048, 65504, 65519, 65520, 1e9, 6.1035156e-5, 1e-5, 5.9604645e-8,
+                              2.9802322e-8, 2.9802326e-8, 1e-9, 0, -0.0, .infinity, -.infinity, -3.14159, .nan]
+        // Odd lengths reach the SIMD kernel's tail.
+        for count in [1, 7, 8, 9, edges.count] {
+            let values = Array(edges.prefix(count))
+            let tensor = Tensor(values, shape: [values.count])
+            HalfLinearWeight.roundToHalfInPlace(tensor)
+            for (rounded, original) in zip(tensor.toArray(), values) {
+                let expected = HalfPrecision.float(fromHalf: HalfPrecision.half(from: original))
+                #expect(rounded == expected || (rounded.isNaN && expected.isNaN), "\(original) → \(rounded), scalar \(expected)")
+                #expect(rounded.sign == expected.sign || expected.isNaN)
+            }
+        }
+    }
+
     @Test("strided and batched inputs: [B, T, K] and a transposed view give the rows' products")
     func viewsAndLeadingAxes() {
         var generator = RandomGenerator(seed: 6)

@@ -40,6 +40,14 @@ void m2f_half_linear(int m, int n, int k,
                      int panel_begin, int panel_end,
                      m2f_half_activation activation);
 
+/// halves[i] = binary16(values[i]), rounded to nearest even, for i < count, by F16C (vcvtps2ph) where
+/// the CPU has it. Returns 0 without writing anything when it does not: the caller converts itself.
+int m2f_floats_to_halves(const float *values, uint16_t *halves, long count);
+
+/// values[i] = the binary16 halves[i] as float, for i < count, by F16C (vcvtph2ps). Returns 0 without
+/// writing anything when the CPU lacks it.
+int m2f_halves_to_floats(const uint16_t *halves, float *values, long count);
+
 /// 1 when `m2f_half_linear` runs the AVX2 + FMA + F16C kernel on this machine, 0 for the portable loop.
 int m2f_half_linear_uses_simd(void);
 

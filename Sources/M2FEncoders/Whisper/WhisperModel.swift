@@ -40,7 +40,8 @@ public enum WhisperModel {
     public static func loadEncoder(store: ModelStore = ModelStore()) throws -> WhisperEncoder {
         let directory = try store.installedDirectory(for: catalogEntry)
         var generator = RandomGenerator(seed: 0)
-        let encoder = WhisperEncoder(generator: &generator)
+        // Every parameter is overwritten by the strict load below: no need to draw initial values.
+        let encoder = withoutRandomInitialisation { WhisperEncoder(generator: &generator) }
         try encoder.loadParameters(contentsOf: directory.appendingPathComponent(weightsFile).path)
         return encoder
     }

@@ -65,7 +65,8 @@ public enum DiffusionModelFile {
         for (key, tensor) in [("normalization.mean", mean), ("normalization.std", std)] where tensor.shape != [d] {
             throw EngineError.parameterShapeMismatch(path: url.path, key: key, expected: [d], actual: tensor.shape)
         }
-        let denoiser = Media2FaceDenoiser(configuration.denoiser)
+        // Every parameter is overwritten by the strict load below: no need to draw initial values.
+        let denoiser = withoutRandomInitialisation { Media2FaceDenoiser(configuration.denoiser) }
         try denoiser.loadParameters(tensors, source: url.path)
         denoiser.eval()
         return (configuration, denoiser, FrameNormalization(mean: mean, std: std))

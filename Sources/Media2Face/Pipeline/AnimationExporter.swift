@@ -43,13 +43,16 @@ public struct AnimationExporter: Sendable {
     public var videoSize: Int
     /// Supersampling per axis for the MP4 (1 = off). Default 2.
     public var supersample: Int
-    /// The rig glTF files carry and videos show.
-    public var rig: FaceRig
+    /// The rig glTF files carry and videos show: the one given, else the default head.
+    public var rig: FaceRig { chosenRig ?? DefaultHead.shared }
+    /// nil: the default head, built only when a GLB or MP4 needs it (building it takes ~2 s, which
+    /// CSV and JSON exports should not pay).
+    let chosenRig: FaceRig?
 
-    public init(videoSize: Int = 512, supersample: Int = 2, rig: FaceRig = DefaultHead.shared) {
+    public init(videoSize: Int = 512, supersample: Int = 2, rig: FaceRig? = nil) {
         self.videoSize = videoSize
         self.supersample = supersample
-        self.rig = rig
+        chosenRig = rig
     }
 
     /// `prefix` without a trailing format extension (`out/hello.json` → `out/hello`).
