@@ -242,12 +242,24 @@ struct HeadBuilder {
             Self.pinRows(&phis, base: base, pair: eyeRow, lo: lo, hi: hi, band: 9)
             rowPhis[j] = phis
         }
+        // The surface points first, over the cores (each ray is independent), then the vertices in order.
+        var hits = [SIMD3<Float>](repeating: .zero, count: rows * columns)
+        let shape = self.shape
+        let directions = (0..<(rows * columns)).map { shape.direction(u: columnAngle(row: $0 / columns, column: $0 % columns), phi: rowPhis[$0 % columns][$0 / columns]) }
+        hits.withUnsafeMutableBufferPointer { output in
+            let write = UncheckedPointers(output.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: rows) { i in
+                for j in 0..<columns {
+                    let d = directions[i * columns + j]
+                    write.mutable[i * columns + j] = shape.rayOrigin + d * shape.castRay(d)
+                }
+            }
+        }
         for i in 0..<rows {
             for j in 0..<columns {
                 if i == mouthRow + 1, !mouthSpan[j] { gridIndex[i * columns + j] = gridIndex[mouthRow * columns + j]; continue }
                 if i == eyeRow + 1, !eyeSpan[j] { gridIndex[i * columns + j] = gridIndex[eyeRow * columns + j]; continue }
-                let d = shape.direction(u: columnAngle(row: i, column: j), phi: rowPhis[j][i])
-                let p = shape.rayOrigin + d * shape.castRay(d)
+                let p = hits[i * columns + j]
                 var side: Float = i <= mouthRow ? -1 : 1
                 if (i == mouthRow) && !mouthSpan[j] { side = 0 }
                 gridIndex[i * columns + j] = addVertex(p, .zero, VertexInfo(kind: .skin, lipSide: side, source: -1, row: i, column: j))
@@ -310,27 +322,53 @@ struct HeadBuilder {
             }
         }
         let free = neighbours.keys.sorted()
+        let lists = free.map { neighbours[$0]! }
+        let shape = self.shape
+        // Each vertex reads only the previous iteration's positions, so the vertices are independent:
+        // split over the cores (the same numbers whatever the split; the head build was ~2 s serial).
+        let chunks = Swift.max(1, Swift.min(free.count, ProcessInfo.processInfo.activeProcessorCount * 4))
         for _ in 0..<iterations {
             var moved = positions
-            for v in free {
-                let list = neighbours[v]!
-                var mean = SIMD3<Float>.zero
-                for n in list { mean += positions[n] }
-                mean /= Float(list.count)
-                var p = positions[v] * 0.5 + mean * 0.5
-                for _ in 0..<3 {
-                    let f = shape.field(p)
-                    let h: Float = 1e-4
-                    let g = SIMD3<Float>(shape.field(p + SIMD3(h, 0, 0)) - shape.field(p - SIMD3(h, 0, 0)),
-                                         shape.field(p + SIMD3(0, h, 0)) - shape.field(p - SIMD3(0, h, 0)),
-                                         shape.field(p + SIMD3(0, 0, h)) - shape.field(p - SIMD3(0, 0, h))) / (2 * h)
-                    let g2 = dot(g, g)
-                    if g2 < 1e-12 { break }
-                    p -= g * (f / g2)
+            positions.withUnsafeBufferPointer { current in
+                moved.withUnsafeMutableBufferPointer { output in
+                    let (read, write) = (UncheckedPointers(current.baseAddress!), UncheckedPointers(output.baseAddress!))
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        for index in stride(from: chunk, to: free.count, by: chunks) {
+                            write.mutable[free[index]] = Self.relaxed(read.value, vertex: free[index], neighbours: lists[index], shape: shape)
+                        }
+                    }
                 }
-                moved[v] = p
             }
             positions = moved
         }
     }
+
+    /// One smoothing step of a free skin vertex: halfway to its neighbours' mean, then projected back
+    /// onto the surface by three Newton steps on the field.
+    static func relaxed(_ positions: UnsafePointer<SIMD3<Float>>, vertex v: Int, neighbours list: [Int], shape: HeadShape) -> SIMD3<Float> {
+        var mean = SIMD3<Float>.zero
+        for n in list { mean += positions[n] }
+        mean /= Float(list.count)
+        var p = positions[v] * 0.5 + mean * 0.5
+        for _ in 0..<3 {
+            let f = shape.field(p)
+            let h: Float = 1e-4
+            let g = SIMD3<Float>(shape.field(p + SIMD3(h, 0, 0)) - shape.field(p - SIMD3(h, 0, 0)),
+                                 shape.field(p + SIMD3(0, h, 0)) - shape.field(p - SIMD3(0, h, 0)),
+                                 shape.field(p + SIMD3(0, 0, h)) - shape.field(p - SIMD3(0, 0, h))) / (2 * h)
+            let g2 = dot(g, g)
+            if g2 < 1e-12 { break }
+            p -= g * (f / g2)
+        }
+        return p
+    }
+}
+
+/// Pointers shared with `concurrentPerform` workers that read, or write disjoint indices.
+struct UncheckedPointers<Element>: @unchecked Sendable {
+    let raw: UnsafeRawPointer
+    init(_ pointer: UnsafePointer<Element>) { raw = UnsafeRawPointer(pointer) }
+    init(_ pointer: UnsafeMutablePointer<Element>) { raw = UnsafeRawPointer(pointer) }
+    var value: UnsafePointer<Element> { raw.assumingMemoryBound(to: Element.self) }
+    var mutable: UnsafeMutablePointer<Element> { UnsafeMutablePointer(mutating: value) }
 }

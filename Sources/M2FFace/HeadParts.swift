@@ -115,7 +115,8 @@ extension HeadBuilder {
             var smoothed = colors
             for (v, list) in neighbours {
                 var sum = colors[v] * 2
-                for n in list { sum += colors[n] }
+                // In index order: a Set's order changes from run to run, and with it the float sum's last bit.
+                for n in list.sorted() { sum += colors[n] }
                 smoothed[v] = sum / Float(list.count + 2)
             }
             colors = smoothed
