@@ -38,14 +38,14 @@ bench: build
 bench-compare: build
 	@bash bench/compare.sh
 
-# The default M2F-D training set (size and why: docs/DATASET.md), then its cached features and stats.
 # The shipped model on recorded human speech (five LibriVox clips with phone alignments, fetched once).
-human-speech: build models human-speech-data
+human-speech: bootstrap-test build models human-speech-data
 	$(M2F) eval human-speech --dir data/human-speech
 
 human-speech-data:
 	@bash scripts/fetch_human_speech.sh data/human-speech
 
+# The default M2F-D training set (size and why: docs/DATASET.md), then its cached features and stats.
 DATASET_DIR ?= data/m2fd-default
 DATASET_HOURS ?= 3
 dataset: build build-espeak models

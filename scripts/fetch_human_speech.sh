@@ -10,25 +10,35 @@
 set -euo pipefail
 
 OUT="${1:-data/human-speech}"
+OUT="${OUT%/}"
 VERSION="5.1.1"
 SHA256="675778b309a22dfc9b7d37f7621976bba491d2a5f8c59696bd77fd6d07271355"
 URL="https://files.pythonhosted.org/packages/61/e7/13e0e787ff467218de880310d79cba14424f13b87171ac44af0bde1e428c/pocketsphinx-${VERSION}.tar.gz"
 
-if [ -f "$OUT/SOURCE.txt" ] && ls "$OUT"/*.wav > /dev/null 2>&1; then
+if [ -f "$OUT/SOURCE.txt" ] && grep -q "$SHA256" "$OUT/SOURCE.txt" && ls "$OUT"/*.wav > /dev/null 2>&1; then
     exit 0  # already fetched: quiet, as the bootstrap is
 fi
+# A folder of someone's own clips is never replaced: only one this script wrote (it has SOURCE.txt).
+if [ -d "$OUT" ] && [ -n "$(ls -A "$OUT")" ] && [ ! -f "$OUT/SOURCE.txt" ]; then
+    echo "error: $OUT exists and was not written by this script (no SOURCE.txt); move it away or pass another folder" >&2
+    exit 1
+fi
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+staging="$OUT.partial"
+trap 'rm -rf "$work" "$staging"' EXIT
 echo "downloading pocketsphinx-${VERSION}.tar.gz (34 MB, PyPI) for its LibriVox test clips…"
-curl -fsSL --retry 3 -o "$work/sdist.tar.gz" "$URL"
-actual="$(sha256sum "$work/sdist.tar.gz" | cut -d' ' -f1)"
+curl -fsSL --retry 3 --connect-timeout 30 --max-time 600 -o "$work/sdist.tar.gz" "$URL"
+if command -v sha256sum > /dev/null; then
+    actual="$(sha256sum "$work/sdist.tar.gz" | cut -d' ' -f1)"
+else
+    actual="$(shasum -a 256 "$work/sdist.tar.gz" | cut -d' ' -f1)"
+fi
 if [ "$actual" != "$SHA256" ]; then
     echo "error: pocketsphinx-${VERSION}.tar.gz has sha256 $actual, expected $SHA256" >&2
     exit 1
 fi
 tar -xzf "$work/sdist.tar.gz" -C "$work" "pocketsphinx-${VERSION}/test/data/librivox" "pocketsphinx-${VERSION}/LICENSE"
 source_dir="$work/pocketsphinx-${VERSION}/test/data/librivox"
-staging="$OUT.partial"
 rm -rf "$staging"
 mkdir -p "$staging"
 for wav in "$source_dir"/*.wav; do

@@ -37,7 +37,7 @@ public struct RecordedSpeechClip: Sendable {
         return try names.map { name in
             let audio = directory.appendingPathComponent(name)
             let clip: AudioClip
-            do { clip = try loader.load(path: audio.path) } catch { throw RecordedSpeechError.unreadableAudio(audio.path, reason: "\(error)") }
+            do { clip = try loader.load(path: audio.path) } catch { throw RecordedSpeechError.unreadableAudio(audio.path, reason: error.localizedDescription) }
             let alignment = directory.appendingPathComponent(String(name.dropLast(4)) + ".phone.json")
             let phones = FileManager.default.fileExists(atPath: alignment.path) ? try PocketSphinxAlignment.phones(file: alignment) : nil
             return RecordedSpeechClip(id: String(name.dropLast(4)), samples: clip.samples, phones: phones)
@@ -90,16 +90,27 @@ public enum PocketSphinxAlignment {
         guard let words = utterance.w else { throw RecordedSpeechError.badAlignment(source, reason: "no words (\"w\")") }
         var phones: [TimedPhone] = []
         for word in words {
-            guard word.d >= 0, word.b.isFinite, word.d.isFinite else {
-                throw RecordedSpeechError.badAlignment(source, reason: "word \"\(word.t)\" has begin \(word.b), duration \(word.d)")
+            try check(word, "word", source)
+            // Fillers (<sil>, <s>, [NOISE]) may come without phones; a real word without them means the
+            // file was aligned without --phone, and scoring it as silence would be wrong.
+            let isFiller = word.t.hasPrefix("<") || word.t.hasPrefix("[") || word.t.hasPrefix("+")
+            guard let segments = word.w ?? (isFiller ? [Segment(b: word.b, d: word.d, t: "SIL", w: nil)] : nil) else {
+                throw RecordedSpeechError.badAlignment(source, reason: "word \"\(word.t)\" has no phones (align with --phone)")
             }
-            for phone in word.w ?? [Segment(b: word.b, d: word.d, t: "SIL", w: nil)] {
+            for phone in segments {
+                try check(phone, "phone", source)
                 let label = phone.t.lowercased().filter { !$0.isNumber }
-                let isPause = label == "sil" || label.hasPrefix("+") || word.t.hasPrefix("<") || word.t.hasPrefix("[")
+                let isPause = isFiller || label == "sil" || label.hasPrefix("+")
                 phones.append(TimedPhone(phone: isPause ? "sil" : label, start: phone.b, end: phone.b + phone.d))
             }
         }
-        return phones
+        return phones.sorted { $0.start < $1.start }
+    }
+
+    static func check(_ segment: Segment, _ kind: String, _ source: String) throws {
+        guard segment.b.isFinite, segment.d.isFinite, segment.b >= 0, segment.d >= 0 else {
+            throw RecordedSpeechError.badAlignment(source, reason: "\(kind) \"\(segment.t)\" has begin \(segment.b), duration \(segment.d)")
+        }
     }
 }
 
@@ -112,8 +123,9 @@ public struct RecordedSpeechScores: Codable, Sendable, Equatable {
     public var lip_closure_rate: Double?
     /// Mean over clips of the loudness ↔ lip-opening correlation.
     public var slcc: Double?
-    /// Mean lip gap over frames inside words and inside pauses (mm): a mouth that moves with speech opens
-    /// in words and rests in pauses.
+    /// Mean lip gap (mm) over the frames whose time f / fps falls in a word's phone, and in a pause
+    /// (silence before, between and after words): a mouth that moves with speech opens in words and rests
+    /// in pauses. Each frame counts once, for the phone it lies in.
     public var mean_lip_gap_speech_mm: Double?
     public var mean_lip_gap_pause_mm: Double?
     /// Wall time of the animation and audio seconds per wall second.
@@ -123,7 +135,6 @@ public struct RecordedSpeechScores: Codable, Sendable, Equatable {
 
 /// Adds up `RecordedSpeechScores` clip by clip.
 public struct RecordedSpeechAccumulator: Sendable {
-    public let fps: Double
     let signals: FaceSignals
     let closureThreshold: Float
     var closure = LipSyncMetrics.ClosureCount()
@@ -131,28 +142,32 @@ public struct RecordedSpeechAccumulator: Sendable {
     var speechGap = Mean(), pauseGap = Mean()
     var clips = 0, audioSeconds = 0.0, animateSeconds = 0.0
 
-    public init(rig: FaceRig = DefaultHead.shared, fps: Double = 30,
-                closureThreshold: Float = LipGeometry.closedThresholdMillimetres / 1000) {
-        self.fps = fps
+    public init(rig: FaceRig = DefaultHead.shared, closureThreshold: Float = LipGeometry.closedThresholdMillimetres / 1000) {
         self.closureThreshold = closureThreshold
         signals = FaceSignals(rig: rig)
     }
 
-    /// Adds one clip's animation (made in `seconds` of wall time).
+    /// Adds one clip's animation (made in `seconds` of wall time), at the animation's own frame rate.
     public mutating func add(_ clip: RecordedSpeechClip, animation: FaceAnimation, seconds: Double) {
         clips += 1
         audioSeconds += Double(clip.samples.count) / 16_000
         animateSeconds += seconds
+        let fps = animation.fps
         let gaps = signals.lipGap(animation)
         guard !gaps.isEmpty else { return }
         let loudness = LipSyncMetrics.loudness(samples: clip.samples, sampleRate: 16_000, fps: fps, frameCount: gaps.count)
         slcc.add(LipSyncMetrics.slcc(loudness: loudness, opening: gaps))
         guard let phones = clip.phones else { return }
+        // Closure takes the smallest gap over every frame a bilabial touches (LipSyncMetrics.frames);
+        // the means give each frame to the one phone its time lies in, so boundaries count once.
         closure = closure + LipSyncMetrics.closure(gaps: gaps, phones: phones, fps: fps, threshold: closureThreshold)
-        for phone in phones {
-            for frame in LipSyncMetrics.frames(start: phone.start, end: phone.end, fps: fps, frameCount: gaps.count) {
-                if phone.phone == "sil" { pauseGap.add(Double(gaps[frame]) * 1000) } else { speechGap.add(Double(gaps[frame]) * 1000) }
-            }
+        var next = 0
+        for frame in gaps.indices {
+            let time = Double(frame) / fps
+            while next < phones.count, phones[next].end <= time { next += 1 }
+            guard next < phones.count, phones[next].start <= time else { continue }
+            let millimetres = Double(gaps[frame]) * 1000
+            if phones[next].phone == "sil" { pauseGap.add(millimetres) } else { speechGap.add(millimetres) }
         }
     }
 

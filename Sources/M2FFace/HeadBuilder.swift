@@ -332,8 +332,11 @@ struct HeadBuilder {
             positions.withUnsafeBufferPointer { current in
                 moved.withUnsafeMutableBufferPointer { output in
                     let (read, write) = (UncheckedPointers(current.baseAddress!), UncheckedPointers(output.baseAddress!))
+                    let perChunk = (free.count + chunks - 1) / chunks
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        for index in stride(from: chunk, to: free.count, by: chunks) {
+                        // Contiguous blocks: neighbouring vertices (one cache line) stay on one thread.
+                        let first = Swift.min(free.count, chunk * perChunk)
+                        for index in first..<Swift.min(free.count, first + perChunk) {
                             write.mutable[free[index]] = Self.relaxed(read.value, vertex: free[index], neighbours: lists[index], shape: shape)
                         }
                     }

@@ -24,9 +24,46 @@ struct RecordedSpeechTests {
         #expect(abs(phones.last!.end - 0.9) < 1e-12)
     }
 
+    @Test("fillers without phones are pauses; a word without phones (aligned without --phone) is an error")
+    func fillersAndWordsWithoutPhones() throws {
+        let fillers = """
+            {"b":0,"d":1,"t":"x","w":[{"b":0,"d":0.2,"t":"<s>"},{"b":0.2,"d":0.1,"t":"[NOISE]"},
+             {"b":0.3,"d":0.2,"t":"ma","w":[{"b":0.3,"d":0.1,"t":"M"},{"b":0.4,"d":0.1,"t":"AA"}]},{"b":0.5,"d":0.1,"t":"+NSN+"}]}
+            """
+        let phones = try PocketSphinxAlignment.phones(json: Data(fillers.utf8), source: "f.phone.json")
+        #expect(phones.map(\.phone) == ["sil", "sil", "m", "aa", "sil"])
+        let wordsOnly = "{\"b\":0,\"d\":1,\"t\":\"ma\",\"w\":[{\"b\":0,\"d\":0.5,\"t\":\"ma\"}]}"
+        #expect(throws: RecordedSpeechError.badAlignment("w.phone.json", reason: "word \"ma\" has no phones (align with --phone)")) {
+            try PocketSphinxAlignment.phones(json: Data(wordsOnly.utf8), source: "w.phone.json")
+        }
+    }
+
+    @Test("the means give each frame to the one phone its time lies in, also where a boundary falls between frames")
+    func framesCountOnce() throws {
+        // Boundaries off the 30 fps grid: 0.12 s lies between frames 3 (0.100 s) and 4 (0.133 s).
+        let phones = [TimedPhone(phone: "sil", start: 0, end: 0.12), TimedPhone(phone: "aa", start: 0.12, end: 0.51),
+                      TimedPhone(phone: "sil", start: 0.51, end: 0.56), TimedPhone(phone: "aa", start: 0.56, end: 0.9),
+                      TimedPhone(phone: "sil", start: 0.9, end: 1.0)]
+        var animation = FaceAnimation(fps: 30, frameCount: 30)
+        for frame in 0..<30 {
+            let time = Double(frame) / 30
+            if phones.first(where: { $0.start <= time && time < $0.end })?.phone == "aa" { animation[frame, .jawOpen] = 0.5 }
+        }
+        let gaps = FaceSignals().lipGap(animation)
+        let open = Double(gaps[5]) * 1000, closed = Double(gaps[0]) * 1000
+        #expect(open > 3 && closed < 0.5)
+        var accumulator = RecordedSpeechAccumulator()
+        accumulator.add(RecordedSpeechClip(id: "b", samples: [Float](repeating: 0.1, count: 16_000), phones: phones), animation: animation, seconds: 1)
+        let scores = accumulator.scores
+        // Were boundary frames counted under both neighbours, closed frames would pull the words' mean down.
+        #expect(abs(try #require(scores.mean_lip_gap_speech_mm) - open) < 1e-9)
+        #expect(abs(try #require(scores.mean_lip_gap_pause_mm) - closed) < 1e-9)
+    }
+
     @Test("a file that is not an alignment is an error naming it")
     func rejectsBadAlignments() {
-        for bad in ["not json", "{\"b\":0,\"d\":1,\"t\":\"x\"}", "{\"b\":0,\"d\":1,\"t\":\"x\",\"w\":[{\"b\":0,\"d\":-1,\"t\":\"a\"}]}"] {
+        for bad in ["not json", "{\"b\":0,\"d\":1,\"t\":\"x\"}", "{\"b\":0,\"d\":1,\"t\":\"x\",\"w\":[{\"b\":0,\"d\":-1,\"t\":\"a\"}]}",
+                    "{\"b\":0,\"d\":1,\"t\":\"x\",\"w\":[{\"b\":0,\"d\":1,\"t\":\"a\",\"w\":[{\"b\":0,\"d\":-0.5,\"t\":\"AA\"}]}]}"] {
             #expect(throws: RecordedSpeechError.self) { try PocketSphinxAlignment.phones(json: Data(bad.utf8), source: "bad.phone.json") }
             do {
                 _ = try PocketSphinxAlignment.phones(json: Data(bad.utf8), source: "bad.phone.json")
