@@ -54,8 +54,9 @@ public final class HalfLinearWeight: @unchecked Sendable {
     /// Writes each binary16 value of `halves` as Float32 into `values`.
     static func widen(_ halves: [UInt16], into values: UnsafeMutablePointer<Float>) {
         halves.withUnsafeBufferPointer { source in
-            guard let base = source.baseAddress, m2f_halves_to_floats(base, values, source.count) == 0 else { return }
-            for index in source.indices { values[index] = HalfPrecision.float(fromHalf: source[index]) }
+            guard let base = source.baseAddress else { return }  // nothing to widen
+            let widenedBySIMD = m2f_halves_to_floats(base, values, source.count) != 0
+            if !widenedBySIMD { for index in source.indices { values[index] = HalfPrecision.float(fromHalf: source[index]) } }
         }
     }
 

@@ -71,11 +71,7 @@ struct AnimateCommand: ParsableCommand {
     @Option(help: "Comma-separated output formats: csv, json, glb, mp4.")
     var format = "csv,json,glb"
 
-    @Option(help: "Media2Face model folder (default: Models/media2face, or $M2F_MODEL).")
-    var model: String?
-
-    @Option(help: "GNPFA model folder the model was trained in (default: Models/gnpfa, or $M2F_GNPFA).")
-    var gnpfa: String?
+    @OptionGroup var models: ModelFolderOptions
 
     @Option(help: "MP4 frame size in pixels.")
     var videoSize = 512
@@ -123,7 +119,7 @@ struct AnimateCommand: ParsableCommand {
 
         let bar = StageProgress(enabled: !quiet)
         bar.message("loading models…")
-        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model, gnpfaDirectory: gnpfa))
+        let pipeline = try models.loadPipeline()
         let exporter = AnimationExporter(videoSize: videoSize)
         var failures: [(String, String)] = []
         for (index, job) in jobs.enumerated() {

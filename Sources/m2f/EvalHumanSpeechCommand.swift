@@ -34,11 +34,7 @@ struct EvalHumanSpeechCommand: ParsableCommand {
     @Option(help: "Seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Media2Face model folder (default Models/media2face).")
-    var model: String?
-
-    @Option(help: "GNPFA model folder the model was trained in (default Models/gnpfa).")
-    var gnpfa: String?
+    @OptionGroup var models: ModelFolderOptions
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
@@ -47,7 +43,7 @@ struct EvalHumanSpeechCommand: ParsableCommand {
         let clips = try RecordedSpeechClip.load(directory: URL(fileURLWithPath: dir))
         let bar = StageProgress(enabled: !quiet)
         bar.message("loading models…")
-        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model, gnpfaDirectory: gnpfa))
+        let pipeline = try models.loadPipeline()
         let options = AnimationOptions(steps: steps, seed: seed)
         try options.validate()
         var accumulator = RecordedSpeechAccumulator()

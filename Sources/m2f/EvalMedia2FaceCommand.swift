@@ -52,11 +52,7 @@ struct EvalMedia2FaceCommand: ParsableCommand {
     @Option(help: "Base seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Media2Face model folder (default Models/media2face).")
-    var model: String?
-
-    @Option(help: "GNPFA model folder the models were trained in (default Models/gnpfa).")
-    var gnpfa: String?
+    @OptionGroup var folders: ModelFolderOptions
 
     @Option(help: "Regression-baseline model folder (default Models/media2face-regressor when it exists).")
     var regressor: String?
@@ -81,7 +77,7 @@ struct EvalMedia2FaceCommand: ParsableCommand {
             missing["regressor"] = "no regression baseline at \(regressor ?? "Models/media2face-regressor")"
             return
         }
-        let baseline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: directory, gnpfaDirectory: gnpfa))
+        let baseline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: directory, gnpfaDirectory: folders.gnpfa))
         models["regressor"] = try runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
             bar.update("regressor", $0, $1)
         }
@@ -123,7 +119,7 @@ struct EvalMedia2FaceCommand: ParsableCommand {
             }
         }
         bar.message("loading models…")
-        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model, gnpfaDirectory: gnpfa))
+        let pipeline = try folders.loadPipeline()
         if wanted.contains("latent_roundtrip") {
             if let diffusion = pipeline.generator as? DiffusionAnimationGenerator {
                 models["latent_roundtrip"] = try runner.score(.latentRoundTrip(diffusion.generator.coding)) { bar.update("latent_roundtrip", $0, $1) }
