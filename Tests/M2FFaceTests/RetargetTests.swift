@@ -6,7 +6,8 @@ import M2FFace
 /// name them, one target with a foreign name, and a skeleton with a rotated parent and a Head bone.
 func makeAvatar(renames: [String: String]) throws -> URL {
     var asset = try GLTFAsset.load({ () -> URL in
-        let url = temporaryURL("avatar-source.glb")
+        // One file per call: the suite's tests run in parallel and would otherwise read each other's half-written source.
+        let url = temporaryURL("avatar-source-\(UUID().uuidString).glb")
         try? GLTFWriter.write(nil, to: url)
         return url
     }())
