@@ -50,6 +50,7 @@ public struct GLTFAsset: Sendable {
         var buffers: [[UInt8]] = []
         for (i, buffer) in (json["buffers"]?.arrayValue ?? []).enumerated() {
             let length = buffer["byteLength"]?.intValue ?? 0
+            guard length >= 0 else { throw .gltf(file: url.path, problem: "buffers[\(i)].byteLength \(length) is negative") }
             var bytes: [UInt8]
             if let uri = buffer["uri"]?.stringValue {
                 if uri.hasPrefix("data:") {
@@ -58,11 +59,8 @@ public struct GLTFAsset: Sendable {
                     }
                     bytes = [UInt8](decoded)
                 } else {
-                    let path = url.deletingLastPathComponent().appendingPathComponent(uri.removingPercentEncoding ?? uri)
-                    guard let loaded = try? Data(contentsOf: path) else {
-                        throw .gltf(file: url.path, problem: "buffers[\(i)] file \(path.path) cannot be read")
-                    }
-                    bytes = [UInt8](loaded)
+                    // Untrusted: only a plain file inside the avatar's folder (see ContainedFile).
+                    bytes = try ContainedFile.read(uri, besideFile: url, maximumBytes: length)
                 }
             } else {
                 guard i == 0, let bin else { throw .gltf(file: url.path, problem: "buffers[\(i)] has no uri and there is no GLB BIN chunk") }
