@@ -1,5 +1,6 @@
 import Foundation
 import M2FCheckedInput
+import M2FFace
 
 /// Which part of the data a clip belongs to. Validation and test hold whole voices and whole
 /// sentences that training never sees.
