@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "M2FEngine", targets: ["M2FEngine"]),
         .library(name: "M2FNeural", targets: ["M2FNeural"]),
         .library(name: "M2FFace", targets: ["M2FFace"]),
+        // Speech → ARKit animation: the pipeline façade (Examples/AnimateHello uses it as an app would).
+        .library(name: "Media2Face", targets: ["Media2Face"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -67,7 +67,7 @@ struct PipelineTinyModelTests {
         let text = folder.appendingPathComponent("notes.mp3")
         try Data("these are not sounds\n".utf8).write(to: text)
         if VideoEncoderAvailability.ffmpeg {
-            #expect {
+            await #expect {
                 try await Self.pipeline.animate(AnimationRequest(audioPath: text.path))
             } throws: { error in
                 guard case .unsupportedAudio(let file, _) = error as? PipelineError else { return false }
@@ -76,20 +76,20 @@ struct PipelineTinyModelTests {
         }
         let fakeWAV = folder.appendingPathComponent("fake.wav")
         try Data("this is not a RIFF file at all".utf8).write(to: fakeWAV)
-        #expect(throws: PipelineError.unsupportedAudio(file: fakeWAV.path, detail: "named .wav but not a RIFF/WAVE file")) {
+        await #expect(throws: PipelineError.unsupportedAudio(file: fakeWAV.path, detail: "named .wav but not a RIFF/WAVE file")) {
             try await Self.pipeline.animate(AnimationRequest(audioPath: fakeWAV.path))
         }
         let empty = folder.appendingPathComponent("empty.wav")
         try Data().write(to: empty)
-        #expect(throws: PipelineError.emptyAudio(file: empty.path)) { try await Self.pipeline.animate(AnimationRequest(audioPath: empty.path)) }
-        #expect(throws: PipelineError.emptyAudio(file: "mic")) {
+        await #expect(throws: PipelineError.emptyAudio(file: empty.path)) { try await Self.pipeline.animate(AnimationRequest(audioPath: empty.path)) }
+        await #expect(throws: PipelineError.emptyAudio(file: "mic")) {
             try await Self.pipeline.animate(samples: [], source: "mic", request: AnimationRequest(audioPath: "mic"))
         }
     }
 
     @Test func optionsAreCheckedBeforeTheAudioIsRead() async {
         for options in [AnimationOptions(audioGuidance: 100), AnimationOptions(styleGuidance: -1), AnimationOptions(steps: 101)] {
-            #expect(throws: PipelineError.self) { try await Self.pipeline.animate(AnimationRequest(audioPath: "/nonexistent.wav", options: options)) }
+            await #expect(throws: PipelineError.self) { try await Self.pipeline.animate(AnimationRequest(audioPath: "/nonexistent.wav", options: options)) }
         }
     }
 
@@ -125,7 +125,7 @@ struct PipelineTinyModelTests {
 
     @Test func keyframePastTheEndNamesTheFileAndLine() async throws {
         let file = try KeyframeFile.parse(Data("{\"keyframes\": [\n{\"time\": 30, \"weights\": {\"jawOpen\": 1}}]}".utf8), file: "late.json")
-        #expect(throws: RequestFileError.self) {
+        await #expect(throws: RequestFileError.self) {
             try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.fast))
         }
     }
@@ -144,13 +144,13 @@ struct PipelineTinyModelTests {
     @Test func imageStyleWithoutAnImageEncoder() async throws {
         let image = PipelineFixtures.folder("image").appendingPathComponent("face.png")
         try PNG.write(RGBImage(width: 8, height: 8), to: image)
-        #expect(throws: PipelineError.imageEncoderUnavailable(image: image.path)) {
+        await #expect(throws: PipelineError.imageEncoderUnavailable(image: image.path)) {
             try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, style: .image(path: image.path), options: Self.fast))
         }
     }
 
     @Test func missingModelFolder() async {
-        #expect {
+        await #expect {
             try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: "/nonexistent/model"))
         } throws: { error in
             guard case .modelMissing(let path, _) = error as? PipelineError else { return false }

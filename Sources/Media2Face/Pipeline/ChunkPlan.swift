@@ -8,17 +8,17 @@ import M2FFace
 /// frames (cross-faded linearly). Each piece is generated over `context[k]` ⊇ `frames[k]`, a few
 /// seconds wider on both sides, so the model hears what comes before and after; the extra frames are
 /// dropped. A clip no longer than one piece is a single piece without context.
-public struct ChunkPlan: Sendable, Equatable {
-    public let frameCount: Int
+package struct ChunkPlan: Sendable, Equatable {
+    package let frameCount: Int
     /// Owned frame ranges, in order, covering 0 ..< frameCount.
-    public let frames: [Range<Int>]
+    package let frames: [Range<Int>]
     /// Generated frame ranges (owned range widened by the context, clipped to the clip).
-    public let context: [Range<Int>]
+    package let context: [Range<Int>]
     /// Frames shared by consecutive pieces.
-    public let overlap: Int
+    package let overlap: Int
 
     /// - Parameters: all in frames; `chunk` > 4 · `overlap` (the configuration checks this in seconds).
-    public init(frameCount: Int, chunk: Int, overlap: Int, context: Int) {
+    package init(frameCount: Int, chunk: Int, overlap: Int, context: Int) {
         precondition(frameCount >= 0 && chunk > 0 && overlap >= 0 && context >= 0 && (frameCount <= chunk || chunk > 2 * overlap),
                      "chunk \(chunk) must exceed twice the overlap \(overlap)")
         self.frameCount = frameCount
@@ -41,11 +41,11 @@ public struct ChunkPlan: Sendable, Equatable {
         self.overlap = overlap
     }
 
-    public var count: Int { frames.count }
+    package var count: Int { frames.count }
 
     /// Cross-fade weight of frame `frame` (absolute) inside piece `piece`: 1 in its own part, ramping
     /// linearly across each overlap so that the two pieces' weights sum to 1 there.
-    public func blendWeight(piece: Int, frame: Int) -> Float {
+    package func blendWeight(piece: Int, frame: Int) -> Float {
         let range = frames[piece]
         let j = frame - range.lowerBound, length = range.count
         var weight: Float = 1

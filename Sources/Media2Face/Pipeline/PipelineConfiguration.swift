@@ -54,7 +54,7 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
 
     /// `relative` resolved against the working directory, then the executable's folder and its parents
     /// (so `.build/release/m2f` finds the repository's `Models/`); nil when none exists.
-    public static func locate(_ relative: String) -> URL? {
+    package static func locate(_ relative: String) -> URL? {
         var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative)]
         var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
@@ -65,7 +65,7 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The diffusion model's directory as configured, from `M2F_MODEL`, or found by `locate`.
-    public var resolvedModelDirectory: URL? {
+    package var resolvedModelDirectory: URL? {
         if let modelDirectory { return URL(fileURLWithPath: modelDirectory) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["M2F_MODEL"], !fromEnvironment.isEmpty {
             return URL(fileURLWithPath: fromEnvironment)
@@ -74,7 +74,7 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The GNPFA model's directory as configured, from `M2F_GNPFA`, or found by `locate`.
-    public var resolvedGNPFADirectory: URL? {
+    package var resolvedGNPFADirectory: URL? {
         if let gnpfaDirectory { return URL(fileURLWithPath: gnpfaDirectory) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["M2F_GNPFA"], !fromEnvironment.isEmpty {
             return URL(fileURLWithPath: fromEnvironment)
