@@ -10,8 +10,11 @@ public struct PipelineProgress: Sendable, Equatable {
         case loadingAudio = "audio", speechFeatures = "speech", styleConditions = "style", generating = "generate"
     }
 
+    /// The stage running now.
     public var stage: Stage
+    /// Units of the stage done (DDIM steps over all pieces while generating).
     public var completed: Int
+    /// Units of the stage in all.
     public var total: Int
 }
 
