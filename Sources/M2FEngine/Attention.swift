@@ -55,7 +55,8 @@ extension Tensor {
                             if let bias {
                                 let base = bias.offset + b * bias.strides[0] + h * bias.strides[1] + i * bias.strides[2]
                                 let stride = bias.strides[3]
-                                for j in 0..<s { row[j] += bias.storage.pointer[base + j * stride] }
+                                let biasRow = bias.storage.pointer + base
+                                for j in 0..<s { row[j] += biasRow[j &* stride] }
                             }
                             if causal { for j in (i + 1)..<Swift.max(i + 1, s) { row[j] = -.infinity } }
                             if let padding { for j in 0..<s where padding[b * s + j] > 0.5 { row[j] = -.infinity } }

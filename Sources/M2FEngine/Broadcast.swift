@@ -92,7 +92,8 @@ extension Tensor {
                     let v = x.pointee
                     for i in 0..<n { o[i] = K.apply(v, y[i]) }
                 } else {
-                    for i in 0..<n { o[i] = K.apply(x[i * sa], y[i * sb]) }
+                    // i < n and the strides come from the tensors' shapes: the products cannot overflow.
+                    for i in 0..<n { o[i] = K.apply(x[i &* sa], y[i &* sb]) }
                 }
             }
             if rows == 1 {

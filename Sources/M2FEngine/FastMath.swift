@@ -21,7 +21,11 @@ enum FastMath {
         p = p * r + 0.5
         p = p * r + 1.0
         p = p * r + 1.0
-        let scale = Float(bitPattern: UInt32(bitPattern: Int32(k) &+ 127) << 23)
+        // k's integer value sits in the low mantissa bits of `shifted` (1.5·2²³ is 0x4B40_0000). Reading
+        // it there, instead of the trapping `Int32(k)` conversion, keeps a checked build's loop branch-free
+        // so it still vectorises; the clamp bounds k to [−126, 127], so the result is bit-identical.
+        let kBits = shifted.bitPattern &- 0x4B40_0000
+        let scale = Float(bitPattern: (kBits &+ 127) << 23)
         let value = p * scale
         return x < -87.0 ? 0 : (x > 88.0 ? .infinity : value)
     }

@@ -26,7 +26,8 @@ extension Tensor {
                 if sd == 1 && ss == 1 {
                     d.update(from: s, count: inner)
                 } else {
-                    for i in 0..<inner { d[i * sd] = s[i * ss] }
+                    // Wrapping products: i < inner and the strides come from this shape, so they cannot overflow.
+                    for i in 0..<inner { d[i &* sd] = s[i &* ss] }
                 }
             }
         }
