@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train human-speech human-speech-data
+.PHONY: demo test fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train human-speech human-speech-data
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -30,6 +30,18 @@ models: build
 
 test: bootstrap-test models build-espeak human-speech-data
 	swift test $(SWIFT_FLAGS)
+	$(MAKE) fuzz-ci
+
+# libFuzzer on every file parser m2f reads (docs/HARDENING.md): FUZZ_SECONDS per target, seeds in
+# Fuzz/corpus, an instrumented debug build in .build-fuzz. `make fuzz FUZZ_SECONDS=600` for a long run.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+# The bounded run of `make test`: 10 s per target (the committed corpus also replays in `swift test`).
+FUZZ_CI_SECONDS ?= 10
+fuzz-ci:
+	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) FUZZ_SKIP_UNSUPPORTED=1 bash scripts/fuzz.sh
 
 bench: build
 	$(M2F) bench engine

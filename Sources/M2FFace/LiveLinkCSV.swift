@@ -33,6 +33,11 @@ public enum LiveLinkCSV {
 
     /// Parses a take from CSV bytes; `file` names the source in errors.
     public static func parse(_ data: Data, file: String = "<csv>", options: ReadOptions = ReadOptions()) throws(FaceError) -> FaceAnimation {
+        for (name, rate) in [("frame rate", options.fps), ("timecode rate", options.timecodeRate)] {
+            if let rate, !FaceAnimation.frameRates.contains(rate) {
+                throw .invalidArgument("\(file): the \(name) \(rate) is outside \(Int(FaceAnimation.frameRates.lowerBound)) … \(Int(FaceAnimation.frameRates.upperBound)) fps")
+            }
+        }
         let bytes = [UInt8](data)
         var lines = CSVLines(bytes: bytes)
         // Header: the first non-blank line.
@@ -134,6 +139,12 @@ public enum LiveLinkCSV {
             }
             times[i] = t
         }
+        // Rows that all share one timecode cannot be placed in time (they used to collapse into one frame).
+        if times.count > 1, times.last! <= 1e-9 {
+            throw .parse(file: file, line: timecodes.last!.line,
+                         problem: "all \(times.count) rows have the timecode \(firstTimecode): the rows cannot be placed in time; "
+                             + "export the take again (Live Link's timecodes advance every frame)")
+        }
         // Animation rate: given, or the median row spacing snapped to a standard rate.
         var fps = options.fps ?? rate
         if options.fps == nil, times.count > 1 {
@@ -144,6 +155,16 @@ public enum LiveLinkCSV {
                 fps = standardRates.min { abs($0 - measured) < abs($1 - measured) }!
                 if abs(fps - measured) / measured > 0.02 { fps = measured }
             }
+        }
+        guard FaceAnimation.frameRates.contains(fps) else {
+            throw .parse(file: file, line: timecodes[0].line,
+                         problem: "the rows are \(1 / fps) s apart (\(fps) fps), outside \(Int(FaceAnimation.frameRates.lowerBound)) … "
+                             + "\(Int(FaceAnimation.frameRates.upperBound)) fps; check the timecodes or pass --timecode-rate")
+        }
+        let gridFrames = (times.last! * fps).rounded() + 1
+        guard gridFrames <= Double(FaceAnimation.maximumFrameCount) else {
+            throw .parse(file: file, line: timecodes.last!.line,
+                         problem: "the timecodes span \(times.last!) s, more than \(FaceAnimation.maximumFrameCount) frames at \(fps) fps")
         }
         let animation = FaceAnimation(fps: fps, weights: weights, headPose: poses, eyePose: hasEyes ? eyes : nil, metadata: metadata)
         // Uniform rows are kept as they are; dropped or repeated frames are resampled onto the grid.
@@ -245,7 +266,7 @@ public struct Timecode: Equatable, Sendable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == ";" })
         guard parts.count == 4, let h = Int(parts[0]), let m = Int(parts[1]), let s = Int(parts[2]),
-              let f = Double(parts[3]), f >= 0, h >= 0, (0..<60).contains(m), (0..<61).contains(s),
+              let f = Double(parts[3]), f >= 0, (0..<24).contains(h), (0..<60).contains(m), (0..<61).contains(s),
               parts[3].allSatisfy({ $0.isNumber || $0 == "." })
         else { return nil }
         self.init(hours: h, minutes: m, seconds: s, frames: f)
