@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
         .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "M2FTestSupport"]),
-        .testTarget(name: "M2FFuzzTargetsTests", dependencies: ["M2FFuzzTargets", "M2FFace", "M2FAudio", "Media2Face"]),
+        .testTarget(name: "M2FFuzzTargetsTests", dependencies: ["M2FFuzzTargets", "M2FEngine", "M2FFace"]),
     ]
 )
 

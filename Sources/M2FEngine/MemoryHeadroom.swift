@@ -48,7 +48,8 @@ public struct MemoryHeadroom: Sendable, Equatable {
         #else
         let resource = RLIMIT_AS
         #endif
-        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != RLIM_INFINITY else { return nil }
+        // RLIM_INFINITY is all ones on Linux and Int64.max on Darwin.
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(Int64.max) else { return nil }
         return Int(clamping: limit.rlim_cur / 1024)
     }
 

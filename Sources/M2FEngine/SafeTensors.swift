@@ -36,7 +36,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
         guard mapping.size >= 8 else {
             throw EngineError.malformedFile(path: path, problem: "file is \(mapping.size) bytes, too short for a safetensors header")
         }
-        let headerSize = Int(UInt64(littleEndian: mapping.bytes.loadUnaligned(as: UInt64.self)))
+        // Clamped: a length past Int.max trapped in the conversion (found by fuzzing); the guard below refuses it.
+        let headerSize = Int(clamping: UInt64(littleEndian: mapping.bytes.loadUnaligned(as: UInt64.self)))
         guard headerSize > 0, headerSize <= mapping.size - 8, headerSize < 100_000_000 else {
             throw EngineError.malformedFile(path: path, problem: "header length \(headerSize) does not fit in a \(mapping.size)-byte file (truncated or not safetensors)")
         }

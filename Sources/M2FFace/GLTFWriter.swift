@@ -181,6 +181,11 @@ public enum GLTFAnimationReader {
         }
         let fps = (doc.json["animations"]?.arrayValue?.first?["extras"]?["fps"]?.doubleValue)
             ?? (frames > 1 ? Double(frames - 1) / Double(times[frames - 1] - times[0]) : 30)
+        // Equal first and last times gave infinite fps, and extras.fps is whatever the file says (found by fuzzing).
+        guard FaceAnimation.frameRates.contains(fps) else {
+            throw .gltf(file: url.path, problem: "the animation's frame rate \(fps) (from its key times or extras.fps) is outside "
+                            + "\(Int(FaceAnimation.frameRates.lowerBound)) … \(Int(FaceAnimation.frameRates.upperBound)) fps")
+        }
         var result = FaceAnimation(fps: fps, frameCount: frames)
         for f in 0..<frames {
             for (c, index) in columns.enumerated() {

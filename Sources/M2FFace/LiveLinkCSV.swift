@@ -21,6 +21,9 @@ public enum LiveLinkCSV {
         }
     }
 
+    /// The longest pause between two rows that is read as dropped frames (and resampled) rather than refused.
+    static let maximumGapSeconds = 10.0
+
     /// Standard rates that inferred rates snap to.
     static let standardRates: [Double] = [24, 25, 30, 48, 50, 60, 72, 90, 100, 120, 240]
 
@@ -136,6 +139,11 @@ public enum LiveLinkCSV {
             if t < -43_200 { t += 86_400 }
             if i > 0, t < times[i - 1] - 1e-9 {
                 throw .parse(file: file, line: tc.line, problem: "Timecode goes backwards (\(t) s after the first row, previous \(times[i - 1]) s)")
+            }
+            // A recording is continuous: a jump of hours would be filled with hours of interpolated frames.
+            if i > 0, t - times[i - 1] > maximumGapSeconds {
+                throw .parse(file: file, line: tc.line, problem: "Timecode jumps \(JSONValue.format(t - times[i - 1])) s after the previous row "
+                                 + "(more than \(Int(maximumGapSeconds)) s): these are two takes; split the file at this line")
             }
             times[i] = t
         }

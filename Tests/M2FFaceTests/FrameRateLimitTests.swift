@@ -20,7 +20,7 @@ import M2FFace
         do { _ = try LiveLinkCSV.parse(data, file: "take.csv", options: options); return nil } catch { return error }
     }
 
-    @Test func equalTimecodesAreAnErrorNotOneFrame() {
+    @Test func equalTimecodesAreAnErrorNotOneFrame() throws {
         let error = parseError(take(frames: 30) { _ in "01:00:00:05.000" })
         guard case let .parse(file, line, problem)? = error else { Issue.record("expected a parse error, got \(String(describing: error))"); return }
         #expect(file == "take.csv" && line == 31 && problem.hasPrefix("all 30 rows have the timecode 01:00:00:05.000"))
@@ -37,13 +37,25 @@ import M2FFace
     }
 
     @Test func timecodeSpacingOutOfRange() {
-        // Rows an hour apart (1/3600 fps) and rows 1/1000 of a frame apart at 30 (30 000 fps).
-        let hourly = parseError(take(frames: 3) { String(format: "%02d:00:00:00.000", $0) })
-        #expect(hourly?.localizedDescription.contains("outside 1 … 1000 fps") == true)
+        // Rows 5 s apart (0.2 fps) and rows 1/1000 of a frame apart at 30 (30 000 fps).
+        let sparse = parseError(take(frames: 3) { String(format: "01:00:%02d:00.000", 5 * $0) })
+        #expect(sparse?.localizedDescription.contains("outside 1 … 1000 fps") == true)
         let dense = parseError(take(frames: 3) { String(format: "01:00:00:00.%03d", $0) }, options: .init(timecodeRate: 30))
         #expect(dense?.localizedDescription.contains("outside 1 … 1000 fps") == true)
         // Hours past 23 are no timecode (and 2^63 hours overflowed the seconds).
         #expect(Timecode("24:00:00:00") == nil && Timecode("9223372036854775807:00:00:00") == nil)
+    }
+
+    /// Found by the livelink-csv fuzz target (Fuzz/corpus/livelink-csv/crash-timecode-gap-hours.csv): a 2 KB
+    /// take whose timecodes jump two hours became 216 000 interpolated frames (a timeout under the fuzzer).
+    @Test func timecodeJumpIsTwoTakes() {
+        let error = parseError(take(frames: 4) { $0 == 0 ? "10:00:00:00.000" : String(format: "12:00:00:%02d.000", $0) }, options: .init(timecodeRate: 30))
+        guard case let .parse(file, line, problem)? = error else { Issue.record("expected a parse error, got \(String(describing: error))"); return }
+        #expect(file == "take.csv" && line == 3 && problem.hasPrefix("Timecode jumps 7200.033"), "\(problem)")
+        // A pause of a few seconds is still dropped frames, resampled onto the grid.
+        let times = ["01:00:00:00.000", "01:00:00:01.000", "01:00:00:02.000", "01:00:05:02.000", "01:00:05:03.000"]
+        let paused = try? LiveLinkCSV.parse(take(frames: 5) { times[$0] }, file: "take.csv", options: .init(timecodeRate: 30))
+        #expect(paused?.frameCount == 154 && paused?.fps == 30)
     }
 
     @Test func resamplingRange() throws {

@@ -188,3 +188,22 @@ extension PipelineTinyModelTests {
         #expect(abs(animation[14, .jawOpen] - 0.9) <= 0.02)
     }
 }
+
+/// Issue 19: audio past the request's length limit is refused before any work, saying what it would take.
+extension PipelineTinyModelTests {
+    @Test func audioLongerThanTheLimitIsRefusedWithTheEstimate() throws {
+        var options = Self.fast
+        options.maximumSeconds = 5
+        do {
+            _ = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: options))
+            Issue.record("6.9 s of audio passed a 5 s limit")
+        } catch let error as PipelineError {
+            guard case let .audioTooLong(file, estimate, limitHours) = error else { Issue.record("\(error)"); return }
+            #expect(file == PipelineFixtures.example && abs(limitHours - 5.0 / 3600) < 1e-12)
+            #expect(estimate.hasPrefix("6.9 s of audio in 1 piece: about 1"), "\(estimate)")
+            #expect(error.localizedDescription.contains("Raise it with --max-hours"))
+        }
+        options.maximumSeconds = 0
+        #expect(throws: PipelineError.self) { try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: options)) }
+    }
+}
