@@ -1,5 +1,5 @@
 import Foundation
-import M2FDataset
+import M2FFace
 
 /// A style as a user states it, before any encoder has run: the pipeline turns it into a
 /// `StyleCondition` (text → MiniLM embedding, image → GNPFA expression code).
