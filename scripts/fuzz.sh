@@ -33,9 +33,9 @@ for target in "${targets[@]}"; do
     log=.build-fuzz/logs/$target.log
     started=$(date +%s)
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a 2 GB allocation from a small file is a bug;
-    # -detect_leaks=0: Foundation's FileManager/JSONDecoder keep caches LeakSanitizer reports on every run.
+    # detect_leaks=0 (libFuzzer and ASan): Foundation's FileManager/JSONDecoder keep caches LeakSanitizer reports on every run.
     # SWIFT_BACKTRACE off: the Swift backtracer's memory reads trip ASan and hide the trap's own message.
-    if SWIFT_BACKTRACE=enable=no M2F_FUZZ_TARGET=$target "$binary" "$work" "Fuzz/corpus/$target" -max_total_time="$seconds" \
+    if ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no M2F_FUZZ_TARGET=$target "$binary" "$work" "Fuzz/corpus/$target" -max_total_time="$seconds" \
         -timeout=10 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 -print_final_stats=1 \
         -artifact_prefix=".build-fuzz/crashes/$target-" >"$log" 2>&1; then
         crashes=0

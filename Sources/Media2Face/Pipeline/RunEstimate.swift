@@ -25,7 +25,7 @@ public struct RunEstimate: Sendable, Equatable {
     /// BLAS buffers and per-stage working memory that do not grow with the clip.
     static let fixedBytes = 100.0 * 1_048_576
 
-    public init(audioSeconds: Double, plan: ChunkPlan, fps: Double, steps: Int) {
+    package init(audioSeconds: Double, plan: ChunkPlan, fps: Double, steps: Int) {
         self.audioSeconds = audioSeconds
         pieces = plan.count
         pieceSeconds = Double(plan.context.map(\.count).max() ?? 0) / fps
