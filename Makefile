@@ -34,9 +34,12 @@ test: bootstrap-test models build-espeak human-speech-data
 	$(MAKE) fuzz-ci
 
 # The example package (Examples/AnimateHello, its own package depending on this one by path): the public
-# API as a user's package sees it, built and run on the bundled clip from the repository root.
+# API as a user's package sees it, built and run on the bundled clip from the repository root; its CSV
+# must equal `m2f animate`'s for the same request, byte for byte.
 example: build models
 	swift run $(SWIFT_FLAGS) --package-path Examples/AnimateHello AnimateHello Examples/hello.wav out/hello-example
+	$(M2F) animate Examples/hello.wav --text "friendly and cheerful" --format csv --quiet -o out/hello-cli
+	cmp out/hello-example.csv out/hello-cli.csv
 
 # libFuzzer on every file parser m2f reads (docs/HARDENING.md): FUZZ_SECONDS per target, seeds in
 # Fuzz/corpus, an instrumented debug build in .build-fuzz. `make fuzz FUZZ_SECONDS=600` for a long run.
