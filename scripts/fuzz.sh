@@ -22,7 +22,7 @@ fi
 # swiftc keeps only the last -sanitize= flag (SwiftPM passes one per sanitizer: `--sanitize=fuzzer
 # --sanitize=address` left the Swift code without coverage counters), so both go in one -Xswiftc flag.
 build=(swift build --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product m2f-fuzz)
-M2F_FUZZ=1 "${build[@]}" 2>&1 | grep -E "error:|Build complete" || true
+M2F_FUZZ=1 "${build[@]}" 2>&1 | grep -E "error:|complete!" || true
 binary=.build-fuzz/debug/m2f-fuzz
 [ -x "$binary" ] || { echo "fuzz.sh: building m2f-fuzz failed: M2F_FUZZ=1 ${build[*]}" >&2; exit 1; }
 

@@ -46,4 +46,12 @@ final class FuzzFoundCrashTests: XCTestCase {
             XCTAssertTrue((error as? FaceError)?.localizedDescription.contains("frame rate") == true, "\(error)")
         }
     }
+
+    /// gltf: accessors[1].count = -3 trapped building an array of negative size (the accessor checks that
+    /// landed for issue 19 refuse it; this input was found again by the fuzzer and is kept as a regression).
+    func testAccessorWithNegativeCountIsRefused() throws {
+        XCTAssertThrowsError(try GLTFAsset.load(Self.corpusFile("gltf", "crash-accessor-negative-count.glb")).floats(accessor: 1)) { error in
+            XCTAssertTrue((error as? FaceError)?.localizedDescription.contains("crash-accessor-negative-count.glb") == true, "\(error)")
+        }
+    }
 }
