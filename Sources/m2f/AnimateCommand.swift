@@ -114,7 +114,7 @@ struct AnimateCommand: ParsableCommand {
         if let image, !FileManager.default.isReadableFile(atPath: image) {
             throw PipelineError.imageUnreadable(image: image, problem: "no such file or no permission to read it")
         }
-        let jobs = try BatchInput.jobs(input: input, list: list, output: output)
+        let jobs = try AnimationBatch.jobs(input: input, list: list, output: output)
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
 
         let bar = StageProgress(enabled: !quiet)
@@ -174,48 +174,6 @@ struct AnimateBenchCommand: ParsableCommand {
 
     func run() throws {
         try AnimateBenchmarks.run(quick: quick, video: video, modelDirectory: model) { print($0.jsonLine) }
-    }
-}
-
-/// The files of a batch and where each one's outputs go.
-enum BatchInput {
-    struct Job { var audio: String; var prefix: String }
-
-    static let audioExtensions: Set<String> = ["wav", "wave", "mp3", "m4a", "aac", "flac", "ogg", "oga", "opus", "aif", "aiff", "caf", "wma", "mp4", "mov", "mkv", "webm"]
-
-    static func jobs(input: String?, list: String?, output: String) throws -> [Job] {
-        var isDirectory: ObjCBool = false
-        let files: [String]
-        if let list {
-            let url = URL(fileURLWithPath: list)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw PipelineError.batch("\(list): cannot read the list file; it must be UTF-8 text with one audio path per line")
-            }
-            let folder = url.deletingLastPathComponent()
-            files = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-                .map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
-            guard !files.isEmpty else { throw PipelineError.batch("\(list): the list names no files") }
-        } else if let input, FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []
-            files = names.filter { audioExtensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) && !$0.hasPrefix(".") }
-                .sorted().map { URL(fileURLWithPath: input).appendingPathComponent($0).path }
-            guard !files.isEmpty else {
-                throw PipelineError.batch("\(input): the folder holds no audio files (\(audioExtensions.sorted().joined(separator: ", ")))")
-            }
-        } else {
-            return [Job(audio: input!, prefix: output)]
-        }
-        // Batch: -o is a folder; each file's outputs are named after it.
-        var used: [String: String] = [:]
-        return try files.map { file in
-            let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-            if let other = used[stem] {
-                throw PipelineError.batch("\(other) and \(file) would both write \(output)/\(stem).*; rename one of them")
-            }
-            used[stem] = file
-            return Job(audio: file, prefix: URL(fileURLWithPath: output).appendingPathComponent(stem).path)
-        }
     }
 }
 
