@@ -4,7 +4,6 @@ import M2FBenchmarks
 import M2FDataset
 import M2FFace
 import Media2Face
-import Synchronization
 
 /// `m2f animate`: speech → ARKit animation (+ head pose) in Live Link CSV, JSON, GLB and MP4.
 struct AnimateCommand: AsyncParsableCommand {
@@ -118,7 +117,7 @@ struct AnimateCommand: AsyncParsableCommand {
         let jobs = try AnimationBatch.jobs(input: input, list: list, output: output)
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
 
-        let bar = StageProgress(enabled: !quiet)
+        let bar = ProgressBar(enabled: !quiet)
         bar.message("loading models…")
         let pipeline = try await models.loadPipeline()
         let exporter = AnimationExporter(videoSize: videoSize)
@@ -127,9 +126,9 @@ struct AnimateCommand: AsyncParsableCommand {
             let label = jobs.count > 1 ? "[\(index + 1)/\(jobs.count)] \(URL(fileURLWithPath: job.audio).lastPathComponent) " : ""
             do {
                 let request = AnimationRequest(audioPath: job.audio, style: style, timeline: timelineFile, keyframes: keyframeFile, options: options)
-                let result = try await pipeline.animate(request) { bar.update(label + $0.stage.rawValue, $0.completed, $0.total) }
+                let result = try await pipeline.animate(request) { bar.update(stage: label + $0.stage.rawValue, done: $0.completed, total: $0.total) }
                 let files = try exporter.write(result.animation, formats: formats, prefix: job.prefix, audioPath: job.audio) { _, done, total in
-                    bar.update(label + "mp4", done, total)
+                    bar.update(stage: label + "mp4", done: done, total: total)
                 }
                 bar.finish()
                 for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(job.audio): \(warning)\n".utf8)) }
@@ -175,38 +174,5 @@ struct AnimateBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await AnimateBenchmarks.run(quick: quick, video: video, modelDirectory: model) { print($0.jsonLine) }
-    }
-}
-
-/// Progress of a multi-stage job on stderr: one `ProgressBar` (bar, percent, ETA) per stage. Updates
-/// may come from the task running the pipeline, so the current stage is kept under a lock.
-final class StageProgress: Sendable {
-    let enabled: Bool
-    private let current = Mutex<(stage: String, bar: ProgressBar?)>(("", nil))
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func message(_ text: String) {
-        guard enabled else { return }
-        finish()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    func update(_ stage: String, _ done: Int, _ total: Int) {
-        guard enabled, total > 0 else { return }
-        current.withLock { current in
-            if stage != current.stage || current.bar == nil {
-                current.bar?.finish()
-                current = (stage, ProgressBar(label: stage))
-            }
-            current.bar?.update(done: Double(done), total: Double(total), unit: "", force: done == total)
-        }
-    }
-
-    func finish() {
-        current.withLock { current in
-            current.bar?.finish()
-            current = ("", nil)
-        }
     }
 }

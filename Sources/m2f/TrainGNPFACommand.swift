@@ -95,11 +95,15 @@ struct TrainGNPFACommand: ParsableCommand {
         if data != nil {
             FileHandle.standardError.write(Data("gnpfa: \(frames.fileCount) clips, \(frames.trainingCount) training / \(frames.heldOutCount) held-out frames\n".utf8))
         }
-        let progress = GNPFAProgressLine(quiet: quiet)
+        let progress = ProgressBar(enabled: !quiet)
         try run.run(frames: frames, events: { event in
             switch event {
             case .message(let text): FileHandle.standardError.write(Data((text + "\n").utf8))
-            case .progress(let p): progress.update(p)
+            case .progress(let p):
+                let parts = p.parts.keys.sorted().map { "\($0) \(String(format: "%.4g", p.parts[$0]!))" }.joined(separator: " ")
+                progress.update(stage: p.stage, done: Double(p.step), total: Double(p.totalSteps), unit: "steps",
+                                detail: "loss \(String(format: "%.5f", p.loss)) \(parts)", remaining: p.remaining)
+                if p.step == p.totalSteps { progress.finish() }
             }
         }, stageFinished: { print(try $0.jsonLine()) })
     }

@@ -154,7 +154,7 @@ public struct KeyframeFile: Sendable, Equatable {
 
     /// The keyframes for a clip of `duration` seconds animated at `fps`, in file order; a range becomes
     /// one keyframe per frame time inside it. A time past the end of the clip is an error naming the entry.
-    public func keyframes(duration: Double, fps: Double) throws(RequestFileError) -> [Keyframe] {
+    package func keyframes(duration: Double, fps: Double) throws(RequestFileError) -> [Keyframe] {
         let lastTime = max(0, duration)
         var out: [Keyframe] = []
         for entry in entries {
