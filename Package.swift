@@ -2,11 +2,6 @@
 // Media2Face in Swift: one library target per concern, in dependency order (see docs/ARCHITECTURE.md).
 import PackageDescription
 
-/// Release builds of the numeric targets drop overflow and bounds checks on hot loops.
-let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
-]
-
 #if os(Linux)
 let blasDependencies: [Target.Dependency] = ["CBLAS"]
 let espeakDependencies: [Target.Dependency] = ["CEspeakNG"]
@@ -48,78 +43,68 @@ let package = Package(
         ),
         // The 16-bit-weight linear kernel (fp16 → fp32 convert and multiply; AVX2/F16C chosen at run time).
         .target(name: "CHalfMatmul", path: "Sources/CHalfMatmul"),
+        // Checked arithmetic and field ranges for the numbers that files supply (sizes, offsets, configs).
+        .target(name: "M2FCheckedInput"),
         // Tensor engine: storage, views, ops, BLAS matmul, autograd, RNG, safetensors, threading.
         .target(
             name: "M2FEngine",
-            dependencies: blasDependencies + ["CHalfMatmul"],
-            swiftSettings: numericSettings
+            dependencies: blasDependencies + ["CHalfMatmul", "M2FCheckedInput"]
         ),
         // Neural building blocks: Module, layers, losses, optimizers, schedules.
         .target(
             name: "M2FNeural",
-            dependencies: ["M2FEngine"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine"]
         ),
         // Audio input: WAV and ffmpeg decoding, resampling, STFT and Whisper's log-mel.
         .target(
             name: "M2FAudio",
-            dependencies: ["M2FEngine"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine"]
         ),
         // Pretrained encoders and their model store: Whisper tiny.en (speech), MiniLM-L6 + WordPiece (text).
         .target(
             name: "M2FEncoders",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FCheckedInput"]
         ),
         // The face: ARKit schema, emotion labels, animation type, formats, default head, renderer.
         .target(
             name: "M2FFace",
-            dependencies: [],
-            swiftSettings: numericSettings
+            dependencies: ["M2FCheckedInput"]
         ),
         // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
         .target(
             name: "M2FDataset",
-            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FCheckedInput"]
         ),
         // GNPFA, the model: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
         .target(
             name: "M2FGNPFA",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FFace"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FCheckedInput"]
         ),
         // GNPFA training and evaluation: samplers and renders of training data, the trainers, held-out reports.
         .target(
             name: "GNPFATraining",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FGNPFA"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FGNPFA"]
         ),
         // Media2Face, inference: the diffusion generator (denoiser, schedule, sampler, guidance, editing),
         // style requests and the pipeline façade. No dataset, no training.
         .target(
             name: "Media2Face",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA", "M2FCheckedInput"]
         ),
         // Training the diffusion generator on M2F-D: data loading, batches, loss, trainer, run, self-check.
         .target(
             name: "Media2FaceTraining",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face"]
         ),
         // Evaluation metrics (LVE, FDD, lip closure, SLCC, offset, beat alignment, diversity).
         .target(
             name: "M2FEval",
-            dependencies: ["M2FEngine", "M2FFace", "M2FDataset", "M2FAudio", "M2FGNPFA", "Media2Face"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FFace", "M2FDataset", "M2FAudio", "M2FGNPFA", "Media2Face"]
         ),
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face"]
         ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
@@ -140,6 +125,7 @@ let package = Package(
             dependencies: ["M2FEngine"],
             path: "Tests/M2FTestSupport"
         ),
+        .testTarget(name: "M2FCheckedInputTests", dependencies: ["M2FCheckedInput"]),
         .testTarget(name: "M2FEngineTests", dependencies: ["M2FEngine", "M2FTestSupport"]),
         .testTarget(name: "M2FNeuralTests", dependencies: ["M2FNeural", "M2FTestSupport"]),
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
