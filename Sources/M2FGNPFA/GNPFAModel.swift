@@ -41,7 +41,7 @@ package struct GNPFAConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Decodes and checks `config.json` bytes (format, version, `rangeProblem`); `file` names it in errors.
-    public static func decode(_ data: Data, file: String) throws -> GNPFAConfiguration {
+    package static func decode(_ data: Data, file: String) throws -> GNPFAConfiguration {
         let configuration: GNPFAConfiguration
         do {
             configuration = try JSONDecoder().decode(GNPFAConfiguration.self, from: data)
@@ -59,7 +59,7 @@ package struct GNPFAConfiguration: Codable, Sendable, Equatable {
 
     /// Every field of every part out of its range, and every broken relation (a model folder is
     /// untrusted: a negative hiddenSize or hiddenLayers crashed the allocation). Nil when all parts can be built.
-    public var rangeProblem: String? {
+    package var rangeProblem: String? {
         var check = FieldRanges()
         check.require("vae.latentSize", vae.latentSize, in: 1...1024)
         check.require("vae.hiddenSize", vae.hiddenSize, in: 1...4096)

@@ -64,7 +64,7 @@ package struct DenoiserConfiguration: Codable, Sendable, Equatable {
     /// Every field out of its range and every broken relation (a model file is untrusted: numHeads 0
     /// divides by zero, width −128 or numLayers 10⁶ allocate without bound, fps 1e9 asks for 208 GB).
     /// Nil when the architecture can be built.
-    public var rangeProblem: String? {
+    package var rangeProblem: String? {
         var check = FieldRanges()
         check.require("latentSize", latentSize, in: 1...1024)
         check.require("poseSize", poseSize, in: 6...6)
@@ -86,7 +86,7 @@ package struct DenoiserConfiguration: Codable, Sendable, Equatable {
 
     /// A lower bound on the parameters this architecture has (its blocks' attention and MLP matrices):
     /// a weights file with fewer values cannot belong to it, which is checked before anything is allocated.
-    public var minimumParameterCount: Int {
+    package var minimumParameterCount: Int {
         numLayers * (4 + 2 * mlpRatio) * width * width
     }
 

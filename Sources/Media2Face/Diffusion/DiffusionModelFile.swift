@@ -46,7 +46,7 @@ package enum DiffusionModelFile {
     /// Decodes and checks `config.json` bytes: the format, and every field of the architecture in range
     /// (`DenoiserConfiguration.rangeProblem`). `file` names the file in errors.
     /// - Throws: `DiffusionError.invalidConfiguration` naming the file and every bad field.
-    public static func configuration(from data: Data, file: String) throws -> DiffusionModelConfiguration {
+    package static func configuration(from data: Data, file: String) throws -> DiffusionModelConfiguration {
         let configuration: DiffusionModelConfiguration
         do {
             configuration = try JSONDecoder().decode(DiffusionModelConfiguration.self, from: data)
