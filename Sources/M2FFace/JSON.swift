@@ -255,7 +255,8 @@ struct JSONParser {
                     // Surrogate pair.
                     if (0xD800..<0xDC00).contains(code), position + 6 <= bytes.count,
                        bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u"),
-                       let low = UInt32(String(decoding: bytes[position + 2..<position + 6], as: UTF8.self), radix: 16) {
+                       let low = UInt32(String(decoding: bytes[position + 2..<position + 6], as: UTF8.self), radix: 16),
+                       (0xDC00..<0xE000).contains(low) {  // else `low - 0xDC00` trapped (found by fuzzing)
                         scalarValue = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                         position += 6
                     }
