@@ -8,9 +8,9 @@ import M2FFace
 /// ffmpeg rather than a PNG decoder of our own: the project already needs ffmpeg (audio decoding,
 /// MP4 export), and one subprocess covers every PNG variant (palette, 16-bit, interlaced, alpha) and
 /// JPEG photos too, which a small decoder would not.
-public enum ImageFileDecoder {
+package enum ImageFileDecoder {
     /// `$M2F_FFMPEG`, else the first `ffmpeg` on `$PATH`.
-    public static func locateFFmpeg() -> String? {
+    package static func locateFFmpeg() -> String? {
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["M2F_FFMPEG"], FileManager.default.isExecutableFile(atPath: path) { return path }
         for directory in (environment["PATH"] ?? "/usr/bin:/usr/local/bin:/opt/homebrew/bin").split(separator: ":") {
@@ -22,7 +22,7 @@ public enum ImageFileDecoder {
 
     /// The image at `path` as `size`×`size` RGB.
     /// - Throws: `GNPFAError.missingFile` when the file or ffmpeg is missing, `.imageDecoding` when ffmpeg fails.
-    public static func read(path: String, size: Int) throws -> RGBImage {
+    package static func read(path: String, size: Int) throws -> RGBImage {
         guard FileManager.default.fileExists(atPath: path) else {
             throw GNPFAError.missingFile(path: path, fix: "check the path of the face image")
         }
