@@ -46,10 +46,14 @@ let package = Package(
         ),
         // The 16-bit-weight linear kernel (fp16 → fp32 convert and multiply; AVX2/F16C chosen at run time).
         .target(name: "CHalfMatmul", path: "Sources/CHalfMatmul"),
+        // The system base, Foundation only: atomic (staged) file writes, finding and running programs
+        // (children die with m2f: CM2FSystem's spawner), reading inputs and JSON with line numbers.
+        .target(name: "CM2FSystem", path: "Sources/CM2FSystem"),
+        .target(name: "M2FSystem", dependencies: ["CM2FSystem"]),
         // Tensor engine: storage, views, ops, BLAS matmul, autograd, RNG, safetensors, threading.
         .target(
             name: "M2FEngine",
-            dependencies: blasDependencies + ["CHalfMatmul"],
+            dependencies: blasDependencies + ["CHalfMatmul", "M2FSystem"],
             swiftSettings: numericSettings
         ),
         // Neural building blocks: Module, layers, losses, optimizers, schedules.
@@ -61,37 +65,37 @@ let package = Package(
         // Audio input: WAV and ffmpeg decoding, resampling, STFT and Whisper's log-mel.
         .target(
             name: "M2FAudio",
-            dependencies: ["M2FEngine"],
+            dependencies: ["M2FEngine", "M2FSystem"],
             swiftSettings: numericSettings
         ),
         // Pretrained encoders and their model store: Whisper tiny.en (speech), MiniLM-L6 + WordPiece (text).
         .target(
             name: "M2FEncoders",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio"],
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FSystem"],
             swiftSettings: numericSettings
         ),
         // The face: ARKit schema, animation type, formats, default head, renderer.
         .target(
             name: "M2FFace",
-            dependencies: [],
+            dependencies: ["M2FSystem"],
             swiftSettings: numericSettings
         ),
         // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
         .target(
             name: "M2FDataset",
-            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders"],
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FSystem"],
             swiftSettings: numericSettings
         ),
         // GNPFA: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
         .target(
             name: "M2FGNPFA",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FFace"],
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FSystem"],
             swiftSettings: numericSettings
         ),
         // Media2Face: the diffusion generator (denoiser, schedule, sampler, guidance, editing) and the pipeline façade.
         .target(
             name: "Media2Face",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA"],
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "M2FSystem"],
             swiftSettings: numericSettings
         ),
         // Evaluation metrics (LVE, FDD, lip closure, SLCC, offset, beat alignment, diversity).
@@ -103,14 +107,14 @@ let package = Package(
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face"],
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FSystem"],
             swiftSettings: numericSettings
         ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "m2f",
             dependencies: [
-                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face", "M2FEval", "M2FBenchmarks",
+                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face", "M2FEval", "M2FBenchmarks", "M2FSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -125,12 +129,15 @@ let package = Package(
             dependencies: ["M2FEngine"],
             path: "Tests/M2FTestSupport"
         ),
+        .testTarget(name: "M2FSystemTests", dependencies: ["M2FSystem"]),
+        // kill -9 and full-disk runs of the real m2f binary (convert, retarget, render, animate).
+        .testTarget(name: "M2FCommandTests", dependencies: ["M2FSystem", "M2FFace"]),
         .testTarget(name: "M2FEngineTests", dependencies: ["M2FEngine", "M2FTestSupport"]),
         .testTarget(name: "M2FNeuralTests", dependencies: ["M2FNeural", "M2FTestSupport"]),
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
-        .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
-        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FDataset", "M2FTestSupport"]),
+        .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace", "M2FSystem"]),
+        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FDataset", "M2FTestSupport", "M2FSystem"]),
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
         .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "M2FTestSupport"]),

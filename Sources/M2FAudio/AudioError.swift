@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 
 /// Everything that can go wrong reading audio: each case names the file, the problem and the fix.
 public enum AudioError: LocalizedError, Equatable {
@@ -64,4 +65,15 @@ public enum AudioError: LocalizedError, Equatable {
 public enum AudioLimits {
     /// Sample rates accepted from a file header, in Hz.
     public static let sampleRates: ClosedRange<Int> = 1_000...768_000
+}
+
+extension AudioError {
+    /// Refuses a path that is not a regular file: a FIFO, `/dev/zero` or `/dev/urandom` named `.mp3`
+    /// would block or be read forever with growing memory.
+    static func checkRegular(_ path: String) throws(AudioError) {
+        do { try InputFile.checkRegular(path) } catch {
+            if case .cannotRead(_, "no such file") = error { throw .unreadable(path: path, problem: "no such file or no permission to read it") }
+            throw .unreadable(path: path, problem: error.problem)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 
 /// Element types of a safetensors file that the engine reads (F32, F16, BF16) and writes (F32, F16).
 public enum SafeTensorsDType: String, Sendable {

@@ -21,7 +21,7 @@ public struct GLTFAsset: Sendable {
 
     public static func load(_ url: URL) throws(FaceError) -> GLTFAsset {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .io(file: url.path, problem: "cannot read: \(error.localizedDescription)") }
+        data = try readInput(url)
         let bytes = [UInt8](data)
         if bytes.isEmpty { throw .emptyFile(file: url.path) }
         var json: JSONValue
@@ -231,7 +231,7 @@ public struct GLTFAsset: Sendable {
 
     public mutating func write(to url: URL) throws(FaceError) {
         let binary = url.pathExtension.lowercased() != "gltf"
-        do { try data(binary: binary).write(to: url) } catch { throw .io(file: url.path, problem: "cannot write: \(error.localizedDescription)") }
+        try writeAtomically(data(binary: binary), to: url)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 import M2FDataset
 
 /// A style as a user states it, before any encoder has run: the pipeline turns it into a
