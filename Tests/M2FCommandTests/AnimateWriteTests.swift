@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func aKillDuringTheWritesKeepsEachOldFile() throws {
-        guard M2F.binary != nil else { Issue.record(M2F.missing); return }
+        guard M2F.binary != nil else { Issue.record("\(M2F.missing)"); return }
         let scratch = Scratch("animate-kill")
         defer { scratch.remove() }
         let names = ["hello.csv", "hello.json", "hello.glb"]
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func aFullDiskKeepsTheOldFiles() throws {
-        guard M2F.binary != nil else { Issue.record(M2F.missing); return }
+        guard M2F.binary != nil else { Issue.record("\(M2F.missing)"); return }
         let scratch = Scratch("animate-full")
         defer { scratch.remove() }
         try FullDisk.check(oldOutput: Data("old take".utf8), name: "hello.csv", in: scratch, limit: 16 * 1024) { output in
@@ -43,7 +43,7 @@ import Testing
 
     /// Two runs with different seeds on one prefix at once: the CSV and the JSON left are from the same run.
     @Test func twoRunsOnOnePrefixLeaveOneRunsSet() throws {
-        guard M2F.binary != nil else { Issue.record(M2F.missing); return }
+        guard M2F.binary != nil else { Issue.record("\(M2F.missing)"); return }
         let scratch = Scratch("animate-race")
         defer { scratch.remove() }
         let prefix = scratch.file("hello")

@@ -75,7 +75,7 @@ final class SmallDisk {
         var info = statvfs()
         statvfs(scratch.url.path, &info)
         let free = Int(info.f_bavail) * Int(info.f_frsize)
-        FileManager.default.createFile(atPath: scratch.file("filler"), contents: Data(count: max(0, free - bytes)))
+        _ = FileManager.default.createFile(atPath: scratch.file("filler"), contents: Data(count: max(0, free - bytes)))
     }
 
     func empty() { try? FileManager.default.removeItem(atPath: scratch.file("filler")) }

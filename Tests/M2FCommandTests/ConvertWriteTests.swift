@@ -15,7 +15,7 @@ import Testing
     static let oldOutput = LiveLinkCSV.serialize(ScriptedAnimation.make(seconds: 1))
 
     @Test func aKillDuringTheWriteKeepsTheOldFile() throws {
-        guard M2F.binary != nil else { Issue.record(M2F.missing); return }
+        guard M2F.binary != nil else { Issue.record("\(M2F.missing)"); return }
         let scratch = Scratch("convert-kill")
         defer { scratch.remove() }
         let input = try Self.longInput(in: scratch)
@@ -30,12 +30,12 @@ import Testing
         #expect(rerun.status == 0, "\(rerun.errors)")
         let complete = scratch.bytes("out.csv")
         #expect(afterKill == Self.oldOutput || afterKill == complete, "a truncated file replaced the old one")
-        #expect(complete.map { $0.count > 10_000_000 } == true)
+        #expect(complete.map { $0.count > 5_000_000 } == true, "the new CSV is \(complete?.count ?? 0) bytes")
         #expect(scratch.temporaries.isEmpty, "left behind: \(scratch.temporaries)")
     }
 
     @Test func aFullDiskKeepsTheOldFile() throws {
-        guard M2F.binary != nil else { Issue.record(M2F.missing); return }
+        guard M2F.binary != nil else { Issue.record("\(M2F.missing)"); return }
         let scratch = Scratch("convert-full")
         defer { scratch.remove() }
         let input = try Self.longInput(in: scratch, seconds: 20)  // ~0.5 MB of CSV
@@ -44,7 +44,7 @@ import Testing
 
     @Test(arguments: ["", ".", "..", "out/"])
     func outputsThatNameNoFileAreRefused(_ output: String) throws {
-        guard M2F.binary != nil else { Issue.record(M2F.missing); return }
+        guard M2F.binary != nil else { Issue.record("\(M2F.missing)"); return }
         let scratch = Scratch("convert-names")
         defer { scratch.remove() }
         let target = output.isEmpty ? "" : scratch.file(output) + (output.hasSuffix("/") ? "/" : "")
@@ -58,9 +58,9 @@ import Testing
 /// The full-disk check shared by the command tests: a tmpfs filled to the brim where the tests may
 /// mount one (root), else a file-size limit (RLIMIT_FSIZE, so writes fail with EFBIG).
 enum FullDisk {
-    static func check(oldOutput: Data, name: String, in scratch: Scratch, limit: Int = 64 * 1024,
+    static func check(oldOutput: Data, name: String, in scratch: Scratch, limit: Int = 64 * 1024, diskKilobytes: Int = 1024,
                       arguments: (String) -> [String]) throws {
-        if let disk = SmallDisk(kilobytes: 1024) {
+        if let disk = SmallDisk(kilobytes: diskKilobytes) {
             let output = disk.scratch.file(name)
             try oldOutput.write(to: URL(fileURLWithPath: output))
             disk.fill(leaving: 16 * 1024)

@@ -55,7 +55,7 @@ import Glibc
         let folder = TemporaryFolder("lookup")
         defer { folder.remove() }
         let tool = folder.file("m2f-test-tool")
-        FileManager.default.createFile(atPath: tool, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        _ = FileManager.default.createFile(atPath: tool, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
         #expect(Executable.find("m2f-test-tool", environment: ["PATH": folder.path]) == tool)
         #expect(Executable.find("m2f-test-tool", environment: ["PATH": "/nonexistent"]) == nil)
         #expect(Executable.find("sh", override: "M2F_SH", environment: ["M2F_SH": tool, "PATH": "/bin"]) == tool)

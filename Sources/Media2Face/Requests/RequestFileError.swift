@@ -80,6 +80,7 @@ struct RequestFieldReader {
     static func load(_ url: URL) throws(RequestFileError) -> LocatedJSON {
         let data: Data
         do { data = try InputFile.read(url.path, maximumBytes: 64 << 20) } catch {
+            if case let .cannotRead(_, problem) = error { throw .unreadable(file: url.path, problem: problem) }
             throw .unreadable(file: url.path, problem: error.problem)
         }
         return try LocatedJSON.parse(data, file: url.path)
