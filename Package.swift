@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "M2FEngine", targets: ["M2FEngine"]),
         .library(name: "M2FNeural", targets: ["M2FNeural"]),
         .library(name: "M2FFace", targets: ["M2FFace"]),
+        // What an app links to animate a face from speech: the pipeline façade, its options and exporters.
+        .library(name: "Media2Face", targets: ["Media2Face"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -74,7 +76,7 @@ let package = Package(
             dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FSystem"],
             swiftSettings: numericSettings
         ),
-        // The face: ARKit schema, animation type, formats, default head, renderer.
+        // The face: ARKit schema, emotion labels, animation type, formats, default head, renderer.
         .target(
             name: "M2FFace",
             dependencies: ["M2FSystem"],
@@ -86,16 +88,29 @@ let package = Package(
             dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FSystem"],
             swiftSettings: numericSettings
         ),
-        // GNPFA: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
+        // GNPFA, the model: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
         .target(
             name: "M2FGNPFA",
             dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FSystem"],
             swiftSettings: numericSettings
         ),
-        // Media2Face: the diffusion generator (denoiser, schedule, sampler, guidance, editing) and the pipeline façade.
+        // GNPFA training and evaluation: samplers and renders of training data, the trainers, held-out reports.
+        .target(
+            name: "GNPFATraining",
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FGNPFA", "M2FSystem"],
+            swiftSettings: numericSettings
+        ),
+        // Media2Face, inference: the diffusion generator (denoiser, schedule, sampler, guidance, editing),
+        // style requests and the pipeline façade. No dataset, no training.
         .target(
             name: "Media2Face",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "M2FSystem"],
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA", "M2FSystem"],
+            swiftSettings: numericSettings
+        ),
+        // Training the diffusion generator on M2F-D: data loading, batches, loss, trainer, run, self-check.
+        .target(
+            name: "Media2FaceTraining",
+            dependencies: ["M2FEngine", "M2FNeural", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face"],
             swiftSettings: numericSettings
         ),
         // Evaluation metrics (LVE, FDD, lip closure, SLCC, offset, beat alignment, diversity).
@@ -114,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "m2f",
             dependencies: [
-                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face", "M2FEval", "M2FBenchmarks", "M2FSystem",
+                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "GNPFATraining", "Media2Face", "Media2FaceTraining", "M2FEval", "M2FBenchmarks", "M2FSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -137,9 +152,9 @@ let package = Package(
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace", "M2FSystem"]),
-        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "M2FDataset", "M2FTestSupport", "M2FSystem"]),
+        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "Media2FaceTraining", "M2FDataset", "M2FTestSupport", "M2FSystem"]),
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
-        .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "M2FTestSupport"]),
+        .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "GNPFATraining", "M2FTestSupport"]),
     ]
 )

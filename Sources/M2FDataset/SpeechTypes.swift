@@ -21,11 +21,6 @@ public struct TimedPhone: Codable, Sendable, Equatable {
     public var duration: Double { end - start }
 }
 
-/// The eight emotion labels of M2F-D.
-public enum Emotion: String, CaseIterable, Codable, Sendable {
-    case neutral, happy, sad, angry, surprised, fearful, disgusted, contempt
-}
-
 /// How a sentence is spoken: multipliers on the voice's own rate and pitch, and a gain.
 public struct Prosody: Codable, Sendable, Equatable {
     /// Speaking rate (1 = the voice's default, 1.3 = 30 % faster).

@@ -153,4 +153,4 @@ public final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
 }
 
 /// 52, the ARKit weights per frame.
-let ARKitWeightCount = 52
+package let ARKitWeightCount = 52

@@ -1,4 +1,4 @@
-import M2FDataset
+import M2FFace
 
 /// What steers the style of a generated segment: the condition token of the denoiser.
 ///

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import M2FDataset
+import M2FFace
 
 /// `m2f dataset import-livelink`: Live Link Face takes (CSV + WAV or MOV audio) into a dataset.
 struct DatasetImportCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import GNPFATraining
 import M2FDataset
 import M2FGNPFA
 

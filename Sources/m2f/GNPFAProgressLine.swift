@@ -1,3 +1,4 @@
+import GNPFATraining
 import M2FGNPFA
 
 /// GNPFA training progress (stage, step, loss and its parts) on the shared `ProgressBar`.

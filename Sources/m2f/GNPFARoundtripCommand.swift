@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GNPFATraining
 import M2FEngine
 import M2FFace
 import M2FGNPFA

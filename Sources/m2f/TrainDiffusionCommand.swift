@@ -3,6 +3,7 @@ import Foundation
 import M2FEngine
 import M2FGNPFA
 import Media2Face
+import Media2FaceTraining
 
 /// `m2f train diffusion`: trains the Media2Face denoiser on an M2F-D dataset.
 struct TrainDiffusionCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import M2FDataset
+import M2FFace
 
 final class CorpusTests: XCTestCase {
     func testStandardCorpusIsLargeCleanAndDeterministic() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import M2FDataset
+import M2FFace
 import XCTest
 
 final class SpeechCatalogTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import M2FDataset
+import M2FFace
 import Testing
 
 /// The teacher on real synthesised speech from every voice of the catalog (flite and espeak-ng

@@ -1,4 +1,5 @@
 import Foundation
+import GNPFATraining
 import M2FEngine
 import M2FFace
 import Testing

@@ -1,3 +1,4 @@
+import GNPFATraining
 import M2FEngine
 import M2FFace
 import Testing

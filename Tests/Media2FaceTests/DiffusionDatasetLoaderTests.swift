@@ -1,6 +1,7 @@
 import Foundation
 import M2FDataset
 import M2FEngine
+import Media2FaceTraining
 import Testing
 import Media2Face
 

@@ -1,5 +1,6 @@
 import M2FEngine
 import M2FTestSupport
+import Media2FaceTraining
 import Testing
 import Media2Face
 

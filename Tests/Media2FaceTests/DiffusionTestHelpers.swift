@@ -3,6 +3,7 @@ import M2FDataset
 import M2FEngine
 import M2FTestSupport
 import Media2Face
+import Media2FaceTraining
 
 /// Shared helpers of the diffusion tests: tiny configurations, random clips, the golden JSON.
 enum DiffusionTestHelpers {

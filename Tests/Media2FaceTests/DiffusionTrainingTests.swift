@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import Media2FaceTraining
 import Testing
 import Media2Face
 

@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FFace
 
 /// A voice as the planner sees it: its id and what a description may say about the speaker.
 public struct VoiceProfile: Codable, Sendable, Equatable {

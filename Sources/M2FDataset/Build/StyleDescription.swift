@@ -1,3 +1,5 @@
+import M2FFace
+
 /// Free-text style descriptions and tags from a clip's labels: "a cheerful woman speaking quickly".
 ///
 /// The words depend only on the labels (emotion, intensity, speaker gender, prosody, listening), so

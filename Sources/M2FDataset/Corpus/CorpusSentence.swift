@@ -1,3 +1,5 @@
+import M2FFace
+
 /// One sentence of the M2F-D corpus with its stable id, where it came from and its split.
 public struct CorpusSentence: Codable, Sendable, Hashable {
     /// Where a sentence came from.

@@ -1,4 +1,5 @@
 import Foundation
+import M2FFace
 
 /// The M2F-D sentence corpus: clean fortune sentences followed by grammar sentences, duplicates (by
 /// normalised text) removed, in a fixed order.

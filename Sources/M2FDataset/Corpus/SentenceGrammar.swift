@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FFace
 
 /// A seeded template grammar over `GrammarVocabulary`: statements, questions, exclamations, sentences
 /// with spelled-out numbers and dates, and lines written for each emotion.

@@ -1,4 +1,5 @@
 import Foundation
+import M2FFace
 
 /// Labels of a Live Link take: from a sidecar `TAKE.json` next to the CSV, else from command-line
 /// flags, else defaults (neutral, intensity 0, a generated description, split train).

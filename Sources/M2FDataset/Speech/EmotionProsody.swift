@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FFace
 
 /// How each emotion changes the way a sentence is spoken, scaled by intensity, with seeded jitter.
 ///

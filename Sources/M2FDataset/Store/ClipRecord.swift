@@ -1,4 +1,5 @@
 import Foundation
+import M2FFace
 
 /// Which part of the data a clip belongs to. Validation and test hold whole voices and whole
 /// sentences that training never sees.

@@ -1,3 +1,5 @@
+import M2FFace
+
 /// Every tunable number of the phonetic teacher animator, in one versioned, documented value.
 ///
 /// The dataset stores this configuration (as JSON) beside the clips it made, so a clip can be

@@ -1,5 +1,5 @@
-import M2FDataset
 import M2FEngine
+import M2FFace
 import M2FNeural
 
 /// Turns a style condition into the denoiser's style token [C]: a separate projection per modality and

@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FGNPFA
 import M2FNeural
 
 /// Where a training run stands, reported after every step.

@@ -1,5 +1,6 @@
 import Foundation
 import M2FFace
+import M2FGNPFA
 
 /// Recorded expression frames for training: the 52 weights of every frame of every animation file
 /// (.json, .csv) under a folder, split by file into training and held-out sets.

@@ -1,5 +1,6 @@
 import Foundation
 import M2FFace
+import M2FGNPFA
 
 /// The held-out sets every GNPFA report uses (seeds and identities no training run touches).
 public enum GNPFAHeldOut {

@@ -1,6 +1,7 @@
 import Foundation
 import M2FEngine
 import M2FNeural
+import Media2Face
 
 /// Optimisation settings of a diffusion training run (saved in the checkpoint's state).
 public struct DiffusionTrainingConfiguration: Codable, Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import M2FEngine
 import M2FFace
+import M2FGNPFA
 
 /// How decoded weights behave along straight lines between codes.
 public struct InterpolationReport: Codable, Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import M2FEngine
 import M2FFace
+import M2FGNPFA
 import M2FNeural
 
 /// How the expression VAE is trained (run options, not architecture).

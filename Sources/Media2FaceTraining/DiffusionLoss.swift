@@ -1,4 +1,5 @@
 import M2FEngine
+import Media2Face
 
 /// The training loss of Media2Face on a padded batch: simple + velocity + smoothness.
 ///

@@ -1,5 +1,6 @@
 import M2FEngine
 import M2FFace
+import M2FGNPFA
 
 /// Lip-vertex error in millimetres on the default head between two weight vectors per frame.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import M2FEngine
 import M2FFace
+import M2FGNPFA
 
 /// Held-out metrics of the geometry and image encoders.
 public struct EncoderReport: Codable, Sendable, Equatable {

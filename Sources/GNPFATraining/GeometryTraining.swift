@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FGNPFA
 import M2FNeural
 
 /// How the geometry encoder is trained.

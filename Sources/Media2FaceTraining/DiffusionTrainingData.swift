@@ -1,5 +1,7 @@
 import M2FDataset
 import M2FEngine
+import M2FFace
+import Media2Face
 
 /// One training clip, already in the model's frame rate and latent space.
 public struct DiffusionTrainingClip: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import M2FEngine
 import M2FFace
+import M2FGNPFA
 
 /// Reconstruction quality of an `ExpressionCoding` on held-out frames.
 public struct ReconstructionReport: Codable, Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FGNPFA
 
 /// Identity disentanglement of an encoder from faces to codes.
 ///

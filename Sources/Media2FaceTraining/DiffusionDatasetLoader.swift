@@ -2,6 +2,7 @@ import Foundation
 import M2FDataset
 import M2FEngine
 import M2FGNPFA
+import Media2Face
 
 /// Reads a featurized M2F-D dataset (docs/DATASET.md) into training clips in the model's latent space:
 /// per clip, the GNPFA encoding of `<id>.weights` [F, 52] next to `<id>.head_pose` [F, 6], the cached

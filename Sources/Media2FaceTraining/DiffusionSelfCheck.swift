@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import Media2Face
 
 /// Quick checks of a trained generator on validation clips (`m2f train diffusion --check`): reconstruction
 /// error against the reference animation, keyframe hits and the velocity around them, seed diversity,

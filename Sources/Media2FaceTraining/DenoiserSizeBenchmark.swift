@@ -1,6 +1,7 @@
 import Foundation
 import M2FEngine
 import M2FNeural
+import Media2Face
 
 /// Measures what a denoiser size costs on this machine: one training step (forward + backward + AdamW)
 /// and one sampling step for 60 s of speech (all windows × guidance branches in one batch).

@@ -1,6 +1,7 @@
 import Foundation
 import M2FEngine
 import M2FFace
+import M2FGNPFA
 
 /// One head identity reduced to what the geometry encoder reads: the neutral positions and the dense
 /// blendshape offsets of the encoded and anchor vertices.

@@ -1,5 +1,6 @@
 import M2FEngine
 import M2FFace
+import M2FGNPFA
 
 /// Random FACS-plausible expression frames (52 ARKit weights in [0, 1]) for training and testing the
 /// expression latent space when recorded frames are scarce.

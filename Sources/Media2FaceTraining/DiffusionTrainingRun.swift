@@ -2,6 +2,7 @@ import Foundation
 import M2FEncoders
 import M2FEngine
 import M2FGNPFA
+import Media2Face
 
 /// What a training run reports as it goes; the caller decides how to show it (the CLI draws its
 /// shared progress bar), the library prints nothing.
