@@ -41,6 +41,20 @@ import Testing
         }
     }
 
+    /// `-o ""`, `-o .`, `-o ..` and `-o out/` wrote hidden `.csv`/`..csv` files; now they are refused
+    /// before the models load, and nothing is written.
+    @Test(arguments: ["", ".", "..", "out/"])
+    func outputsThatNameNoFileAreRefused(_ output: String) throws {
+        guard M2F.binary != nil else { Issue.record("\(M2F.missing)"); return }
+        let scratch = Scratch("animate-names")
+        defer { scratch.remove() }
+        let target = output.isEmpty ? "" : scratch.file(output) + (output.hasSuffix("/") ? "/" : "")
+        let result = try M2F.run(Self.arguments(target, formats: "csv"))
+        #expect(result.status != 0)
+        #expect(result.errors.contains("-o needs a file name prefix"), "\(result.errors)")
+        #expect(scratch.names.isEmpty, "wrote \(scratch.names)")
+    }
+
     /// Two runs with different seeds on one prefix at once: the CSV and the JSON left are from the same run.
     @Test func twoRunsOnOnePrefixLeaveOneRunsSet() throws {
         guard M2F.binary != nil else { Issue.record("\(M2F.missing)"); return }
