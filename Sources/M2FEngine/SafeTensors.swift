@@ -141,6 +141,6 @@ public enum SafeTensors {
                 halves.withUnsafeBytes { file.append(contentsOf: $0) }
             }
         }
-        try AtomicFile.write(file, to: path)
+        do { try AtomicFile.write(file, to: path) } catch { throw EngineError.io(path: path, problem: error.problem) }
     }
 }
