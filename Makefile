@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train human-speech human-speech-data
+.PHONY: demo test example build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train human-speech human-speech-data
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -30,6 +30,12 @@ models: build
 
 test: bootstrap-test models build-espeak human-speech-data
 	swift test $(SWIFT_FLAGS)
+	$(MAKE) example
+
+# The example package (Examples/AnimateHello, its own package depending on this one by path): the public
+# API as a user's package sees it, built and run on the bundled clip from the repository root.
+example: build models
+	swift run $(SWIFT_FLAGS) --package-path Examples/AnimateHello AnimateHello Examples/hello.wav out/hello-example
 
 bench: build
 	$(M2F) bench engine

@@ -41,7 +41,7 @@ public struct AnimateBenchmarkResult: Codable, Sendable {
 /// bilabials occur as in use), or a synthetic speech-like signal when the example is not found.
 public enum AnimateBenchmarks {
     public static func run(quick: Bool = false, video: Bool = false, modelDirectory: String? = nil,
-                           report: (AnimateBenchmarkResult) -> Void) throws {
+                           report: (AnimateBenchmarkResult) -> Void) async throws {
         let seconds = quick ? 10 : 60
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-animate-bench-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -50,7 +50,7 @@ public enum AnimateBenchmarks {
         try WAVWriter.encode(try speech(seconds: seconds), sampleRate: 16_000).write(to: wav)
 
         let loadStart = Date()
-        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: modelDirectory))
+        let pipeline = try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: modelDirectory))
         let loadSeconds = Date().timeIntervalSince(loadStart)
         let exporter = AnimationExporter(videoSize: 256)
         let prefix = folder.appendingPathComponent("out").path
@@ -59,11 +59,11 @@ public enum AnimateBenchmarks {
         // Warm-up on a short clip (first-touch allocations, caches).
         let warm = folder.appendingPathComponent("warm.wav")
         try WAVWriter.encode(try speech(seconds: 3), sampleRate: 16_000).write(to: warm)
-        _ = try pipeline.animate(AnimationRequest(audioPath: warm.path))
+        _ = try await pipeline.animate(AnimationRequest(audioPath: warm.path))
 
-        func measure(_ name: String, steps: Int, runs: Int, exports: Bool) throws -> (AnimateBenchmarkResult, FaceAnimation) {
+        func measure(_ name: String, steps: Int, runs: Int, exports: Bool) async throws -> (AnimateBenchmarkResult, FaceAnimation) {
             var results: [AnimationResult] = []
-            for _ in 0..<runs { results.append(try pipeline.animate(AnimationRequest(audioPath: wav.path, options: AnimationOptions(steps: steps)))) }
+            for _ in 0..<runs { results.append(try await pipeline.animate(AnimationRequest(audioPath: wav.path, options: AnimationOptions(steps: steps)))) }
             let median = results.sorted { $0.timings.total < $1.timings.total }[runs / 2]
             var export: [String: Double] = [:]
             if exports {
@@ -78,12 +78,12 @@ public enum AnimateBenchmarks {
                                            model_load_s: nil), median.animation)
         }
 
-        var (defaults, _) = try measure("animate_\(seconds)s_default", steps: AnimationOptions().steps, runs: quick ? 1 : 3, exports: true)
+        var (defaults, _) = try await measure("animate_\(seconds)s_default", steps: AnimationOptions().steps, runs: quick ? 1 : 3, exports: true)
         defaults.model_load_s = loadSeconds
         report(defaults)
-        let (finest, reference) = try measure("animate_\(seconds)s_steps50", steps: 50, runs: 1, exports: false)
+        let (finest, reference) = try await measure("animate_\(seconds)s_steps50", steps: 50, runs: 1, exports: false)
         for steps in [10, 25] {
-            var (result, animation) = try measure("animate_\(seconds)s_steps\(steps)", steps: steps, runs: 1, exports: false)
+            var (result, animation) = try await measure("animate_\(seconds)s_steps\(steps)", steps: steps, runs: 1, exports: false)
             let differences = zip(animation.weights, reference.weights).map { Double(abs($0 - $1)) }
             result.mean_abs_diff_vs_50_steps = differences.reduce(0, +) / Double(max(differences.count, 1))
             result.max_abs_diff_vs_50_steps = differences.max()

@@ -58,7 +58,7 @@ public struct EvaluationRunner: Sendable {
 
     /// The metrics of one subject; diversity over the first `diversityClips` clips when it is stochastic.
     public func score(_ subject: EvaluationSubject, options: AnimationOptions? = nil, clips subset: [EvaluationClip]? = nil,
-                      diversity: Bool = true, progress: (Int, Int) -> Void = { _, _ in }) throws -> ModelScores {
+                      diversity: Bool = true, progress: (Int, Int) -> Void = { _, _ in }) async throws -> ModelScores {
         let chosen = subset ?? clips
         let options = options ?? settings.options
         var accumulator = MetricAccumulator()
@@ -66,7 +66,7 @@ public struct EvaluationRunner: Sendable {
         let total = chosen.count + diversityCount * (settings.diversitySeeds - 1)
         var done = 0
         for (index, clip) in chosen.enumerated() {
-            let predicted = try subject.animate(clip, options)
+            let predicted = try await subject.animate(clip, options)
             accumulator.add(predicted: predicted, reference: clip.reference, samples: clip.samples, phones: clip.phones)
             done += 1
             progress(done, total)
@@ -75,7 +75,7 @@ public struct EvaluationRunner: Sendable {
                 for seed in 1..<settings.diversitySeeds {
                     var seeded = options
                     seeded.seed = options.seed &+ UInt64(seed) &* 7919
-                    samples.append(try subject.animate(clip, seeded))
+                    samples.append(try await subject.animate(clip, seeded))
                     done += 1
                     progress(done, total)
                 }
@@ -87,16 +87,16 @@ public struct EvaluationRunner: Sendable {
 
     /// Emotion, text, style-scale, keyframe, seam and steps measurements on `pipeline`.
     public func controls(pipeline: Media2FacePipeline, windowLength: Int, windowOverlap: Int,
-                         progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> ControlsReport {
+                         progress: (String, Int, Int) -> Void = { _, _, _ in }) async throws -> ControlsReport {
         let subset = Array(clips.prefix(settings.controlClips))
         let base = settings.options
         func animate(_ clip: EvaluationClip, _ style: StyleSpecification, _ options: AnimationOptions = AnimationOptions(),
-                     keyframes: KeyframeFile? = nil) throws -> FaceAnimation {
+                     keyframes: KeyframeFile? = nil) async throws -> FaceAnimation {
             var options = options
             options.seed = base.seed
             options.steps = base.steps
-            return try pipeline.animate(samples: clip.samples, source: clip.id,
-                                        request: AnimationRequest(audioPath: clip.id, style: style, keyframes: keyframes, options: options)).animation
+            return try await pipeline.animate(samples: clip.samples, source: clip.id,
+                                              request: AnimationRequest(audioPath: clip.id, style: style, keyframes: keyframes, options: options)).animation
         }
 
         var labels: [String: ChannelMeans] = [:]
@@ -104,26 +104,26 @@ public struct EvaluationRunner: Sendable {
                                    ("sad", .emotion(.sad, intensity: 1)), ("angry", .emotion(.angry, intensity: 1)),
                                    ("surprised", .emotion(.surprised, intensity: 1))].enumerated() {
             progress("emotion labels", i, 5)
-            labels[name] = ChannelMeans(try subset.map { try animate($0, style) })
+            labels[name] = ChannelMeans(try await subset.asyncMap { try await animate($0, style) })
         }
         var prompts: [String: ChannelMeans] = [:]
         for (i, text) in ["a happy, smiling, cheerful person", "a sad, unhappy, gloomy person"].enumerated() {
             progress("text prompts", i, 2)
-            prompts[text] = ChannelMeans(try subset.map { try animate($0, .text(text)) })
+            prompts[text] = ChannelMeans(try await subset.asyncMap { try await animate($0, .text(text)) })
         }
         var scale: [StyleScalePoint] = []
         for (i, guidance) in [Float(0), 1.5, 3].enumerated() {
             progress("style scale", i, 3)
             var options = AnimationOptions()
             options.styleGuidance = guidance
-            let happy = ChannelMeans(try subset.map { try animate($0, .emotion(.happy, intensity: 1), options) })
-            let sad = ChannelMeans(try subset.map { try animate($0, .emotion(.sad, intensity: 1), options) })
+            let happy = ChannelMeans(try await subset.asyncMap { try await animate($0, .emotion(.happy, intensity: 1), options) })
+            let sad = ChannelMeans(try await subset.asyncMap { try await animate($0, .emotion(.sad, intensity: 1), options) })
             scale.append(StyleScalePoint(style_guidance: guidance, happy_smile: happy.smile, sad_frown: sad.frown, sad_brow_inner_up: sad.brow_inner_up))
         }
         progress("keyframes", 0, 1)
-        let keyframes = try keyframeCheck(subset, animate: animate)
+        let keyframes = try await keyframeCheck(subset, animate: animate)
         progress("seam", 0, 1)
-        let seam = try seamCheck(pipeline: pipeline, windowLength: windowLength, windowOverlap: windowOverlap)
+        let seam = try await seamCheck(pipeline: pipeline, windowLength: windowLength, windowOverlap: windowOverlap)
         var steps: [StepsPoint] = []
         let subject = EvaluationSubject.pipeline("media2face", pipeline, conditionOnEmotion: settings.conditionOnEmotion)
         for (i, count) in [10, 25, 50].enumerated() {
@@ -131,7 +131,7 @@ public struct EvaluationRunner: Sendable {
             var options = base
             options.steps = count
             let started = Date()
-            let scores = try score(subject, options: options, clips: subset, diversity: false)
+            let scores = try await score(subject, options: options, clips: subset, diversity: false)
             let audio = subset.reduce(0.0) { $0 + Double($1.samples.count) / 16_000 }
             steps.append(StepsPoint(steps: count, lve_mm: scores.lve_mm, lip_closure_rate: scores.lip_closure_rate, fdd: scores.fdd,
                                     seconds_per_audio_second: Date().timeIntervalSince(started) / max(audio, 1e-9)))
@@ -142,7 +142,7 @@ public struct EvaluationRunner: Sendable {
     /// Three full-frame keyframes per clip (at ¼, ½, ¾ of it, targets taken from the reference half a
     /// second later) and mouthClose = 0 held over each whole clip.
     func keyframeCheck(_ subset: [EvaluationClip],
-                       animate: (EvaluationClip, StyleSpecification, AnimationOptions, KeyframeFile?) throws -> FaceAnimation) throws -> KeyframeCheck {
+                       animate: (EvaluationClip, StyleSpecification, AnimationOptions, KeyframeFile?) async throws -> FaceAnimation) async throws -> KeyframeCheck {
         var fullError = 0.0, fullCount = 0, partialError = 0.0, nearMax = 0.0
         var free: [Double] = []
         let mouthClose = ARKitBlendshape.mouthClose.index
@@ -159,16 +159,16 @@ public struct EvaluationRunner: Sendable {
                 KeyframeSpecification(timing: .at(Double(target.frame) / fps),
                                       channels: Dictionary(uniqueKeysWithValues: target.weights.enumerated().map { ($0.offset, $0.element) }))
             })
-            let keyed = try animate(clip, .none, AnimationOptions(), file)
+            let keyed = try await animate(clip, .none, AnimationOptions(), file)
             let speed = velocities(keyed)
             for target in targets {
                 for k in 0..<ARKit.count { fullError = max(fullError, Double(abs(keyed[target.frame, ARKitBlendshape(index: k)] - target.weights[k]))) }
                 fullCount += 1
                 for f in max(0, target.frame - 3)...min(speed.count - 1, target.frame + 3) { nearMax = max(nearMax, speed[f]) }
             }
-            free += velocities(try animate(clip, .none, AnimationOptions(), nil))
+            free += velocities(try await animate(clip, .none, AnimationOptions(), nil))
             let held = KeyframeFile(file: "<eval \(clip.id) mouthClose>", entries: [KeyframeSpecification(timing: .range(start: 0, end: nil), channels: [mouthClose: 0])])
-            let closed = try animate(clip, .none, AnimationOptions(), held)
+            let closed = try await animate(clip, .none, AnimationOptions(), held)
             for f in 0..<closed.frameCount { partialError = max(partialError, Double(closed.weights[f * ARKit.count + mouthClose])) }
         }
         return KeyframeCheck(full_max_abs_error: fullError, full_keyframes: fullCount, partial_max_abs_error: partialError,
@@ -177,14 +177,14 @@ public struct EvaluationRunner: Sendable {
 
     /// The test clips' audio joined (repeated as needed) to `seamSeconds`, animated in one call (the
     /// generator's overlapping windows); then its first ≤ 180 s in three pieces (the long-audio path).
-    func seamCheck(pipeline: Media2FacePipeline, windowLength: Int, windowOverlap: Int) throws -> SeamCheck {
+    func seamCheck(pipeline: Media2FacePipeline, windowLength: Int, windowOverlap: Int) async throws -> SeamCheck {
         var audio: [Float] = []
         let target = Int(settings.seamSeconds * 16_000)
         while audio.count < target, !clips.isEmpty {
             for clip in clips where audio.count < target { audio += clip.samples.prefix(target - audio.count) }
         }
         let request = AnimationRequest(audioPath: "seam", options: settings.options)
-        let long = try pipeline.animate(samples: audio, source: "seam", request: request).animation
+        let long = try await pipeline.animate(samples: audio, source: "seam", request: request).animation
         let speed = velocities(long)
         let plan = WindowPlan(frameCount: long.frameCount, windowLength: windowLength, overlap: windowOverlap)
         var joins = Set<Int>()
@@ -203,7 +203,7 @@ public struct EvaluationRunner: Sendable {
         var configuration = pipeline.configuration
         configuration.chunkSeconds = pieceSeconds
         configuration.chunkOverlapSeconds = min(configuration.chunkOverlapSeconds, pieceSeconds / 4)
-        let pieced = try pipeline.reconfigured(configuration).animate(samples: shortAudio, source: "seam-pieces", request: request).animation
+        let pieced = try await pipeline.reconfigured(configuration).animate(samples: shortAudio, source: "seam-pieces", request: request).animation
         let pieceSpeed = velocities(pieced)
         let pieces = ChunkPlan(frameCount: pieced.frameCount, chunk: Int(pieceSeconds * pieced.fps),
                                overlap: Int(configuration.chunkOverlapSeconds * pieced.fps), context: Int(configuration.chunkContextSeconds * pieced.fps))
@@ -220,5 +220,15 @@ public struct EvaluationRunner: Sendable {
             joins_above_within_p99: joinSpeeds.isEmpty ? 0 : Double(joinSpeeds.filter { $0 > p99 }.count) / Double(joinSpeeds.count),
             piece_seconds: pieceSeconds, piece_join_velocity_mean: mean(pieceJoinSpeeds),
             piece_joins_above_within_p99: pieceJoinSpeeds.isEmpty ? 0 : Double(pieceJoinSpeeds.filter { $0 > p99 }.count) / Double(pieceJoinSpeeds.count))
+    }
+}
+
+extension Array {
+    /// `map` with an async transform, one element after another.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for element in self { out.append(try await transform(element)) }
+        return out
     }
 }

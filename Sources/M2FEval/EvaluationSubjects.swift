@@ -57,11 +57,11 @@ public struct EvaluationClip: Sendable {
 /// A way of producing an animation for a clip: the model through the pipeline, or a baseline.
 public struct EvaluationSubject: Sendable {
     public var name: String
-    public var animate: @Sendable (EvaluationClip, AnimationOptions) throws -> FaceAnimation
+    public var animate: @Sendable (EvaluationClip, AnimationOptions) async throws -> FaceAnimation
     /// Whether different seeds give different samples (diversity is measured only then).
     public var isStochastic: Bool
 
-    public init(name: String, isStochastic: Bool, animate: @escaping @Sendable (EvaluationClip, AnimationOptions) throws -> FaceAnimation) {
+    public init(name: String, isStochastic: Bool, animate: @escaping @Sendable (EvaluationClip, AnimationOptions) async throws -> FaceAnimation) {
         self.name = name
         self.animate = animate
         self.isStochastic = isStochastic
@@ -72,7 +72,7 @@ public struct EvaluationSubject: Sendable {
         EvaluationSubject(name: name, isStochastic: isStochastic) { clip, options in
             let style: StyleSpecification = conditionOnEmotion && clip.emotion != .neutral
                 ? .emotion(clip.emotion, intensity: Float(clip.intensity)) : .none
-            return try pipeline.animate(samples: clip.samples, source: clip.id,
+            return try await pipeline.animate(samples: clip.samples, source: clip.id,
                                         request: AnimationRequest(audioPath: clip.id, style: style, options: options)).animation
         }
     }

@@ -4,9 +4,10 @@ import M2FBenchmarks
 import M2FDataset
 import M2FFace
 import Media2Face
+import Synchronization
 
 /// `m2f animate`: speech → ARKit animation (+ head pose) in Live Link CSV, JSON, GLB and MP4.
-struct AnimateCommand: ParsableCommand {
+struct AnimateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "animate",
         abstract: "Animate speech: audio in, 52 ARKit blendshapes + head pose out (CSV, JSON, GLB, MP4).",
@@ -106,7 +107,7 @@ struct AnimateCommand: ParsableCommand {
         return .none
     }
 
-    func run() throws {
+    func run() async throws {
         let formats = try ExportFormat.list(format)
         // Everything a user can get wrong is checked before the models load.
         let keyframeFile = try keyframes.map { try KeyframeFile.read(URL(fileURLWithPath: $0)) }
@@ -119,14 +120,14 @@ struct AnimateCommand: ParsableCommand {
 
         let bar = StageProgress(enabled: !quiet)
         bar.message("loading models…")
-        let pipeline = try models.loadPipeline()
+        let pipeline = try await models.loadPipeline()
         let exporter = AnimationExporter(videoSize: videoSize)
         var failures: [(String, String)] = []
         for (index, job) in jobs.enumerated() {
             let label = jobs.count > 1 ? "[\(index + 1)/\(jobs.count)] \(URL(fileURLWithPath: job.audio).lastPathComponent) " : ""
             do {
                 let request = AnimationRequest(audioPath: job.audio, style: style, timeline: timelineFile, keyframes: keyframeFile, options: options)
-                let result = try pipeline.animate(request) { bar.update(label + $0.stage.rawValue, $0.completed, $0.total) }
+                let result = try await pipeline.animate(request) { bar.update(label + $0.stage.rawValue, $0.completed, $0.total) }
                 let files = try exporter.write(result.animation, formats: formats, prefix: job.prefix, audioPath: job.audio) { _, done, total in
                     bar.update(label + "mp4", done, total)
                 }
@@ -155,7 +156,7 @@ struct AnimateCommand: ParsableCommand {
 }
 
 /// `m2f bench animate`: the pipeline on 60 s of speech (listed under `m2f bench`).
-struct AnimateBenchCommand: ParsableCommand {
+struct AnimateBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "animate",
         abstract: "m2f animate on 60 s of speech: per-stage seconds and rtf, and 10/25/50 DDIM steps (needs the models).")
@@ -172,8 +173,8 @@ struct AnimateBenchCommand: ParsableCommand {
     @Option(help: "Media2Face model folder (default: Models/media2face).")
     var model: String?
 
-    func run() throws {
-        try AnimateBenchmarks.run(quick: quick, video: video, modelDirectory: model) { print($0.jsonLine) }
+    func run() async throws {
+        try await AnimateBenchmarks.run(quick: quick, video: video, modelDirectory: model) { print($0.jsonLine) }
     }
 }
 
@@ -219,11 +220,11 @@ enum BatchInput {
     }
 }
 
-/// Progress of a multi-stage job on stderr: one `ProgressBar` (bar, percent, ETA) per stage.
-final class StageProgress {
+/// Progress of a multi-stage job on stderr: one `ProgressBar` (bar, percent, ETA) per stage. Updates
+/// may come from the task running the pipeline, so the current stage is kept under a lock.
+final class StageProgress: Sendable {
     let enabled: Bool
-    private var stage = ""
-    private var bar: ProgressBar?
+    private let current = Mutex<(stage: String, bar: ProgressBar?)>(("", nil))
 
     init(enabled: Bool) { self.enabled = enabled }
 
@@ -235,17 +236,19 @@ final class StageProgress {
 
     func update(_ stage: String, _ done: Int, _ total: Int) {
         guard enabled, total > 0 else { return }
-        if stage != self.stage || bar == nil {
-            finish()
-            self.stage = stage
-            bar = ProgressBar(label: stage)
+        current.withLock { current in
+            if stage != current.stage || current.bar == nil {
+                current.bar?.finish()
+                current = (stage, ProgressBar(label: stage))
+            }
+            current.bar?.update(done: Double(done), total: Double(total), unit: "", force: done == total)
         }
-        bar?.update(done: Double(done), total: Double(total), unit: "", force: done == total)
     }
 
     func finish() {
-        bar?.finish()
-        bar = nil
-        stage = ""
+        current.withLock { current in
+            current.bar?.finish()
+            current = ("", nil)
+        }
     }
 }

@@ -8,7 +8,7 @@ import Media2Face
 /// `m2f eval human-speech`: the shipped model on recorded human speech, which training never heard
 /// (M2F-D is synthetic). No reference animation exists, so it scores what the audio and the phone
 /// alignments define: lip closure on bilabials, loudness ↔ opening correlation, opening in words vs pauses.
-struct EvalHumanSpeechCommand: ParsableCommand {
+struct EvalHumanSpeechCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "human-speech",
         abstract: "Lip closure, SLCC and speech/pause opening of the model on recorded human speech.",
@@ -40,11 +40,11 @@ struct EvalHumanSpeechCommand: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
-    func run() throws {
+    func run() async throws {
         let clips = try RecordedSpeechClip.load(directory: URL(fileURLWithPath: dir))
         let bar = StageProgress(enabled: !quiet)
         bar.message("loading models…")
-        let pipeline = try models.loadPipeline()
+        let pipeline = try await models.loadPipeline()
         let options = AnimationOptions(steps: steps, seed: seed)
         try options.validate()
         var accumulator = RecordedSpeechAccumulator()
@@ -52,7 +52,7 @@ struct EvalHumanSpeechCommand: ParsableCommand {
         for (index, clip) in clips.enumerated() {
             bar.update("human speech", index, clips.count)
             let started = clock.now
-            let animation = try pipeline.animate(samples: clip.samples, source: clip.id,
+            let animation = try await pipeline.animate(samples: clip.samples, source: clip.id,
                                                  request: AnimationRequest(audioPath: clip.id, options: options)).animation
             let elapsed = clock.now - started
             accumulator.add(clip, animation: animation,

@@ -8,7 +8,7 @@ import M2FSystem
 import Media2Face
 
 /// `m2f eval` (the default of the eval group): the Media2Face model and its baselines on a held-out split.
-struct EvalMedia2FaceCommand: ParsableCommand {
+struct EvalMedia2FaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "media2face",
         abstract: "LVE, FDD, lip closure, offset, SLCC, beat alignment and diversity of the model and baselines, plus control checks.",
@@ -72,19 +72,19 @@ struct EvalMedia2FaceCommand: ParsableCommand {
 
     /// The regression baseline (--regressor, or Models/media2face-regressor when it exists).
     func scoreRegressor(runner: EvaluationRunner, settings: EvaluationSettings, bar: StageProgress,
-                        models: inout [String: ModelScores], missing: inout [String: String]) throws {
+                        models: inout [String: ModelScores], missing: inout [String: String]) async throws {
         guard let directory = regressor ?? Media2FacePipelineConfiguration.locate("Models/media2face-regressor")?.path,
               FileManager.default.fileExists(atPath: directory) else {
             missing["regressor"] = "no regression baseline at \(regressor ?? "Models/media2face-regressor")"
             return
         }
-        let baseline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: directory, gnpfaDirectory: folders.gnpfa))
-        models["regressor"] = try runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
+        let baseline = try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: directory, gnpfaDirectory: folders.gnpfa))
+        models["regressor"] = try await runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
             bar.update("regressor", $0, $1)
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let started = Date()
         guard let chosenSplit = DatasetSplit(rawValue: split) else {
             throw ValidationError("--split \(split) is unknown; use \(DatasetSplit.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -116,29 +116,26 @@ struct EvalMedia2FaceCommand: ParsableCommand {
             if training.isEmpty {
                 missing["mean_face"] = "the dataset has no training clips to average"
             } else {
-                models["mean_face"] = try runner.score(.meanFace(training: training)) { bar.update("mean_face", $0, $1) }
+                models["mean_face"] = try await runner.score(.meanFace(training: training)) { bar.update("mean_face", $0, $1) }
             }
         }
         bar.message("loading models…")
-        let pipeline = try folders.loadPipeline()
+        let pipeline = try await folders.loadPipeline()
         if wanted.contains("latent_roundtrip") {
-            if let diffusion = pipeline.generator as? DiffusionAnimationGenerator {
-                models["latent_roundtrip"] = try runner.score(.latentRoundTrip(diffusion.generator.coding)) { bar.update("latent_roundtrip", $0, $1) }
-            } else {
-                missing["latent_roundtrip"] = "the model has no expression latent space"
-            }
+            models["latent_roundtrip"] = try await runner.score(.latentRoundTrip(pipeline.expressionCoding)) { bar.update("latent_roundtrip", $0, $1) }
         }
         if wanted.contains("media2face") {
-            models["media2face"] = try runner.score(.pipeline("media2face", pipeline, conditionOnEmotion: settings.conditionOnEmotion)) {
+            models["media2face"] = try await runner.score(.pipeline("media2face", pipeline, conditionOnEmotion: settings.conditionOnEmotion)) {
                 bar.update("media2face", $0, $1)
             }
         }
         if wanted.contains("regressor") {
-            try scoreRegressor(runner: runner, settings: settings, bar: bar, models: &models, missing: &missing)
+            try await scoreRegressor(runner: runner, settings: settings, bar: bar, models: &models, missing: &missing)
         }
         var controls: ControlsReport?
-        if !noControls, let window = pipeline.windowing {
-            controls = try runner.controls(pipeline: pipeline, windowLength: window.length, windowOverlap: window.overlap) { bar.update($0, $1, $2) }
+        if !noControls {
+            let window = pipeline.windowing
+            controls = try await runner.controls(pipeline: pipeline, windowLength: window.length, windowOverlap: window.overlap) { bar.update($0, $1, $2) }
         }
         bar.finish()
         let report = EvaluationReport(split: split, clips: clips.count, audio_seconds: clips.reduce(0) { $0 + Double($1.samples.count) / 16_000 },

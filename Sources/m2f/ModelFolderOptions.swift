@@ -11,7 +11,7 @@ struct ModelFolderOptions: ParsableArguments {
     var gnpfa: String?
 
     /// The pipeline on these folders (the defaults where not given).
-    func loadPipeline() throws -> Media2FacePipeline {
-        try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model, gnpfaDirectory: gnpfa))
+    func loadPipeline() async throws -> Media2FacePipeline {
+        try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: model, gnpfaDirectory: gnpfa))
     }
 }

@@ -12,12 +12,12 @@ import Testing
 struct HumanSpeechModelTests {
 
     @Test("LibriVox read speech: lips close on ≥ 85 % of bilabials, open in words and rest in pauses, follow loudness")
-    func closesAndMovesWithTheVoice() throws {
-        let pipeline = try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: HumanSpeechFixtures.model.path))
+    func closesAndMovesWithTheVoice() async throws {
+        let pipeline = try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: HumanSpeechFixtures.model.path))
         let recordings = try RecordedSpeechClip.load(directory: HumanSpeechFixtures.clips)
         var accumulator = RecordedSpeechAccumulator()
         for clip in recordings {
-            let animation = try pipeline.animate(samples: clip.samples, source: clip.id,
+            let animation = try await pipeline.animate(samples: clip.samples, source: clip.id,
                                                  request: AnimationRequest(audioPath: clip.id, options: AnimationOptions())).animation
             accumulator.add(clip, animation: animation, seconds: 1)
         }

@@ -7,7 +7,7 @@ import Testing
 struct PipelineLatentSpaceTests {
     static let shippedGNPFA = PipelineFixtures.trainedModel.deletingLastPathComponent().appendingPathComponent("gnpfa")
 
-    @Test func otherVAEWeightsAreRefusedByName() throws {
+    @Test func otherVAEWeightsAreRefusedByName() async throws {
         let copy = PipelineFixtures.folder("other-gnpfa")
         for file in try FileManager.default.contentsOfDirectory(atPath: Self.shippedGNPFA.path) where file.hasSuffix(".json") || file.hasSuffix(".safetensors") {
             try FileManager.default.copyItem(at: Self.shippedGNPFA.appendingPathComponent(file), to: copy.appendingPathComponent(file))
@@ -19,7 +19,7 @@ struct PipelineLatentSpaceTests {
         try bytes.write(to: vae)
         let configuration = Media2FacePipelineConfiguration(modelDirectory: PipelineFixtures.trainedModel.path, gnpfaDirectory: copy.path)
         do {
-            _ = try Media2FacePipeline.load(configuration: configuration)
+            _ = try await Media2FacePipeline.load(configuration: configuration)
             Issue.record("loading succeeded with foreign VAE weights")
         } catch let error as PipelineError {
             guard case .latentSpaceMismatch = error else { Issue.record("wrong error: \(error)"); return }

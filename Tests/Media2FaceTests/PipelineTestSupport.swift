@@ -63,3 +63,12 @@ enum PipelineFixtures {
         return directory
     }()
 }
+
+/// Pipelines loaded once per test process and shared by the suites (loading is the slow part; the
+/// pipeline is safe to share between tasks).
+enum LoadedPipelines {
+    /// The tiny seeded model of `PipelineFixtures.tinyModel`.
+    static let tiny = Task { try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: PipelineFixtures.tinyModel.path)) }
+    /// The shipped model (only when `PipelineFixtures.hasTrainedModel`).
+    static let trained = Task { try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: PipelineFixtures.trainedModel.path)) }
+}

@@ -8,8 +8,7 @@ import Testing
 /// weights (PipelineTrainedModelTests); plumbing does not.
 @Suite(.serialized)
 struct PipelineTinyModelTests {
-    static let pipeline: Media2FacePipeline = try! Media2FacePipeline.load(
-        configuration: Media2FacePipelineConfiguration(modelDirectory: PipelineFixtures.tinyModel.path))
+    static var pipeline: Media2FacePipeline { get async throws { try await LoadedPipelines.tiny.value } }
     static let fast = AnimationOptions(steps: 4)
 
     static func wav(_ name: String, _ samples: [Float]) throws -> String {
@@ -18,8 +17,8 @@ struct PipelineTinyModelTests {
         return url.path
     }
 
-    @Test func animatesTheExampleAndExportsEveryFormat() throws {
-        let result = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, style: .emotion(.happy, intensity: 0.7),
+    @Test func animatesTheExampleAndExportsEveryFormat() async throws {
+        let result = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, style: .emotion(.happy, intensity: 0.7),
                                                                 options: Self.fast))
         let animation = result.animation
         #expect(abs(result.audioDuration - 6.9) < 0.01)
@@ -44,32 +43,32 @@ struct PipelineTinyModelTests {
         }
     }
 
-    @Test func theSameSeedGivesTheSameAnimation() throws {
+    @Test func theSameSeedGivesTheSameAnimation() async throws {
         let request = AnimationRequest(audioPath: PipelineFixtures.example, options: AnimationOptions(steps: 4, seed: 9))
-        let a = try Self.pipeline.animate(request).animation, b = try Self.pipeline.animate(request).animation
+        let a = try await Self.pipeline.animate(request).animation, b = try await Self.pipeline.animate(request).animation
         #expect(a.weights == b.weights && a.headPose == b.headPose)
         #expect(a.metadata["seed"] == "9")
     }
 
-    @Test func silentAndVeryShortAudio() throws {
-        let silent = try Self.pipeline.animate(AnimationRequest(audioPath: try Self.wav("silence", [Float](repeating: 0, count: 32_000)), options: Self.fast))
+    @Test func silentAndVeryShortAudio() async throws {
+        let silent = try await Self.pipeline.animate(AnimationRequest(audioPath: try Self.wav("silence", [Float](repeating: 0, count: 32_000)), options: Self.fast))
         #expect(silent.animation.frameCount == 60)
         #expect(silent.warnings.contains { $0.contains("silent") })
-        let blip = try Self.pipeline.animate(AnimationRequest(audioPath: try Self.wav("blip", (0..<3_200).map { Float(0.3 * sin(Double($0) / 5)) }),
+        let blip = try await Self.pipeline.animate(AnimationRequest(audioPath: try Self.wav("blip", (0..<3_200).map { Float(0.3 * sin(Double($0) / 5)) }),
                                                               options: Self.fast))
         #expect(blip.animation.frameCount == 6)
         #expect(blip.warnings.contains { $0.contains("padded") })
         // One sample is still audio: one frame.
-        #expect(try Self.pipeline.animate(AnimationRequest(audioPath: try Self.wav("one", [0.1]), options: Self.fast)).animation.frameCount == 1)
+        #expect(try await Self.pipeline.animate(AnimationRequest(audioPath: try Self.wav("one", [0.1]), options: Self.fast)).animation.frameCount == 1)
     }
 
-    @Test func unreadableAudioIsAClearError() throws {
+    @Test func unreadableAudioIsAClearError() async throws {
         let folder = PipelineFixtures.folder("bad-audio")
         let text = folder.appendingPathComponent("notes.mp3")
         try Data("these are not sounds\n".utf8).write(to: text)
         if VideoEncoderAvailability.ffmpeg {
-            #expect {
-                try Self.pipeline.animate(AnimationRequest(audioPath: text.path))
+            await #expect {
+                try await Self.pipeline.animate(AnimationRequest(audioPath: text.path))
             } throws: { error in
                 guard case .unsupportedAudio(let file, _) = error as? PipelineError else { return false }
                 return file == text.path && error.localizedDescription.contains("Use WAV, MP3")
@@ -77,82 +76,82 @@ struct PipelineTinyModelTests {
         }
         let fakeWAV = folder.appendingPathComponent("fake.wav")
         try Data("this is not a RIFF file at all".utf8).write(to: fakeWAV)
-        #expect(throws: PipelineError.unsupportedAudio(file: fakeWAV.path, detail: "named .wav but not a RIFF/WAVE file")) {
-            try Self.pipeline.animate(AnimationRequest(audioPath: fakeWAV.path))
+        await #expect(throws: PipelineError.unsupportedAudio(file: fakeWAV.path, detail: "named .wav but not a RIFF/WAVE file")) {
+            try await Self.pipeline.animate(AnimationRequest(audioPath: fakeWAV.path))
         }
         let empty = folder.appendingPathComponent("empty.wav")
         try Data().write(to: empty)
-        #expect(throws: PipelineError.emptyAudio(file: empty.path)) { try Self.pipeline.animate(AnimationRequest(audioPath: empty.path)) }
-        #expect(throws: PipelineError.emptyAudio(file: "mic")) {
-            try Self.pipeline.animate(samples: [], source: "mic", request: AnimationRequest(audioPath: "mic"))
+        await #expect(throws: PipelineError.emptyAudio(file: empty.path)) { try await Self.pipeline.animate(AnimationRequest(audioPath: empty.path)) }
+        await #expect(throws: PipelineError.emptyAudio(file: "mic")) {
+            try await Self.pipeline.animate(samples: [], source: "mic", request: AnimationRequest(audioPath: "mic"))
         }
     }
 
-    @Test func optionsAreCheckedBeforeTheAudioIsRead() {
+    @Test func optionsAreCheckedBeforeTheAudioIsRead() async {
         for options in [AnimationOptions(audioGuidance: 100), AnimationOptions(styleGuidance: -1), AnimationOptions(steps: 101)] {
-            #expect(throws: PipelineError.self) { try Self.pipeline.animate(AnimationRequest(audioPath: "/nonexistent.wav", options: options)) }
+            await #expect(throws: PipelineError.self) { try await Self.pipeline.animate(AnimationRequest(audioPath: "/nonexistent.wav", options: options)) }
         }
     }
 
     /// 24 s in 10 s pieces with 2 s overlaps: three pieces, every frame present, values continuous
     /// through the joins (each joined frame lies between the two pieces' own values: a cross-fade).
-    @Test func longAudioIsAnimatedInPieces() throws {
+    @Test func longAudioIsAnimatedInPieces() async throws {
         let speech = try WAVFile.samples(of: PipelineFixtures.example)
         var samples: [Float] = []
         while samples.count < 24 * 16_000 { samples += speech }
         let path = try Self.wav("long", Array(samples.prefix(24 * 16_000)))
-        var configuration = Self.pipeline.configuration
+        var configuration = try await Self.pipeline.configuration
         configuration.chunkSeconds = 10
         configuration.chunkOverlapSeconds = 2
-        let result = try Self.pipeline.reconfigured(configuration).animate(AnimationRequest(audioPath: path, options: Self.fast))
+        let result = try await Self.pipeline.reconfigured(configuration).animate(AnimationRequest(audioPath: path, options: Self.fast))
         #expect(result.chunkCount == 3)
         #expect(result.animation.frameCount == 720)
         #expect(result.animation.weights.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
     }
 
-    @Test func keyframesAreHitExactly() throws {
+    @Test func keyframesAreHitExactly() async throws {
         let file = try KeyframeFile.parse(Data("""
             {"keyframes": [
               {"time": 1.0, "weights": {"jawOpen": 0.7, "mouthSmileLeft": 0.9}},
               {"start": 0, "weights": {"mouthClose": 0}}
             ]}
             """.utf8), file: "keys.json")
-        let animation = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.fast)).animation
+        let animation = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.fast)).animation
         #expect(abs(animation[30, .jawOpen] - 0.7) <= 0.02)
         #expect(abs(animation[30, .mouthSmileLeft] - 0.9) <= 0.02)
         #expect((0..<animation.frameCount).allSatisfy { animation[$0, .mouthClose] <= 0.02 })
         #expect(animation.metadata["keyframes"] == "keys.json")
     }
 
-    @Test func keyframePastTheEndNamesTheFileAndLine() throws {
+    @Test func keyframePastTheEndNamesTheFileAndLine() async throws {
         let file = try KeyframeFile.parse(Data("{\"keyframes\": [\n{\"time\": 30, \"weights\": {\"jawOpen\": 1}}]}".utf8), file: "late.json")
-        #expect(throws: RequestFileError.self) {
-            try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.fast))
+        await #expect(throws: RequestFileError.self) {
+            try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.fast))
         }
     }
 
-    @Test func timelineWithTextAndABackgroundEmotion() throws {
+    @Test func timelineWithTextAndABackgroundEmotion() async throws {
         let timeline = try StyleTimelineFile.parse(Data("""
             {"segments": [{"start": 0, "end": 3, "text": "calm and friendly"}, {"start": 5, "end": 6.9, "emotion": "sad"}]}
             """.utf8), file: "styles.json")
-        let result = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, style: .emotion(.happy, intensity: 1),
+        let result = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, style: .emotion(.happy, intensity: 1),
                                                                 timeline: timeline, options: Self.fast))
         #expect(result.animation.frameCount == 207)
         #expect(result.animation.metadata["styleTimeline"] == "styles.json")
         #expect(result.timings.styleConditions > 0)
     }
 
-    @Test func imageStyleWithoutAnImageEncoder() throws {
+    @Test func imageStyleWithoutAnImageEncoder() async throws {
         let image = PipelineFixtures.folder("image").appendingPathComponent("face.png")
         try PNG.write(RGBImage(width: 8, height: 8), to: image)
-        #expect(throws: PipelineError.imageEncoderUnavailable(image: image.path)) {
-            try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, style: .image(path: image.path), options: Self.fast))
+        await #expect(throws: PipelineError.imageEncoderUnavailable(image: image.path)) {
+            try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, style: .image(path: image.path), options: Self.fast))
         }
     }
 
-    @Test func missingModelFolder() {
-        #expect {
-            try Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: "/nonexistent/model"))
+    @Test func missingModelFolder() async {
+        await #expect {
+            try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: "/nonexistent/model"))
         } throws: { error in
             guard case .modelMissing(let path, _) = error as? PipelineError else { return false }
             return path == "/nonexistent/model" && error.localizedDescription.contains("--model DIR")

@@ -8,8 +8,7 @@ import Testing
 /// velocity spike.
 @Suite(.serialized, .enabled(if: PipelineFixtures.hasTrainedModel, "needs the trained model in Models/media2face"))
 struct PipelineTrainedModelTests {
-    static let pipeline: Media2FacePipeline = try! Media2FacePipeline.load(
-        configuration: Media2FacePipelineConfiguration(modelDirectory: PipelineFixtures.trainedModel.path))
+    static var pipeline: Media2FacePipeline { get async throws { try await LoadedPipelines.trained.value } }
     static let options = AnimationOptions(steps: 10)
 
     /// ‖w[f + 1] − w[f]‖₂ over the 52 weights.
@@ -27,11 +26,11 @@ struct PipelineTrainedModelTests {
         return sorted[Int(Double(sorted.count - 1) * p)]
     }
 
-    @Test func silenceStaysCalm() throws {
+    @Test func silenceStaysCalm() async throws {
         let wav = PipelineFixtures.folder("trained-silence").appendingPathComponent("silence.wav")
         try WAVFile.data([Float](repeating: 0, count: 4 * 16_000)).write(to: wav)
-        let speech = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: Self.options)).animation
-        let silent = try Self.pipeline.animate(AnimationRequest(audioPath: wav.path, options: Self.options)).animation
+        let speech = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: Self.options)).animation
+        let silent = try await Self.pipeline.animate(AnimationRequest(audioPath: wav.path, options: Self.options)).animation
         func jawRange(_ a: FaceAnimation) -> Float {
             let jaw = (0..<a.frameCount).map { a[$0, .jawOpen] }
             return jaw.max()! - jaw.min()!
@@ -40,24 +39,24 @@ struct PipelineTrainedModelTests {
         #expect(jawRange(silent) < 0.5 * jawRange(speech), "jaw range \(jawRange(silent)) in silence vs \(jawRange(speech)) in speech")
     }
 
-    @Test func seedsVaryTheUpperFaceMoreThanTheLips() throws {
+    @Test func seedsVaryTheUpperFaceMoreThanTheLips() async throws {
         var samples: [FaceAnimation] = []
         for seed in [UInt64(1), 2] {
-            samples.append(try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: AnimationOptions(steps: 10, seed: seed))).animation)
+            samples.append(try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: AnimationOptions(steps: 10, seed: seed))).animation)
         }
         #expect(samples[0].weights != samples[1].weights)
         #expect(samples[0].headPose != samples[1].headPose)
     }
 
     /// 40 s in 15 s pieces (four, with 3 s overlaps): the speed at the piece joins is inside the clip's own distribution.
-    @Test func piecesJoinWithoutASeam() throws {
+    @Test func piecesJoinWithoutASeam() async throws {
         let speech = try WAVFile.samples(of: PipelineFixtures.example)
         var samples: [Float] = []
         while samples.count < 40 * 16_000 { samples += speech }
-        var configuration = Self.pipeline.configuration
+        var configuration = try await Self.pipeline.configuration
         configuration.chunkSeconds = 15
         configuration.chunkOverlapSeconds = 3
-        let result = try Self.pipeline.reconfigured(configuration)
+        let result = try await Self.pipeline.reconfigured(configuration)
             .animate(samples: Array(samples.prefix(40 * 16_000)), source: "long", request: AnimationRequest(audioPath: "long", options: Self.options))
         let animation = result.animation
         let plan = ChunkPlan(frameCount: 1200, chunk: 450, overlap: 90, context: 60)
@@ -75,13 +74,13 @@ struct PipelineTrainedModelTests {
         #expect(joinSpeeds.reduce(0, +) / Float(joinSpeeds.count) <= p95, "join speeds \(joinSpeeds) vs p95 \(p95)")
     }
 
-    @Test func keyframesAreHitWithoutASpike() throws {
+    @Test func keyframesAreHitWithoutASpike() async throws {
         let file = try KeyframeFile.parse(Data("""
             {"keyframes": [{"time": 2.0, "weights": {"jawOpen": 0.6, "mouthSmileLeft": 0.8, "mouthSmileRight": 0.8}}]}
             """.utf8), file: "keys.json")
-        let animation = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.options)).animation
+        let animation = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.options)).animation
         #expect(abs(animation[60, .jawOpen] - 0.6) <= 0.02 && abs(animation[60, .mouthSmileLeft] - 0.8) <= 0.02)
-        let free = try Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: Self.options)).animation
+        let free = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: Self.options)).animation
         let near = Self.speeds(animation)[57...62].max()!
         let p99 = Self.percentile(Self.speeds(free), 0.99)
         #expect(near <= 2 * p99, "speed around the keyframe \(near) vs free p99 \(p99)")

@@ -115,9 +115,10 @@ public struct DiffusionSampler {
     ///   - audio: Whisper features at the model's frame rate [F, 384].
     ///   - styleTokens: per-frame style tokens [F, C] (`StyleTimeline.frameTokens`), nil for no style.
     ///   - keyframes: constraints imposed at every step (may be empty).
-    ///   - progress: (step done, steps) after each step.
+    ///   - progress: (step done, steps) after each step; what it throws (a `CancellationError`) stops
+    ///     sampling there, so a cancelled caller waits at most one step.
     public func sample(audio: Tensor, styleTokens: Tensor?, keyframes: KeyframeConstraints?, options: SamplingOptions,
-                       progress: (Int, Int) -> Void = { _, _ in }) -> Tensor {
+                       progress: (Int, Int) throws -> Void = { _, _ in }) rethrows -> Tensor {
         let configuration = denoiser.configuration
         let (f, d) = (audio.shape[0], configuration.frameSize)
         let plan = WindowPlan(frameCount: f, windowLength: configuration.windowLength, overlap: options.overlap)
@@ -179,7 +180,7 @@ public struct DiffusionSampler {
                 let noised = targets * schedule.signalScale(previous) + noise * schedule.noiseScale(previous)
                 x = keyframes.imposing(noised, on: x)
             }
-            progress(index + 1, stepsToRun.count)
+            try progress(index + 1, stepsToRun.count)
         }
         return x
     }

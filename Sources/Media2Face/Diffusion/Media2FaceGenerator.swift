@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FFace
 import M2FGNPFA
 
 /// Run options of `Media2FaceGenerator.generate`.
@@ -26,16 +27,21 @@ public struct GenerationTimings: Sendable, Equatable, Codable {
     public var total: Double { conditioning + sampling + decoding }
 }
 
-/// The result of `generate`: F frames at the model's frame rate.
+/// The result of `generate`: F frames at the model's frame rate, as the `FaceAnimation` that the
+/// pipeline assembles and the exporter writes (one motion type from the generator to the file).
 public struct GeneratedMotion: @unchecked Sendable {
-    /// [F, 52] ARKit weights in canonical order, in [0, 1].
-    public var weights: Tensor
-    /// [F, 6] head pose (yaw, pitch, roll, tx, ty, tz as in M2F-D); zeros when head pose is off.
-    public var headPose: Tensor
+    /// F frames of 52 ARKit weights (canonical order, in [0, 1]) and head pose (identity when head
+    /// pose is off), at the model's frame rate; no metadata yet.
+    public var animation: FaceAnimation
     /// [F, Z] expression latents (GNPFA space).
     public var latents: Tensor
-    public var fps: Double
     public var timings: GenerationTimings
+
+    public var fps: Double { animation.fps }
+    /// [F, 52] the weights as a tensor (for numeric checks).
+    public var weights: Tensor { Tensor(animation.weights, shape: [animation.frameCount, ARKit.count]) }
+    /// [F, 6] the head pose as a tensor (yaw, pitch, roll, tx, ty, tz as in M2F-D).
+    public var headPose: Tensor { Tensor(animation.headPose.flatMap(\.values), shape: [animation.frameCount, 6]) }
 }
 
 /// Speech (+ style, keyframes) → ARKit animation with head pose: the Media2Face diffusion generator.
@@ -84,7 +90,7 @@ public final class Media2FaceGenerator: @unchecked Sendable {
 
     /// One style for the whole clip.
     public func generate(audioFeatures: Tensor, style: StyleCondition, keyframes: [Keyframe] = [],
-                         options: GenerationOptions = GenerationOptions(), progress: (Int, Int) -> Void = { _, _ in }) throws -> GeneratedMotion {
+                         options: GenerationOptions = GenerationOptions(), progress: (Int, Int) throws -> Void = { _, _ in }) throws -> GeneratedMotion {
         let frames = audioFeatures.rank == 2 ? audioFeatures.shape[0] : 0
         let duration = Double(max(frames, 1)) / fps
         let segments = style == .none ? [] : [StyleSegment(start: 0, end: duration, fade: 0, condition: style)]
@@ -96,10 +102,10 @@ public final class Media2FaceGenerator: @unchecked Sendable {
     ///   - audioFeatures: [F, 384] Whisper features at `fps` (F ≥ 1 frames; any length).
     ///   - style: a style timeline (empty: no style); times in seconds.
     ///   - keyframes: constraints at given times (full frames or a few channels).
-    ///   - progress: (DDIM step done, steps).
+    ///   - progress: (DDIM step done, steps); what it throws stops sampling after that step.
     /// - Throws: `DiffusionError` for bad features, options, style segments/conditions or keyframes.
     public func generate(audioFeatures: Tensor, style: [StyleSegment], keyframes: [Keyframe] = [],
-                         options: GenerationOptions = GenerationOptions(), progress: (Int, Int) -> Void = { _, _ in }) throws -> GeneratedMotion {
+                         options: GenerationOptions = GenerationOptions(), progress: (Int, Int) throws -> Void = { _, _ in }) throws -> GeneratedMotion {
         let clock = ContinuousClock()
         let started = clock.now
         let model = denoiser.configuration
@@ -124,7 +130,7 @@ public final class Media2FaceGenerator: @unchecked Sendable {
         let conditioned = clock.now
 
         let sampler = DiffusionSampler(denoiser: denoiser)
-        let sample = sampler.sample(audio: features, styleTokens: styleTokens, keyframes: constraints,
+        let sample = try sampler.sample(audio: features, styleTokens: styleTokens, keyframes: constraints,
                                     options: options.sampling, progress: progress)
         let sampled = clock.now
 
@@ -132,11 +138,14 @@ public final class Media2FaceGenerator: @unchecked Sendable {
         let latents = frames.sliced(axis: 1, 0..<model.latentSize).contiguous()
         var weights = withoutGrad { coding.decode(latents: latents) }.contiguous()
         if let constraints { weights = constraints.snapping(weights) }
-        let pose = options.headPose ? frames.sliced(axis: 1, model.latentSize..<model.frameSize).contiguous() : Tensor.zeros([f, model.poseSize])
+        let pose = options.headPose ? frames.sliced(axis: 1, model.latentSize..<model.frameSize).contiguous().toArray() : []
+        let animation = FaceAnimation(fps: fps, weights: weights.toArray(), headPose: (0..<f).map { frame in
+            options.headPose ? HeadPose(values: (0..<6).map { c in c < model.poseSize ? pose[frame * model.poseSize + c] : 0 }) : .identity
+        })
         let decoded = clock.now
 
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-        return GeneratedMotion(weights: weights, headPose: pose, latents: latents, fps: fps,
+        return GeneratedMotion(animation: animation, latents: latents,
                                timings: GenerationTimings(conditioning: seconds(conditioned - started), sampling: seconds(sampled - conditioned),
                                                           decoding: seconds(decoded - sampled)))
     }

@@ -11,6 +11,7 @@ public struct AnimationRequest: Sendable, Equatable {
     public var timeline: StyleTimelineFile?
     /// Keyframes to hit (`--keyframes`).
     public var keyframes: KeyframeFile?
+    /// Steps, guidance scales, seed and head pose; checked once when the call starts.
     public var options: AnimationOptions
 
     public init(audioPath: String, style: StyleSpecification = .none, timeline: StyleTimelineFile? = nil,
@@ -41,12 +42,13 @@ public struct PipelineTimings: Codable, Sendable, Equatable {
     public var total: Double { loadAudio + speechFeatures + styleConditions + generation + assembly }
 }
 
-/// The result of `Media2FacePipeline.animate`.
+/// The result of `Media2FacePipeline.animate`: the animation, how long each stage took, and warnings.
 public struct AnimationResult: Sendable {
     /// 52 ARKit weights + head pose per frame at 30 fps, with provenance in `metadata`.
     public var animation: FaceAnimation
     /// Length of the audio in seconds.
     public var audioDuration: Double
+    /// Seconds per stage.
     public var timings: PipelineTimings
     /// Pieces the audio was animated in (1 unless it is longer than `chunkSeconds`).
     public var chunkCount: Int

@@ -5,18 +5,19 @@ import M2FSystem
 
 /// A face image as a style: decoded and scaled to the encoder's square input by ffmpeg (PNG, JPEG,
 /// WebP, a video's first frame…), then GNPFA's image encoder gives its expression code.
-public struct ImageStyleEncoder: ImageStyleEncoding, @unchecked Sendable {
-    public let encoder: ImageEncoder
+package struct ImageStyleEncoder {
+    package let encoder: ImageEncoder
 
-    public init(encoder: ImageEncoder) { self.encoder = encoder }
+    package init(encoder: ImageEncoder) { self.encoder = encoder }
 
-    public func expressionCode(imageAt url: URL) throws -> [Float] {
+    /// The expression code (Z values) of the face in the image file at `url`.
+    package func expressionCode(imageAt url: URL) throws -> [Float] {
         let image = try Self.decode(url, size: encoder.configuration.imageSize)
         return encoder.encode([image]).latents.toArray()
     }
 
     /// The first frame of `url` as size × size RGB (scaled to fill, centre-cropped).
-    public static func decode(_ url: URL, size: Int) throws -> RGBImage {
+    package static func decode(_ url: URL, size: Int) throws -> RGBImage {
         guard let ffmpeg = Executable.ffmpeg else {
             throw PipelineError.imageUnreadable(image: url.path, problem: "reading images needs ffmpeg (apt-get install ffmpeg)")
         }

@@ -54,7 +54,7 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
 
     /// `relative` resolved against the working directory, then the executable's folder and its parents
     /// (so `.build/release/m2f` finds the repository's `Models/`); nil when none exists.
-    public static func locate(_ relative: String) -> URL? {
+    package static func locate(_ relative: String) -> URL? {
         var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative)]
         var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
@@ -65,7 +65,7 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The diffusion model's directory as configured, from `M2F_MODEL`, or found by `locate`.
-    public var resolvedModelDirectory: URL? {
+    package var resolvedModelDirectory: URL? {
         if let modelDirectory { return URL(fileURLWithPath: modelDirectory) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["M2F_MODEL"], !fromEnvironment.isEmpty {
             return URL(fileURLWithPath: fromEnvironment)
@@ -74,55 +74,11 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The GNPFA model's directory as configured, from `M2F_GNPFA`, or found by `locate`.
-    public var resolvedGNPFADirectory: URL? {
+    package var resolvedGNPFADirectory: URL? {
         if let gnpfaDirectory { return URL(fileURLWithPath: gnpfaDirectory) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["M2F_GNPFA"], !fromEnvironment.isEmpty {
             return URL(fileURLWithPath: fromEnvironment)
         }
         return Self.locate("Models/gnpfa")
-    }
-}
-
-/// Per-request run settings (the CLI's flags) with the paper's defaults.
-public struct AnimationOptions: Codable, Sendable, Equatable {
-    /// DDIM steps (1 … the model's training steps). Default `SamplingOptions.defaultSteps` (10).
-    public var steps: Int
-    /// sA, the audio guidance scale (0 … 20). Default `SamplingOptions.defaultAudioGuidance` (0.5).
-    public var audioGuidance: Float
-    /// sP, the style guidance scale (0 … 20). Default `SamplingOptions.defaultStyleGuidance` (1).
-    public var styleGuidance: Float
-    /// Seeds the sampler; the same seed and input give the same animation. Default 0.
-    public var seed: UInt64
-    /// Generate head motion (false: a still head). Default true.
-    public var headPose: Bool
-
-    public init(steps: Int = SamplingOptions.defaultSteps, audioGuidance: Float = SamplingOptions.defaultAudioGuidance,
-                styleGuidance: Float = SamplingOptions.defaultStyleGuidance, seed: UInt64 = 0, headPose: Bool = true) {
-        self.steps = steps
-        self.audioGuidance = audioGuidance
-        self.styleGuidance = styleGuidance
-        self.seed = seed
-        self.headPose = headPose
-    }
-
-    /// The largest guidance scale accepted: beyond it guidance extrapolates into noise.
-    public static let maximumGuidance: Float = 20
-
-    /// Checks ranges before any work is done.
-    /// - Parameter maximumSteps: the model's diffusion steps (500 for the shipped model).
-    public func validate(maximumSteps: Int = 500) throws(PipelineError) {
-        guard (1...maximumSteps).contains(steps) else {
-            throw .invalidOption(name: "--steps", value: "\(steps)", allowed: "1 … \(maximumSteps) (10 is the default, 25 and 50 are finer and slower)")
-        }
-        for (name, value) in [("--audio-guidance", audioGuidance), ("--style-guidance", styleGuidance)] {
-            guard value.isFinite, value >= 0, value <= Self.maximumGuidance else {
-                throw .invalidOption(name: name, value: "\(value)",
-                                     allowed: "0 … \(Int(Self.maximumGuidance)) (defaults 0.5 for audio and 1 for style; the paper uses 2.5 for audio and 1.5 for style; 0 turns the term off)")
-            }
-        }
-    }
-
-    var sampling: MotionSampling {
-        MotionSampling(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance, seed: seed, headPose: headPose)
     }
 }

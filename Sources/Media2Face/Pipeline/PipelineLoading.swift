@@ -7,7 +7,7 @@ extension Media2FacePipeline {
     /// use of a text style), GNPFA (with its image encoder when it has one) and the diffusion model.
     /// - Throws: `PipelineError.modelMissing` when the diffusion or GNPFA model cannot be loaded,
     ///   `EncoderError.notInstalled` (with the fetch command) when Whisper is not installed.
-    public static func load(configuration: Media2FacePipelineConfiguration = Media2FacePipelineConfiguration()) throws -> Media2FacePipeline {
+    public static func load(configuration: Media2FacePipelineConfiguration = Media2FacePipelineConfiguration()) async throws -> Media2FacePipeline {
         try configuration.validate()
         let started = ContinuousClock.now
         guard let directory = configuration.resolvedModelDirectory,
@@ -33,18 +33,24 @@ extension Media2FacePipeline {
                 throw PipelineError.latentSpaceMismatch(model: directory.path, gnpfa: gnpfaDirectory.path, trained: trained, found: found)
             }
         }
-        let generator: DiffusionAnimationGenerator
-        do { generator = try DiffusionAnimationGenerator(directory: directory, coding: coding) } catch {
+        let generator: Media2FaceGenerator
+        do { generator = try Media2FaceGenerator(directory: directory, coding: coding) } catch {
             throw PipelineError.modelMissing(path: directory.path, detail: error.localizedDescription)
         }
         let store = ModelStore(root: configuration.encoderCache.map { URL(fileURLWithPath: $0) })
         let whisper = try WhisperModel.loadEncoder(store: store)
         let images = gnpfa?.imageEncoder.map { ImageStyleEncoder(encoder: $0) }
-        let pipeline = Media2FacePipeline(configuration: configuration, generator: generator, speechEncoder: whisper, imageEncoder: images)
-        pipeline.loadSeconds = seconds(ContinuousClock.now - started)
-        return pipeline
+        let engine = AnimationEngine(generator: generator, modelVersion: version(of: directory, configuration: generator.configuration),
+                                     speechEncoder: whisper, imageEncoder: images, encoderCache: configuration.encoderCache)
+        return Media2FacePipeline(configuration: configuration, engine: engine, loadSeconds: seconds(ContinuousClock.now - started))
     }
 
-    /// The denoising windows of the diffusion generator (nil for other generators).
-    public var windowing: (length: Int, overlap: Int)? { (generator as? DiffusionAnimationGenerator)?.windowing }
+    /// "media2face:<folder>:<size of the weights>" unless the configuration names a version.
+    static func version(of directory: URL, configuration: DiffusionModelConfiguration) -> String {
+        if let version = configuration.training["version"] { return version }
+        let weights = directory.appendingPathComponent(DiffusionModelFile.weightsName)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: weights.path)
+        let size = (attributes?[.size] as? Int).map { String($0) } ?? "?"
+        return "media2face:\(directory.lastPathComponent):\(size)"
+    }
 }

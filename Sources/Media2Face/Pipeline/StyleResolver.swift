@@ -1,18 +1,12 @@
 import Foundation
 import M2FEncoders
 
-/// The image path of style conditioning: a face image → its GNPFA expression code.
-public protocol ImageStyleEncoding: Sendable {
-    /// The expression code (Z values) of the face in the image file at `url`.
-    func expressionCode(imageAt url: URL) throws -> [Float]
-}
-
 /// Turns what the user asked for (`StyleSpecification`s over time) into the generator's
 /// `StyleSegment`s: text through MiniLM, images through GNPFA, emotions as they are.
 struct StyleResolver {
     /// Loads the text encoder on first use (MiniLM costs ~0.3 s to load; most runs have no text).
     let textEncoder: () throws -> any TextEncoding
-    let imageEncoder: (any ImageStyleEncoding)?
+    let imageEncoder: ImageStyleEncoder?
 
     func condition(_ style: StyleSpecification) throws -> StyleCondition {
         switch style {

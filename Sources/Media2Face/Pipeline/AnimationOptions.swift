@@ -1,0 +1,50 @@
+import Foundation
+
+/// How to animate one clip: the run settings (the CLI's flags) with the measured defaults (10 steps,
+/// guidance 0.5 / 1), checked once by `validate` before any work.
+public struct AnimationOptions: Codable, Sendable, Equatable {
+    /// DDIM steps (1 … the model's training steps). Default `SamplingOptions.defaultSteps` (10).
+    public var steps: Int
+    /// sA, the audio guidance scale (0 … 20). Default `SamplingOptions.defaultAudioGuidance` (0.5).
+    public var audioGuidance: Float
+    /// sP, the style guidance scale (0 … 20). Default `SamplingOptions.defaultStyleGuidance` (1).
+    public var styleGuidance: Float
+    /// Seeds the sampler; the same seed and input give the same animation. Default 0.
+    public var seed: UInt64
+    /// Generate head motion (false: a still head). Default true.
+    public var headPose: Bool
+
+    public init(steps: Int = SamplingOptions.defaultSteps, audioGuidance: Float = SamplingOptions.defaultAudioGuidance,
+                styleGuidance: Float = SamplingOptions.defaultStyleGuidance, seed: UInt64 = 0, headPose: Bool = true) {
+        self.steps = steps
+        self.audioGuidance = audioGuidance
+        self.styleGuidance = styleGuidance
+        self.seed = seed
+        self.headPose = headPose
+    }
+
+    /// The largest guidance scale accepted: beyond it guidance extrapolates into noise.
+    public static let maximumGuidance: Float = 20
+
+    /// Checks ranges before any work is done.
+    /// - Parameter maximumSteps: the model's diffusion steps (500 for the shipped model).
+    public func validate(maximumSteps: Int = 500) throws(PipelineError) {
+        guard (1...maximumSteps).contains(steps) else {
+            throw .invalidOption(name: "--steps", value: "\(steps)", allowed: "1 … \(maximumSteps) (10 is the default, 25 and 50 are finer and slower)")
+        }
+        for (name, value) in [("--audio-guidance", audioGuidance), ("--style-guidance", styleGuidance)] {
+            guard value.isFinite, value >= 0, value <= Self.maximumGuidance else {
+                throw .invalidOption(name: name, value: "\(value)",
+                                     allowed: "0 … \(Int(Self.maximumGuidance)) (defaults 0.5 for audio and 1 for style; the paper uses 2.5 for audio and 1.5 for style; 0 turns the term off)")
+            }
+        }
+    }
+
+    /// The generator's settings for one piece of a clip: these options with the piece's own seed and the
+    /// model's window overlap (the only place they are copied).
+    func generation(piece: Int, overlap: Int) -> GenerationOptions {
+        GenerationOptions(sampling: SamplingOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance,
+                                                    seed: seed &+ UInt64(piece), overlap: overlap),
+                          headPose: headPose)
+    }
+}
