@@ -33,9 +33,12 @@ test: bootstrap-test models build-espeak human-speech-data
 	$(MAKE) example
 
 # The example package (Examples/AnimateHello, its own package depending on this one by path): the public
-# API as a user's package sees it, built and run on the bundled clip from the repository root.
+# API as a user's package sees it, built and run on the bundled clip from the repository root; its CSV
+# must equal `m2f animate`'s for the same request, byte for byte.
 example: build models
 	swift run $(SWIFT_FLAGS) --package-path Examples/AnimateHello AnimateHello Examples/hello.wav out/hello-example
+	$(M2F) animate Examples/hello.wav --text "friendly and cheerful" --format csv --quiet -o out/hello-cli
+	cmp out/hello-example.csv out/hello-cli.csv
 
 bench: build
 	$(M2F) bench engine

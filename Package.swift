@@ -2,11 +2,6 @@
 // Media2Face in Swift: one library target per concern, in dependency order (see docs/ARCHITECTURE.md).
 import PackageDescription
 
-/// Release builds of the numeric targets drop overflow and bounds checks on hot loops.
-let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
-]
-
 #if os(Linux)
 let blasDependencies: [Target.Dependency] = ["CBLAS"]
 let espeakDependencies: [Target.Dependency] = ["CEspeakNG"]
@@ -52,78 +47,68 @@ let package = Package(
         // (children die with m2f: CM2FSystem's spawner), reading inputs and JSON with line numbers.
         .target(name: "CM2FSystem", path: "Sources/CM2FSystem"),
         .target(name: "M2FSystem", dependencies: ["CM2FSystem"]),
+        // Checked arithmetic and field ranges for the numbers that files supply (sizes, offsets, configs).
+        .target(name: "M2FCheckedInput"),
         // Tensor engine: storage, views, ops, BLAS matmul, autograd, RNG, safetensors, threading.
         .target(
             name: "M2FEngine",
-            dependencies: blasDependencies + ["CHalfMatmul", "M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: blasDependencies + ["CHalfMatmul", "M2FCheckedInput", "M2FSystem"]
         ),
         // Neural building blocks: Module, layers, losses, optimizers, schedules.
         .target(
             name: "M2FNeural",
-            dependencies: ["M2FEngine"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine"]
         ),
         // Audio input: WAV and ffmpeg decoding, resampling, STFT and Whisper's log-mel.
         .target(
             name: "M2FAudio",
-            dependencies: ["M2FEngine", "M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FSystem"]
         ),
         // Pretrained encoders and their model store: Whisper tiny.en (speech), MiniLM-L6 + WordPiece (text).
         .target(
             name: "M2FEncoders",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FCheckedInput", "M2FSystem"]
         ),
         // The face: ARKit schema, emotion labels, animation type, formats, default head, renderer.
         .target(
             name: "M2FFace",
-            dependencies: ["M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FCheckedInput", "M2FSystem"]
         ),
         // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
         .target(
             name: "M2FDataset",
-            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FCheckedInput", "M2FSystem"]
         ),
         // GNPFA, the model: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
         .target(
             name: "M2FGNPFA",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FCheckedInput", "M2FSystem"]
         ),
         // GNPFA training and evaluation: samplers and renders of training data, the trainers, held-out reports.
         .target(
             name: "GNPFATraining",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FGNPFA", "M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FGNPFA", "M2FSystem"]
         ),
         // Media2Face, inference: the diffusion generator (denoiser, schedule, sampler, guidance, editing),
         // style requests and the pipeline façade. No dataset, no training.
         .target(
             name: "Media2Face",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA", "M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA", "M2FCheckedInput", "M2FSystem"]
         ),
         // Training the diffusion generator on M2F-D: data loading, batches, loss, trainer, run, self-check.
         .target(
             name: "Media2FaceTraining",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "Media2Face"]
         ),
         // Evaluation metrics (LVE, FDD, lip closure, SLCC, offset, beat alignment, diversity).
         .target(
             name: "M2FEval",
-            dependencies: ["M2FEngine", "M2FFace", "M2FDataset", "M2FAudio", "M2FGNPFA", "Media2Face"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FFace", "M2FDataset", "M2FAudio", "M2FGNPFA", "Media2Face"]
         ),
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FSystem"],
-            swiftSettings: numericSettings
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FSystem"]
         ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
@@ -144,6 +129,7 @@ let package = Package(
             dependencies: ["M2FEngine"],
             path: "Tests/M2FTestSupport"
         ),
+        .testTarget(name: "M2FCheckedInputTests", dependencies: ["M2FCheckedInput"]),
         .testTarget(name: "M2FSystemTests", dependencies: ["M2FSystem"]),
         // kill -9 and full-disk runs of the real m2f binary (convert, retarget, render, animate).
         .testTarget(name: "M2FCommandTests", dependencies: ["M2FSystem", "M2FFace"]),

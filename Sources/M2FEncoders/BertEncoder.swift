@@ -1,3 +1,5 @@
+import Foundation
+import M2FCheckedInput
 import M2FEngine
 import M2FNeural
 
@@ -177,5 +179,46 @@ public struct BertConfiguration: Codable, Sendable, Equatable {
         case vocabularySize = "vocab_size", width = "hidden_size", numLayers = "num_hidden_layers"
         case numHeads = "num_attention_heads", intermediateSize = "intermediate_size"
         case maxPositions = "max_position_embeddings", typeVocabularySize = "type_vocab_size", layerNormEpsilon = "layer_norm_eps"
+    }
+}
+
+extension BertConfiguration {
+    /// Decodes a HuggingFace `config.json` and checks every field (`rangeProblem`); `file` names it in errors.
+    /// - Throws: `EncoderError.unreadable` naming the file, the bad fields and how to reinstall.
+    public static func decode(_ data: Data, file: String, model: String = MiniLMModel.name) throws -> BertConfiguration {
+        let configuration: BertConfiguration
+        do {
+            configuration = try JSONDecoder().decode(BertConfiguration.self, from: data)
+        } catch {
+            throw EncoderError.unreadable(path: file, reason: "not a BERT config.json (\(error)); reinstall with `m2f models fetch --only \(model) --force`")
+        }
+        if let problem = configuration.rangeProblem {
+            throw EncoderError.unreadable(path: file, reason: "\(problem); reinstall with `m2f models fetch --only \(model) --force`")
+        }
+        return configuration
+    }
+
+    /// Every field out of its range and every broken relation (numHeads 0 divides by zero, a width
+    /// that numHeads does not divide gives SGEMM illegal arguments). Nil when the encoder can be built.
+    public var rangeProblem: String? {
+        var check = FieldRanges()
+        check.require("vocab_size", vocabularySize, in: 1...1_000_000)
+        check.require("hidden_size", width, in: 1...4096)
+        check.require("num_hidden_layers", numLayers, in: 1...64)
+        check.require("num_attention_heads", numHeads, in: 1...64)
+        check.require("intermediate_size", intermediateSize, in: 1...16_384)
+        check.require("max_position_embeddings", maxPositions, in: 2...8192)
+        check.require("type_vocab_size", typeVocabularySize, in: 1...16)
+        check.require("layer_norm_eps", layerNormEpsilon, in: 1e-30...0.1)
+        if check.isValid {
+            check.require(width % numHeads == 0, "hidden_size \(width) must be a multiple of num_attention_heads \(numHeads)")
+        }
+        return check.problem
+    }
+
+    /// A lower bound on the encoder's parameters (embedding tables and layer matrices), checked against
+    /// the weights file before anything is allocated.
+    public var minimumParameterCount: Int {
+        (vocabularySize + maxPositions) * width + numLayers * (4 * width * width + 2 * width * intermediateSize)
     }
 }

@@ -62,30 +62,26 @@ public struct ModelStore: Sendable {
         return try? JSONDecoder().decode(ModelManifest.self, from: data)
     }
 
-    /// Checks `entry`'s installation. With `checksums`, every file is hashed against the manifest;
-    /// otherwise only presence and size-independent metadata are checked (fast, for loading).
-    public func status(of entry: ModelCatalogEntry, checksums: Bool = true) -> ModelStatus {
+    /// Checks `entry`'s installation: the manifest, the pinned version, and every file's bytes against
+    /// the sha256 recorded at install. A file is hashed only when it changed since it was last verified
+    /// (see `ModelFileCheck`), so loading stays fast and a tampered file is always caught.
+    /// - Parameter checksums: hash every file even when unchanged since its last verification.
+    public func status(of entry: ModelCatalogEntry, checksums: Bool = false) -> ModelStatus {
         guard let manifest = manifest(for: entry) else { return .missing }
         guard manifest.version == entry.version, manifest.wheelSHA256 == entry.wheelSHA256 else {
             return .outdated(installedVersion: manifest.version)
         }
-        let folder = directory(for: entry)
-        for file in entry.installedFiles {
-            let path = folder.appendingPathComponent(file).path
-            guard FileManager.default.fileExists(atPath: path) else { return .corrupt(file: path, problem: "missing") }
-            guard let recorded = manifest.files[file] else { return .corrupt(file: path, problem: "not recorded in manifest.json") }
-            if checksums {
-                guard let actual = try? SHA256.hex(ofFileAt: path) else { return .corrupt(file: path, problem: "unreadable") }
-                if actual != recorded { return .corrupt(file: path, problem: "sha256 \(actual) differs from the manifest's \(recorded)") }
-            }
+        if let (file, problem) = ModelFileCheck.firstProblem(in: directory(for: entry), files: entry.installedFiles,
+                                                             manifest: manifest, rehash: checksums) {
+            return .corrupt(file: file, problem: problem)
         }
         return .installed(manifest)
     }
 
-    /// The folder of an installed, current `entry` (files present; checksums are left to `fetch`).
+    /// The folder of an installed, current `entry` whose files are verified (see `status(of:)`).
     /// - Throws: `EncoderError.notInstalled` or `.corruptInstall`, each saying which command fixes it.
     public func installedDirectory(for entry: ModelCatalogEntry) throws -> URL {
-        switch status(of: entry, checksums: false) {
+        switch status(of: entry) {
         case .installed: return directory(for: entry)
         case .missing: throw EncoderError.notInstalled(name: entry.name, directory: root.path)
         case let .outdated(version):
@@ -108,7 +104,7 @@ public struct ModelStore: Sendable {
     ///   - force: reinstall even when installed and verified.
     ///   - progress: one line per stage.
     public func fetch(_ entry: ModelCatalogEntry, force: Bool = false, progress: (String) -> Void = { _ in }) throws -> FetchOutcome {
-        if !force, case .installed = status(of: entry) { return .alreadyInstalled }
+        if !force, case .installed = status(of: entry, checksums: true) { return .alreadyInstalled }
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(at: root, withIntermediateDirectories: true)

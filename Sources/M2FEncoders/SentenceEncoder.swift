@@ -37,17 +37,25 @@ public final class SentenceEncoder: TextEncoding, @unchecked Sendable {
         guard let configData = FileManager.default.contents(atPath: configPath) else {
             throw EncoderError.unreadable(path: configPath, reason: "cannot read the model configuration")
         }
-        let configuration: BertConfiguration
-        do {
-            configuration = try JSONDecoder().decode(BertConfiguration.self, from: configData)
-        } catch {
-            throw EncoderError.unreadable(path: configPath, reason: "not a BERT config.json (\(error))")
-        }
+        let configuration = try BertConfiguration.decode(configData, file: configPath)
         var maxLength = 256
         let sentenceConfigPath = directory.appendingPathComponent(MiniLMModel.File.sentenceConfig).path
         if let data = FileManager.default.contents(atPath: sentenceConfigPath),
            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let length = json["max_seq_length"] as? Int {
-            maxLength = Swift.min(length, configuration.maxPositions)
+            guard (2...configuration.maxPositions).contains(length) else {
+                throw EncoderError.unreadable(path: sentenceConfigPath, reason: "max_seq_length is \(length); allowed: 2 … \(configuration.maxPositions) "
+                                              + "(max_position_embeddings); reinstall with `m2f models fetch --only \(MiniLMModel.name) --force`")
+            }
+            maxLength = length
+        }
+        let weightsPath = directory.appendingPathComponent(MiniLMModel.File.weights).path
+        // Before allocating: a config describing more parameters than the weights hold is refused.
+        if FileManager.default.fileExists(atPath: weightsPath) {
+            let values = try SafeTensorsFile(path: weightsPath).elementCount
+            guard values >= configuration.minimumParameterCount else {
+                throw EncoderError.unreadable(path: configPath, reason: "describes at least \(configuration.minimumParameterCount) parameters but "
+                                              + "\(MiniLMModel.File.weights) holds \(values) values; reinstall with `m2f models fetch --only \(MiniLMModel.name) --force`")
+            }
         }
         tokenizer = try WordPieceTokenizer(contentsOf: directory.appendingPathComponent(MiniLMModel.File.tokenizer).path,
                                            maxLength: maxLength)

@@ -1,4 +1,5 @@
 import Foundation
+import M2FCheckedInput
 import M2FSystem
 
 /// Element types of a safetensors file that the engine reads (F32, F16, BF16) and writes (F32, F16).
@@ -27,6 +28,11 @@ public final class SafeTensorsFile: @unchecked Sendable {
     private let mapping: MappedFile
     private let dataStart: Int
 
+    /// Values in all tensors together (each shape's product was checked for overflow when the header was read).
+    public var elementCount: Int {
+        entries.values.reduce(0) { $0 + (CheckedSize.product($1.shape) ?? 0) }
+    }
+
     /// Tensor names in sorted order.
     public var names: [String] { entries.keys.sorted() }
 
@@ -37,10 +43,11 @@ public final class SafeTensorsFile: @unchecked Sendable {
         guard mapping.size >= 8 else {
             throw EngineError.malformedFile(path: path, problem: "file is \(mapping.size) bytes, too short for a safetensors header")
         }
-        let headerSize = Int(UInt64(littleEndian: mapping.bytes.loadUnaligned(as: UInt64.self)))
-        guard headerSize > 0, headerSize <= mapping.size - 8, headerSize < 100_000_000 else {
-            throw EngineError.malformedFile(path: path, problem: "header length \(headerSize) does not fit in a \(mapping.size)-byte file (truncated or not safetensors)")
+        let declaredSize = UInt64(littleEndian: mapping.bytes.loadUnaligned(as: UInt64.self))
+        guard declaredSize > 0, declaredSize <= UInt64(mapping.size - 8), declaredSize < 100_000_000 else {
+            throw EngineError.malformedFile(path: path, problem: "header length \(declaredSize) does not fit in a \(mapping.size)-byte file (truncated or not safetensors)")
         }
+        let headerSize = Int(declaredSize)
         let headerData = Data(bytes: mapping.bytes + 8, count: headerSize)
         guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
             throw EngineError.malformedFile(path: path, problem: "header is not a JSON object")
@@ -63,10 +70,13 @@ public final class SafeTensorsFile: @unchecked Sendable {
             guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
                 throw EngineError.malformedFile(path: path, problem: "tensor '\(name)' has unsupported dtype \(dtypeName) (F32, F16, BF16 are read)")
             }
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
                 throw EngineError.malformedFile(path: path, problem: "tensor '\(name)' data range \(offsets) lies outside the \(dataSize)-byte data section (truncated file?)")
             }
-            let expected = shape.reduce(1, *) * dtype.byteSize
+            // Checked: a shape such as [2^62 + F, 52] must not wrap around to the right byte count.
+            guard let elements = CheckedSize.product(shape), let expected = CheckedSize.product(elements, dtype.byteSize) else {
+                throw EngineError.malformedFile(path: path, problem: "tensor '\(name)' has shape \(shape), whose size is negative or overflows")
+            }
             guard offsets[1] - offsets[0] == expected else {
                 throw EngineError.malformedFile(path: path, problem: "tensor '\(name)' of shape \(shape) \(dtypeName) needs \(expected) bytes, header gives \(offsets[1] - offsets[0])")
             }

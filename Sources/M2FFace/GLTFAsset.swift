@@ -20,120 +20,122 @@ public struct GLTFAsset: Sendable {
     }
 
     public static func load(_ url: URL) throws(FaceError) -> GLTFAsset {
-        let data: Data
-        data = try readInput(url)
+        try parse(readInput(url), file: url.path, folderOf: url)
+    }
+
+    /// Parses glTF or GLB bytes and checks every buffer, bufferView and accessor against the real bytes.
+    /// - Parameter container: the file whose folder holds external buffers; nil refuses external buffers
+    ///   (bytes from memory or a fuzzer).
+    public static func parse(_ data: Data, file: String, folderOf container: URL? = nil) throws(FaceError) -> GLTFAsset {
         let bytes = [UInt8](data)
-        if bytes.isEmpty { throw .emptyFile(file: url.path) }
+        if bytes.isEmpty { throw .emptyFile(file: file) }
         var json: JSONValue
         var bin: [UInt8]?
         if bytes.count >= 12, readUInt32(bytes, 0) == glbMagic {
-            guard readUInt32(bytes, 4) == 2 else { throw .gltf(file: url.path, problem: "GLB version \(readUInt32(bytes, 4)) is not 2") }
+            guard readUInt32(bytes, 4) == 2 else { throw .gltf(file: file, problem: "GLB version \(readUInt32(bytes, 4)) is not 2") }
             var offset = 12
             var jsonBytes: [UInt8]?
             while offset + 8 <= bytes.count {
                 let length = Int(readUInt32(bytes, offset)), type = readUInt32(bytes, offset + 4)
-                guard offset + 8 + length <= bytes.count else { throw .gltf(file: url.path, problem: "GLB chunk runs past the end of the file") }
+                guard length <= bytes.count - offset - 8 else { throw .gltf(file: file, problem: "GLB chunk at byte \(offset) runs past the end of the file") }
                 let chunk = Array(bytes[(offset + 8)..<(offset + 8 + length)])
                 if type == jsonChunk, jsonBytes == nil { jsonBytes = chunk }
                 if type == binChunk, bin == nil { bin = chunk }
                 offset += 8 + length
             }
-            guard let jsonBytes else { throw .gltf(file: url.path, problem: "GLB has no JSON chunk") }
-            json = try JSONValue.parse(Data(jsonBytes), file: url.path)
+            guard let jsonBytes else { throw .gltf(file: file, problem: "GLB has no JSON chunk") }
+            json = try JSONValue.parse(Data(jsonBytes), file: file)
         } else {
-            json = try JSONValue.parse(data, file: url.path)
+            json = try JSONValue.parse(data, file: file)
         }
-        guard case .object = json else { throw .gltf(file: url.path, problem: "the glTF JSON must be an object") }
+        guard case .object = json else { throw .gltf(file: file, problem: "the glTF JSON must be an object") }
         guard json["asset"]?["version"]?.stringValue?.hasPrefix("2") == true else {
-            throw .gltf(file: url.path, problem: "asset.version must be \"2.0\" (only glTF 2.0 is supported)")
+            throw .gltf(file: file, problem: "asset.version must be \"2.0\" (only glTF 2.0 is supported)")
         }
         var buffers: [[UInt8]] = []
         for (i, buffer) in (json["buffers"]?.arrayValue ?? []).enumerated() {
-            let length = buffer["byteLength"]?.intValue ?? 0
-            guard length >= 0 else { throw .gltf(file: url.path, problem: "buffers[\(i)].byteLength \(length) is negative") }
+            let length = try GLTFField.integer(buffer, "byteLength", at: "buffers[\(i)]", file: file, in: 0...Int(UInt32.max))
             var bytes: [UInt8]
             if let uri = buffer["uri"]?.stringValue {
                 if uri.hasPrefix("data:") {
                     guard let comma = uri.firstIndex(of: ","), let decoded = Data(base64Encoded: String(uri[uri.index(after: comma)...])) else {
-                        throw .gltf(file: url.path, problem: "buffers[\(i)] has a data URI that is not base64")
+                        throw .gltf(file: file, problem: "buffers[\(i)] has a data URI that is not base64")
                     }
                     bytes = [UInt8](decoded)
                 } else {
+                    guard let container else { throw .gltf(file: file, problem: "buffers[\(i)] names an external file, which bytes in memory cannot have") }
                     // Untrusted: only a plain file inside the avatar's folder (see ContainedFile).
-                    bytes = try ContainedFile.read(uri, besideFile: url, maximumBytes: length)
+                    bytes = try ContainedFile.read(uri, besideFile: container, maximumBytes: length)
                 }
             } else {
-                guard i == 0, let bin else { throw .gltf(file: url.path, problem: "buffers[\(i)] has no uri and there is no GLB BIN chunk") }
+                guard i == 0, let bin else { throw .gltf(file: file, problem: "buffers[\(i)] has no uri and there is no GLB BIN chunk") }
                 bytes = bin
             }
             guard bytes.count >= length else {
-                throw .gltf(file: url.path, problem: "buffers[\(i)] holds \(bytes.count) bytes, byteLength says \(length)")
+                throw .gltf(file: file, problem: "buffers[\(i)] holds \(bytes.count) bytes, byteLength says \(length)")
             }
             buffers.append(Array(bytes.prefix(length)))
         }
-        return GLTFAsset(json: json, buffers: buffers, file: url.path)
+        let asset = GLTFAsset(json: json, buffers: buffers, file: file)
+        try asset.validateLayout()
+        return asset
     }
 
     // MARK: Reading accessors
 
     /// An accessor's elements as floats (normalised integers scaled to [0, 1] or [-1, 1]), with the
-    /// number of components per element.
+    /// number of components per element. Every size and offset is checked first (`accessorLayout`).
     public func floats(accessor index: Int) throws(FaceError) -> (values: [Float], components: Int) {
-        guard let accessor = json["accessors"]?.arrayValue?[safe: index] else {
-            throw .gltf(file: file, problem: "accessor \(index) does not exist")
+        let layout = try accessorLayout(index)
+        let components = layout.components
+        var values = [Float](repeating: 0, count: layout.count * components)
+        if let dense = layout.dense {
+            readFloats(dense, count: layout.count, components: components, componentType: layout.componentType,
+                       normalized: layout.normalized) { i, v in values[i] = v }
         }
-        let count = accessor["count"]?.intValue ?? 0
-        let components = ["SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT4": 16][accessor["type"]?.stringValue ?? ""] ?? 0
-        guard components > 0 else { throw .gltf(file: file, problem: "accessor \(index) has an unsupported type") }
-        let componentType = accessor["componentType"]?.intValue ?? 0
-        let normalized = accessor["normalized"] == .bool(true)
-        var values = [Float](repeating: 0, count: count * components)
-        if let view = accessor["bufferView"]?.intValue {
-            try readElements(view: view, offset: accessor["byteOffset"]?.intValue ?? 0, count: count, components: components,
-                             componentType: componentType, normalized: normalized) { i, v in values[i] = v }
-        }
-        if let sparse = accessor["sparse"], let sparseCount = sparse["count"]?.intValue,
-           let indexView = sparse["indices"]?["bufferView"]?.intValue, let valueView = sparse["values"]?["bufferView"]?.intValue {
-            var targets = [Int](repeating: 0, count: sparseCount)
-            try readElements(view: indexView, offset: sparse["indices"]?["byteOffset"]?.intValue ?? 0, count: sparseCount, components: 1,
-                             componentType: sparse["indices"]?["componentType"]?.intValue ?? 5125, normalized: false, raw: true) { i, v in targets[i] = Int(v) }
-            try readElements(view: valueView, offset: sparse["values"]?["byteOffset"]?.intValue ?? 0, count: sparseCount, components: components,
-                             componentType: componentType, normalized: normalized) { i, v in
-                let target = targets[i / components]
-                if target < count { values[target * components + i % components] = v }
+        if let sparse = layout.sparse {
+            let targets = readIndices(sparse.indices, count: sparse.count, componentType: sparse.indexType)
+            if let bad = targets.firstIndex(where: { $0 >= layout.count }) {
+                throw .gltf(file: file, problem: "accessors[\(index)].sparse index \(targets[bad]) (entry \(bad)) is past the accessor's count \(layout.count)")
             }
+            readFloats(sparse.values, count: sparse.count, components: components, componentType: layout.componentType,
+                       normalized: layout.normalized) { i, v in values[targets[i / components] * components + i % components] = v }
         }
         return (values, components)
     }
 
-    private func readElements(view: Int, offset: Int, count: Int, components: Int, componentType: Int, normalized: Bool,
-                              raw: Bool = false, _ store: (Int, Float) -> Void) throws(FaceError) {
-        guard let bufferView = json["bufferViews"]?.arrayValue?[safe: view], let bufferIndex = bufferView["buffer"]?.intValue,
-              bufferIndex < buffers.count else {
-            throw .gltf(file: file, problem: "bufferView \(view) does not exist or names a missing buffer")
-        }
-        let size = [5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4][componentType] ?? 0
-        guard size > 0 else { throw .gltf(file: file, problem: "componentType \(componentType) is not supported") }
-        let stride = bufferView["byteStride"]?.intValue ?? size * components
-        let start = (bufferView["byteOffset"]?.intValue ?? 0) + offset
-        let bytes = buffers[bufferIndex]
-        guard count == 0 || start + stride * (count - 1) + size * components <= bytes.count else {
-            throw .gltf(file: file, problem: "bufferView \(view) is too short for its accessor")
-        }
-        bytes.withUnsafeBytes { raw0 in
+    /// Reads `count` elements of a span whose bounds `accessorLayout` has checked.
+    private func readFloats(_ span: ElementSpan, count: Int, components: Int, componentType: Int, normalized: Bool,
+                            _ store: (Int, Float) -> Void) {
+        let size = Self.componentBytes(componentType) ?? 4
+        buffers[span.buffer].withUnsafeBytes { raw in
             for e in 0..<count {
                 for c in 0..<components {
-                    let at = start + e * stride + c * size
-                    var v: Float
+                    let at = span.start + e * span.stride + c * size
+                    let v: Float
                     switch componentType {
-                    case 5126: v = Float(bitPattern: raw0.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
-                    case 5125: v = Float(raw0.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
-                    case 5123: let x = raw0.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian; v = normalized && !raw ? Float(x) / 65535 : Float(x)
-                    case 5122: let x = Int16(bitPattern: raw0.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian); v = normalized && !raw ? max(Float(x) / 32767, -1) : Float(x)
-                    case 5121: let x = raw0[at]; v = normalized && !raw ? Float(x) / 255 : Float(x)
-                    default: let x = Int8(bitPattern: raw0[at]); v = normalized && !raw ? max(Float(x) / 127, -1) : Float(x)
+                    case 5126: v = Float(bitPattern: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
+                    case 5125: v = Float(raw.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
+                    case 5123: let x = raw.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian; v = normalized ? Float(x) / 65535 : Float(x)
+                    case 5122: let x = Int16(bitPattern: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian); v = normalized ? max(Float(x) / 32767, -1) : Float(x)
+                    case 5121: let x = raw[at]; v = normalized ? Float(x) / 255 : Float(x)
+                    default: let x = Int8(bitPattern: raw[at]); v = normalized ? max(Float(x) / 127, -1) : Float(x)
                     }
                     store(e * components + c, v)
+                }
+            }
+        }
+    }
+
+    /// Sparse indices as integers (exact above 2^24, unlike a trip through Float).
+    private func readIndices(_ span: ElementSpan, count: Int, componentType: Int) -> [Int] {
+        buffers[span.buffer].withUnsafeBytes { raw in
+            (0..<count).map { e in
+                let at = span.start + e * span.stride
+                switch componentType {
+                case 5125: return Int(raw.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
+                case 5123: return Int(raw.loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian)
+                default: return Int(raw[at])
                 }
             }
         }

@@ -147,6 +147,9 @@ public enum GLTFWriter {
 /// Reads an ARKit animation back from a glTF/GLB: the first animation's `weights` channel on a mesh
 /// whose morph targets are named by ARKit, and its rotation/translation channel on the same node.
 public enum GLTFAnimationReader {
+    /// The highest frame rate a file may state (a crafted 1e9 would ask for a frame every nanosecond).
+    static let maximumFrameRate = 1000.0
+
     public static func read(contentsOf url: URL) throws(FaceError) -> FaceAnimation {
         let doc = try GLTFAsset.load(url)
         guard let animation = doc.json["animations"]?.arrayValue?.first else {
@@ -181,6 +184,9 @@ public enum GLTFAnimationReader {
         }
         let fps = (doc.json["animations"]?.arrayValue?.first?["extras"]?["fps"]?.doubleValue)
             ?? (frames > 1 ? Double(frames - 1) / Double(times[frames - 1] - times[0]) : 30)
+        guard fps.isFinite, fps > 0, fps <= maximumFrameRate else {
+            throw .gltf(file: url.path, problem: "the frame rate (extras.fps or the key times) is \(fps); allowed: above 0, at most \(maximumFrameRate)")
+        }
         var result = FaceAnimation(fps: fps, frameCount: frames)
         for f in 0..<frames {
             for (c, index) in columns.enumerated() {

@@ -23,6 +23,9 @@ public struct RetargetReport: Sendable {
 /// Writes an ARKit animation into a user's glTF/GLB avatar (Ready Player Me, VRM "perfect sync",
 /// or any mesh whose morph targets carry ARKit names in `extras.targetNames`).
 public enum Retarget {
+    /// The most morph targets one mesh may have (avatars have tens to a few hundred).
+    static let maximumMorphTargets = 4096
+
     /// Reads a mapping file: a JSON object `{"avatarTarget": "arkitName", …}`, or lines
     /// `avatarTarget = arkitName` (or `avatarTarget,arkitName`); `#` starts a comment.
     public static func loadMapping(_ url: URL) throws(FaceError) -> [String: String] {
@@ -76,6 +79,10 @@ public enum Retarget {
         for (m, mesh) in meshes.enumerated() {
             let targetCount = mesh["primitives"]?.arrayValue?.first?["targets"]?.arrayValue?.count ?? 0
             if targetCount == 0 { continue }
+            // The weights output is frames × targets values: a crafted mesh must not size it.
+            guard targetCount <= maximumMorphTargets else {
+                throw .gltf(file: asset.file, problem: "meshes[\(m)] has \(targetCount) morph targets; at most \(maximumMorphTargets) are animated")
+            }
             let meshName = mesh["name"]?.stringValue ?? "mesh\(m)"
             let names = (mesh["extras"]?["targetNames"] ?? mesh["primitives"]?.arrayValue?.first?["extras"]?["targetNames"])?
                 .arrayValue?.compactMap(\.stringValue) ?? []
@@ -109,7 +116,7 @@ public enum Retarget {
         var pose: GLTFWriter.PoseTarget?
         if let head = headNode(in: asset.json) {
             convertMatrixToTRS(&asset.json, node: head)
-            let node = asset.json["nodes"]!.arrayValue![head]
+            let node = asset.json["nodes"]?.arrayValue?[safe: head] ?? .object([])
             let rest = quaternion(node["rotation"]) ?? SIMD4(0, 0, 0, 1)
             pose = GLTFWriter.PoseTarget(node: head, restRotation: rest, restTranslation: .zero,
                                          parentRotation: worldRotation(of: parent(of: head, in: asset.json), in: asset.json), translate: false)
@@ -129,14 +136,19 @@ public enum Retarget {
 
     /// The head bone: VRM's humanoid head, else a node named `Head` (`mixamorig:Head`, `J_Bip_C_Head`…).
     static func headNode(in json: JSONValue) -> Int? {
-        if let bones = json["extensions"]?["VRM"]?["humanoid"]?["humanBones"]?.arrayValue,
-           let node = bones.first(where: { $0["bone"]?.stringValue == "head" })?["node"]?.intValue { return node }
-        if let node = json["extensions"]?["VRMC_vrm"]?["humanoid"]?["humanBones"]?["head"]?["node"]?.intValue { return node }
         let nodes = json["nodes"]?.arrayValue ?? []
+        // A node index from a VRM extension is untrusted: one outside `nodes` means "no head bone".
+        if let node = namedHeadNode(in: json) { return nodes.indices.contains(node) ? node : nil }
         return nodes.firstIndex { node in
             guard let name = node["name"]?.stringValue?.lowercased() else { return false }
             return name == "head" || [":head", "_head", ".head", "|head"].contains { name.hasSuffix($0) }
         }
+    }
+
+    private static func namedHeadNode(in json: JSONValue) -> Int? {
+        if let bones = json["extensions"]?["VRM"]?["humanoid"]?["humanBones"]?.arrayValue,
+           let node = bones.first(where: { $0["bone"]?.stringValue == "head" })?["node"]?.intValue { return node }
+        return json["extensions"]?["VRMC_vrm"]?["humanoid"]?["humanBones"]?["head"]?["node"]?.intValue
     }
 
     static func parent(of node: Int, in json: JSONValue) -> Int? {
@@ -148,11 +160,18 @@ public enum Retarget {
         return SIMD4(Float(v[0]), Float(v[1]), Float(v[2]), Float(v[3]))
     }
 
-    /// World rotation of a node (product of its and its ancestors' local rotations).
+    /// World rotation of a node (product of its and its ancestors' local rotations). A crafted file's
+    /// `children` may form a cycle: the walk stops after as many steps as there are nodes.
     static func worldRotation(of node: Int?, in json: JSONValue) -> SIMD4<Float> {
-        guard let node else { return SIMD4(0, 0, 0, 1) }
-        let local = localRotation(json["nodes"]?.arrayValue?[safe: node])
-        return quaternionProduct(worldRotation(of: parent(of: node, in: json), in: json), local)
+        let nodes = json["nodes"]?.arrayValue ?? []
+        var rotation = SIMD4<Float>(0, 0, 0, 1)
+        var current = node, steps = 0
+        while let index = current, steps <= nodes.count {
+            rotation = quaternionProduct(localRotation(nodes[safe: index]), rotation)
+            current = parent(of: index, in: json)
+            steps += 1
+        }
+        return rotation
     }
 
     static func localRotation(_ node: JSONValue?) -> SIMD4<Float> {
@@ -188,7 +207,7 @@ public enum Retarget {
 
     /// Animated nodes may not use `matrix`: replace it with translation/rotation/scale.
     static func convertMatrixToTRS(_ json: inout JSONValue, node index: Int) {
-        guard var nodes = json["nodes"]?.arrayValue, case var .object(members) = nodes[index],
+        guard var nodes = json["nodes"]?.arrayValue, nodes.indices.contains(index), case var .object(members) = nodes[index],
               let m = nodes[index]["matrix"]?.arrayValue?.compactMap(\.doubleValue), m.count == 16 else { return }
         let (t, r, s) = decompose(m.map(Float.init))
         members.removeAll { $0.0 == "matrix" }

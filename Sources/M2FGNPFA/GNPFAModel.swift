@@ -1,4 +1,5 @@
 import Foundation
+import M2FCheckedInput
 import M2FEngine
 import M2FNeural
 import M2FSystem
@@ -37,17 +38,54 @@ public struct GNPFAConfiguration: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw GNPFAError.missingFile(path: url.path, fix: "train a model with `m2f train gnpfa -o \(directory.path)` or point at Models/gnpfa of the repository")
         }
+        return try decode(data, file: url.path)
+    }
+
+    /// Decodes and checks `config.json` bytes (format, version, `rangeProblem`); `file` names it in errors.
+    public static func decode(_ data: Data, file: String) throws -> GNPFAConfiguration {
         let configuration: GNPFAConfiguration
         do {
             configuration = try JSONDecoder().decode(GNPFAConfiguration.self, from: data)
         } catch {
-            throw GNPFAError.invalidFile(path: url.path, problem: "not a GNPFA config (\(error)); write it again with `m2f train gnpfa`")
+            throw GNPFAError.invalidFile(path: file, problem: "not a GNPFA config (\(error)); write it again with `m2f train gnpfa`")
         }
         guard configuration.format == "m2f-gnpfa", configuration.version == 1 else {
-            throw GNPFAError.invalidFile(path: url.path, problem: "format \(configuration.format) v\(configuration.version), expected m2f-gnpfa v1")
+            throw GNPFAError.invalidFile(path: file, problem: "format \(configuration.format) v\(configuration.version), expected m2f-gnpfa v1")
+        }
+        if let problem = configuration.rangeProblem {
+            throw GNPFAError.invalidFile(path: file, problem: "\(problem); write it again with `m2f train gnpfa`")
         }
         return configuration
     }
+
+    /// Every field of every part out of its range, and every broken relation (a model folder is
+    /// untrusted: a negative hiddenSize or hiddenLayers crashed the allocation). Nil when all parts can be built.
+    public var rangeProblem: String? {
+        var check = FieldRanges()
+        check.require("vae.latentSize", vae.latentSize, in: 1...1024)
+        check.require("vae.hiddenSize", vae.hiddenSize, in: 1...4096)
+        check.require("vae.hiddenLayers", vae.hiddenLayers, in: 0...16)
+        if let geometry {
+            check.require("geometry.vertexIndices.count", geometry.vertexIndices.count, in: 1...100_000)
+            check.require("geometry.vertexIndices", each: geometry.vertexIndices, in: 0...999_999)
+            check.require("geometry.anchorIndices.count", geometry.anchorIndices.count, in: 3...100_000)
+            check.require("geometry.anchorIndices", each: geometry.anchorIndices, in: 0...999_999)
+            check.require("geometry.hiddenSize", geometry.hiddenSize, in: 1...4096)
+            check.require("geometry.hiddenLayers", geometry.hiddenLayers, in: 0...16)
+            check.require(geometry.latentSize == vae.latentSize, "geometry.latentSize \(geometry.latentSize) differs from vae.latentSize \(vae.latentSize)")
+        }
+        if let image {
+            check.require("image.imageSize", image.imageSize, in: 8...1024)
+            check.require("image.channels.count", image.channels.count, in: 1...8)
+            check.require("image.channels", each: image.channels, in: 1...1024)
+            check.require("image.hiddenSize", image.hiddenSize, in: 1...4096)
+            check.require(image.latentSize == vae.latentSize, "image.latentSize \(image.latentSize) differs from vae.latentSize \(vae.latentSize)")
+        }
+        return check.problem
+    }
+
+    /// Weights (not biases) of a feed-forward stack of `sizes`: a lower bound on its parameters.
+    static func feedForwardWeights(_ sizes: [Int]) -> Int { zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 } }
 
     /// Writes `config.json` into `directory` (atomically, keys sorted, pretty-printed).
     public func write(directory: URL) throws {
@@ -77,6 +115,21 @@ public final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
     public init(directory: URL) throws {
         self.directory = directory
         configuration = try GNPFAConfiguration.read(directory: directory)
+        // Before allocating: each weights file must hold at least the parameters its part's configuration describes.
+        let c = configuration
+        try Self.requireParameters(GNPFAConfiguration.feedForwardWeights([52] + Array(repeating: c.vae.hiddenSize, count: c.vae.hiddenLayers) + [2 * c.vae.latentSize])
+                                   + GNPFAConfiguration.feedForwardWeights([c.vae.latentSize] + Array(repeating: c.vae.hiddenSize, count: c.vae.hiddenLayers) + [52]),
+                                   file: GNPFAConfiguration.vaeFile, in: directory)
+        if let geometry = c.geometry {
+            try Self.requireParameters(GNPFAConfiguration.feedForwardWeights([3 * geometry.vertexIndices.count]
+                                           + Array(repeating: geometry.hiddenSize, count: geometry.hiddenLayers) + [geometry.latentSize]),
+                                       file: GNPFAConfiguration.geometryFile, in: directory)
+        }
+        if let image = c.image {
+            try Self.requireParameters(GNPFAConfiguration.feedForwardWeights([(image.channels.last ?? 0) * image.featureSize * image.featureSize,
+                                                                             image.hiddenSize, image.latentSize + 3]),
+                                       file: GNPFAConfiguration.imageFile, in: directory)
+        }
         var generator = RandomGenerator(seed: 0)
         vae = ExpressionVAE(configuration.vae, generator: &generator)
         try Self.load(vae, file: GNPFAConfiguration.vaeFile, from: directory)
@@ -105,6 +158,18 @@ public final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
 
     /// Loads the default model (see `defaultDirectory`).
     public static func loadDefault() throws -> GNPFAModel { try GNPFAModel(directory: defaultDirectory) }
+
+    /// Refuses a weights file that holds fewer values than `minimum` (config.json and the weights do not
+    /// belong together), before the part is built. A missing file is left to `load`, which says how to make it.
+    static func requireParameters(_ minimum: Int, file: String, in directory: URL) throws {
+        let path = directory.appendingPathComponent(file).path
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let values = try SafeTensorsFile(path: path).elementCount
+        guard values >= minimum else {
+            throw GNPFAError.invalidFile(path: directory.appendingPathComponent(GNPFAConfiguration.configFile).path,
+                                         problem: "describes at least \(minimum) parameters for \(file), which holds \(values) values; the files do not belong together")
+        }
+    }
 
     static func load(_ module: any Module, file: String, from directory: URL) throws {
         let path = directory.appendingPathComponent(file).path

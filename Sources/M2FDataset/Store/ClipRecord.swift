@@ -1,4 +1,5 @@
 import Foundation
+import M2FCheckedInput
 import M2FFace
 
 /// Which part of the data a clip belongs to. Validation and test hold whole voices and whole
@@ -105,6 +106,16 @@ public struct ClipRecord: Codable, Sendable, Equatable {
         split = try c.decode(DatasetSplit.self, forKey: .split)
         shard = try c.decode(String.self, forKey: .shard)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        // A manifest line is read from disk: numbers that size arrays or divide must be in range.
+        var check = FieldRanges()
+        check.require("fps", fps, in: 1...1000)
+        check.require("frameCount", frameCount, in: 0...100_000_000)
+        check.require("sampleCount", sampleCount, in: 0...(1 << 40))
+        check.require("duration", duration, in: 0...1e9)
+        check.require("intensity", intensity, in: -1e6...1e6)
+        if let problem = check.problem {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: problem))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import M2FCheckedInput
 import M2FEngine
 import M2FSystem
 
@@ -61,6 +62,10 @@ public struct DatasetInfo: Codable, Sendable, Equatable {
             guard SafeTensorsDType(rawValue: info.dtype) != nil, info.dtype != "BF16" else {
                 throw DatasetError.malformed(file: url.path, line: 0, problem: "dtype '\(info.dtype)' must be F32 or F16")
             }
+            var check = FieldRanges()
+            check.require("sampleRate", info.sampleRate, in: 8000...192_000)
+            check.require("fps", info.fps, in: 1...1000)
+            if let problem = check.problem { throw DatasetError.malformed(file: url.path, line: 0, problem: problem) }
             return info
         } catch let error as DatasetError {
             throw error

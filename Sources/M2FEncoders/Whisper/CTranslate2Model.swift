@@ -1,4 +1,5 @@
 import Foundation
+import M2FCheckedInput
 import M2FEngine
 
 /// Reads a CTranslate2 `model.bin` (format version 6): the variables of a converted model by name.
@@ -10,6 +11,14 @@ public struct CTranslate2Model: Sendable {
     /// CTranslate2's DataType enumeration, as stored.
     public enum DataType: UInt8, Sendable {
         case float32 = 0, int8 = 1, int16 = 2, int32 = 3, float16 = 4, bfloat16 = 5
+
+        var byteSize: Int {
+            switch self {
+            case .int8: return 1
+            case .int16, .float16, .bfloat16: return 2
+            case .float32, .int32: return 4
+            }
+        }
     }
 
     public struct Variable: Sendable {
@@ -48,6 +57,10 @@ public struct CTranslate2Model: Sendable {
                 throw EncoderError.conversion(path: path, problem: "variable '\(name)' has unknown data type \(code)")
             }
             let byteCount = Int(try reader.uint32())
+            // The bytes must be exactly what the shape needs: `tensor` and `integer` read that many.
+            guard let values = CheckedSize.product(shape), CheckedSize.product(values, dataType.byteSize) == byteCount else {
+                throw EncoderError.conversion(path: path, problem: "variable '\(name)' of shape \(shape) \(dataType) has \(byteCount) bytes, which does not match its shape")
+            }
             variables[name] = Variable(shape: shape, dataType: dataType, bytes: try reader.bytes(byteCount))
         }
         var aliases: [String: String] = [:]
@@ -90,6 +103,9 @@ public struct CTranslate2Model: Sendable {
     public func integer(_ name: String) throws -> Int {
         guard let variable = variables[name] else {
             throw EncoderError.conversion(path: path, problem: "no variable named '\(name)'")
+        }
+        guard variable.shape.isEmpty || variable.shape == [1] else {
+            throw EncoderError.conversion(path: path, problem: "variable '\(name)' has shape \(variable.shape); expected a scalar")
         }
         return variable.bytes.withUnsafeBytes { raw in
             switch variable.dataType {

@@ -1,3 +1,4 @@
+import M2FCheckedInput
 import M2FEngine
 import M2FNeural
 
@@ -59,5 +60,21 @@ public final class WhisperEncoder: Module {
         precondition(frames <= configuration.maxFrames, "\(frames) frames exceed the \(configuration.maxFrames) positions (30 s); encode in windows")
         let x = h.transposed(1, 2) + positions.value.sliced(axis: 0, 0..<frames)  // [B, T', C]
         return encoder(x)
+    }
+}
+
+extension WhisperEncoderConfiguration {
+    /// Every field out of its range and every broken relation; nil when the encoder can be built.
+    public var rangeProblem: String? {
+        var check = FieldRanges()
+        check.require("melBins", melBins, in: 1...256)
+        check.require("width", width, in: 1...4096)
+        check.require("numHeads", numHeads, in: 1...64)
+        check.require("numLayers", numLayers, in: 1...64)
+        check.require("maxFrames", maxFrames, in: 1...100_000)
+        if check.isValid {
+            check.require(width % numHeads == 0, "width \(width) must be a multiple of numHeads \(numHeads)")
+        }
+        return check.problem
     }
 }

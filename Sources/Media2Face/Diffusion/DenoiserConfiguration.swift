@@ -1,3 +1,4 @@
+import M2FCheckedInput
 import M2FNeural
 
 /// What the denoiser learns to output from its conditions.
@@ -58,6 +59,35 @@ public struct DenoiserConfiguration: Codable, Sendable, Equatable {
         self.fps = fps
         self.diffusionSteps = diffusionSteps
         self.objective = objective
+    }
+
+    /// Every field out of its range and every broken relation (a model file is untrusted: numHeads 0
+    /// divides by zero, width −128 or numLayers 10⁶ allocate without bound, fps 1e9 asks for 208 GB).
+    /// Nil when the architecture can be built.
+    public var rangeProblem: String? {
+        var check = FieldRanges()
+        check.require("latentSize", latentSize, in: 1...1024)
+        check.require("poseSize", poseSize, in: 6...6)
+        check.require("audioFeatureSize", audioFeatureSize, in: 1...4096)
+        check.require("textEmbeddingSize", textEmbeddingSize, in: 1...4096)
+        check.require("emotionCount", emotionCount, in: 1...256)
+        check.require("width", width, in: 1...4096)
+        check.require("numLayers", numLayers, in: 1...64)
+        check.require("numHeads", numHeads, in: 1...64)
+        check.require("mlpRatio", mlpRatio, in: 1...16)
+        check.require("windowLength", windowLength, in: 1...10_000)
+        check.require("fps", fps, in: 1...240)
+        check.require("diffusionSteps", diffusionSteps, in: 1...100_000)
+        if check.isValid {
+            check.require(width % numHeads == 0, "width \(width) must be a multiple of numHeads \(numHeads)")
+        }
+        return check.problem
+    }
+
+    /// A lower bound on the parameters this architecture has (its blocks' attention and MLP matrices):
+    /// a weights file with fewer values cannot belong to it, which is checked before anything is allocated.
+    public var minimumParameterCount: Int {
+        numLayers * (4 + 2 * mlpRatio) * width * width
     }
 
     /// D = Z + pose channels: the size of one frame of the denoised sequence.

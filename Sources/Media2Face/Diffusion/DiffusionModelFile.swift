@@ -41,14 +41,27 @@ public enum DiffusionModelFile {
     public static func configuration(in directory: URL) throws -> DiffusionModelConfiguration {
         let url = directory.appendingPathComponent(configurationName)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw DiffusionError.missingModelFile(path: url.path) }
+        return try configuration(from: data, file: url.path)
+    }
+
+    /// Decodes and checks `config.json` bytes: the format, and every field of the architecture in range
+    /// (`DenoiserConfiguration.rangeProblem`). `file` names the file in errors.
+    /// - Throws: `DiffusionError.invalidConfiguration` naming the file and every bad field.
+    public static func configuration(from data: Data, file: String) throws -> DiffusionModelConfiguration {
         let configuration: DiffusionModelConfiguration
         do {
             configuration = try JSONDecoder().decode(DiffusionModelConfiguration.self, from: data)
         } catch {
-            throw DiffusionError.invalidConfiguration(path: url.path, problem: "not a Media2Face model configuration (\(error))")
+            throw DiffusionError.invalidConfiguration(path: file, problem: "not a Media2Face model configuration (\(error))")
         }
         guard configuration.format == "media2face-diffusion" else {
-            throw DiffusionError.invalidConfiguration(path: url.path, problem: "format is \"\(configuration.format)\", not \"media2face-diffusion\"")
+            throw DiffusionError.invalidConfiguration(path: file, problem: "format is \"\(configuration.format)\", not \"media2face-diffusion\"")
+        }
+        if let problem = configuration.denoiser.rangeProblem {
+            throw DiffusionError.invalidConfiguration(path: file, problem: "denoiser: \(problem)")
+        }
+        if let features = configuration.speechFeatures, !["needed", "pad"].contains(features) {
+            throw DiffusionError.invalidConfiguration(path: file, problem: "speechFeatures is \"\(features)\"; allowed: \"needed\", \"pad\"")
         }
         return configuration
     }
@@ -58,7 +71,15 @@ public enum DiffusionModelFile {
         let configuration = try self.configuration(in: directory)
         let url = directory.appendingPathComponent(weightsName)
         guard FileManager.default.fileExists(atPath: url.path) else { throw DiffusionError.missingModelFile(path: url.path) }
-        var tensors = try SafeTensorsFile(path: url.path).allTensors()
+        let weights = try SafeTensorsFile(path: url.path)
+        // Before building the model: a config that describes more parameters than the file holds is refused.
+        guard weights.elementCount >= configuration.denoiser.minimumParameterCount else {
+            throw DiffusionError.invalidConfiguration(
+                path: directory.appendingPathComponent(configurationName).path,
+                problem: "the denoiser it describes has at least \(configuration.denoiser.minimumParameterCount) parameters, "
+                    + "but \(weightsName) holds \(weights.elementCount) values; the two files do not belong together")
+        }
+        var tensors = try weights.allTensors()
         let d = configuration.denoiser.frameSize
         guard let mean = tensors.removeValue(forKey: "normalization.mean"), let std = tensors.removeValue(forKey: "normalization.std") else {
             throw EngineError.missingKeys(path: url.path, keys: ["normalization.mean", "normalization.std"])
