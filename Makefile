@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test example build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train human-speech human-speech-data
+.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train human-speech human-speech-data
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -31,6 +31,7 @@ models: build
 test: bootstrap-test models build-espeak human-speech-data
 	swift test $(SWIFT_FLAGS)
 	$(MAKE) example
+	$(MAKE) fuzz-ci
 
 # The example package (Examples/AnimateHello, its own package depending on this one by path): the public
 # API as a user's package sees it, built and run on the bundled clip from the repository root; its CSV
@@ -39,6 +40,17 @@ example: build models
 	swift run $(SWIFT_FLAGS) --package-path Examples/AnimateHello AnimateHello Examples/hello.wav out/hello-example
 	$(M2F) animate Examples/hello.wav --text "friendly and cheerful" --format csv --quiet -o out/hello-cli
 	cmp out/hello-example.csv out/hello-cli.csv
+
+# libFuzzer on every file parser m2f reads (docs/HARDENING.md): FUZZ_SECONDS per target, seeds in
+# Fuzz/corpus, an instrumented debug build in .build-fuzz. `make fuzz FUZZ_SECONDS=600` for a long run.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
+
+# The bounded run of `make test`: 10 s per target (the committed corpus also replays in `swift test`).
+FUZZ_CI_SECONDS ?= 10
+fuzz-ci:
+	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) FUZZ_SKIP_UNSUPPORTED=1 bash scripts/fuzz.sh
 
 bench: build
 	$(M2F) bench engine

@@ -123,6 +123,11 @@ let package = Package(
             name: "m2f-espeak",
             dependencies: espeakDependencies
         ),
+        // The file parsers as functions of bytes, for libFuzzer (`make fuzz`) and the corpus replay in tests.
+        .target(
+            name: "M2FFuzzTargets",
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FGNPFA", "Media2Face"]
+        ),
         // Shared test helpers: assert-close, finite-difference gradient check, fixture loading.
         .target(
             name: "M2FTestSupport",
@@ -142,5 +147,18 @@ let package = Package(
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
         .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "GNPFATraining", "M2FTestSupport"]),
+        .testTarget(name: "M2FFuzzTargetsTests", dependencies: ["M2FFuzzTargets", "M2FEngine", "M2FFace"]),
     ]
 )
+
+// The libFuzzer executable exists only in fuzz builds (scripts/fuzz.sh sets M2F_FUZZ=1 and builds with
+// --sanitize=fuzzer into .build-fuzz): its `main` comes from libFuzzer, so an ordinary build could not link it.
+if Context.environment["M2F_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "m2f-fuzz",
+        dependencies: ["M2FFuzzTargets"],
+        path: "Fuzz/m2f-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ))
+    package.products.append(.executable(name: "m2f-fuzz", targets: ["m2f-fuzz"]))
+}

@@ -21,6 +21,8 @@ public enum AudioError: LocalizedError, Equatable {
     case absurdSampleRate(path: String, sampleRate: Int)
     /// A floating-point sample is NaN or infinite.
     case nonFiniteSample(path: String, frame: Int, sampleRate: Int)
+    /// A floating-point sample lies far outside [−1, 1] (beyond `AudioLimits.maximumAmplitude`).
+    case absurdAmplitude(path: String, frame: Int, sampleRate: Int, value: Double)
     /// ffmpeg is needed for this container or codec and is not installed.
     case ffmpegMissing(path: String)
     /// ffmpeg ran and failed.
@@ -49,6 +51,10 @@ public enum AudioError: LocalizedError, Equatable {
         case let .nonFiniteSample(path, frame, rate):
             let seconds = String(format: "%.3f", Double(frame) / Double(max(rate, 1)))
             return "\(path): sample \(frame) (at \(seconds) s) is NaN or infinite. Clean or re-export the audio."
+        case let .absurdAmplitude(path, frame, rate, value):
+            let seconds = String(format: "%.3f", Double(frame) / Double(max(rate, 1)))
+            return "\(path): sample \(frame) (at \(seconds) s) is \(value), beyond ±\(Int(AudioLimits.maximumAmplitude)) "
+                + "(full scale is ±1): the samples are not audio levels. Normalise or re-export the audio."
         case let .ffmpegMissing(path):
             return "\(path): reading this format needs ffmpeg, which is not installed. Install it with "
                 + "`apt-get install ffmpeg` (Linux) or `brew install ffmpeg` (macOS), or convert the file to WAV."
@@ -65,6 +71,9 @@ public enum AudioError: LocalizedError, Equatable {
 public enum AudioLimits {
     /// Sample rates accepted from a file header, in Hz.
     public static let sampleRates: ClosedRange<Int> = 1_000...768_000
+    /// The largest |sample| of a floating-point file (60 dB above full scale). Float WAVs may exceed ±1,
+    /// but 1e30 is no audio level, and 1e300 would become infinite in Float32 and fail far downstream.
+    public static let maximumAmplitude: Double = 1_000
 }
 
 extension AudioError {

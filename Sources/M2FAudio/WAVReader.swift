@@ -138,7 +138,7 @@ public enum WAVReader {
         let width = format.blockAlign / channels
         let scale = 1 / Double(channels)
         var output = [Float](repeating: 0, count: frames)
-        var badFrame: Int?
+        var badFrame: Int?, badValue = 0.0
         output.withUnsafeMutableBufferPointer { out in
             let raw = UnsafeRawPointer(base)
             for frame in 0..<frames {
@@ -162,11 +162,16 @@ public enum WAVReader {
                         sum += Double(bitPattern: raw.loadUnaligned(fromByteOffset: p, as: UInt64.self).littleEndian)
                     }
                 }
-                if !sum.isFinite, badFrame == nil { badFrame = frame }
-                out[frame] = Float(sum * scale)
+                // Checked in Double, before narrowing: a float64 sample of 1e300 is finite here, infinite as Float.
+                let mono = sum * scale
+                if !(abs(mono) <= AudioLimits.maximumAmplitude), badFrame == nil { badFrame = frame; badValue = mono }
+                out[frame] = Float(mono)
             }
         }
-        if let badFrame { throw .nonFiniteSample(path: path, frame: badFrame, sampleRate: format.sampleRate) }
+        if let badFrame {
+            guard badValue.isFinite else { throw .nonFiniteSample(path: path, frame: badFrame, sampleRate: format.sampleRate) }
+            throw .absurdAmplitude(path: path, frame: badFrame, sampleRate: format.sampleRate, value: badValue)
+        }
         return output
     }
 

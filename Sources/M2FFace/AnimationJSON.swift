@@ -24,7 +24,9 @@ public enum AnimationJSON {
         guard case .object = root else { throw fail("the top level must be an object") }
         guard let version = root["version"]?.intValue else { throw fail("\"version\" is missing; this reader expects \"version\": 1") }
         guard version == AnimationJSON.version else { throw fail("version \(version) is not supported (this build reads version 1)") }
-        guard let fps = root["fps"]?.doubleValue, fps > 0, fps.isFinite else { throw fail("\"fps\" must be a positive number") }
+        guard let fps = root["fps"]?.doubleValue, FaceAnimation.frameRates.contains(fps) else {
+            throw fail("\"fps\" must be a frame rate of \(Int(FaceAnimation.frameRates.lowerBound)) … \(Int(FaceAnimation.frameRates.upperBound))")
+        }
         guard let nameValues = root["blendshapes"]?.arrayValue else { throw fail("\"blendshapes\" (the list of ARKit names) is missing") }
         var columns: [Int] = []
         for (i, value) in nameValues.enumerated() {

@@ -87,6 +87,12 @@ public struct FaceAnimation: Equatable, Sendable {
     /// Free-form provenance (prompt, seed, model version, source timecode…), kept by JSON and glTF.
     public var metadata: [String: String]
 
+    /// Frame rates that m2f reads, resamples to and writes (Live Link timecodes, video, glTF keys): outside
+    /// them timecodes and frame counts lose their meaning (1e300 fps turned 30 frames into 1).
+    public static let frameRates: ClosedRange<Double> = 1...1000
+    /// The most frames an animation may reach by resampling: 24 hours at 60 fps (≈ 1.3 GB of values).
+    public static let maximumFrameCount = 5_184_000
+
     /// Number of frames F.
     public var frameCount: Int { headPose.count }
     /// Length in seconds, counting each frame as 1/fps long.
@@ -144,9 +150,16 @@ extension FaceAnimation {
     /// Linearly resampled to `newFPS`: frame k of the result is time k / newFPS of this one; the
     /// result spans the same duration (`round(F · newFPS / fps)` frames).
     public func resampled(to newFPS: Double) throws(FaceError) -> FaceAnimation {
-        guard newFPS > 0, newFPS.isFinite else { throw .invalidArgument("frame rate must be positive, got \(newFPS)") }
+        guard Self.frameRates.contains(newFPS) else {
+            throw .invalidArgument("frame rate \(newFPS) is outside \(Int(Self.frameRates.lowerBound)) … \(Int(Self.frameRates.upperBound)) fps")
+        }
         if newFPS == fps || frameCount == 0 { var copy = self; copy.fps = newFPS; return copy }
-        let newCount = max(1, Int((Double(frameCount) * newFPS / fps).rounded()))
+        let exactCount = (Double(frameCount) * newFPS / fps).rounded()
+        guard exactCount <= Double(Self.maximumFrameCount) else {
+            throw .invalidArgument("\(frameCount) frames at \(fps) fps become \(exactCount) frames at \(newFPS) fps, "
+                                   + "more than \(Self.maximumFrameCount) (24 h at 60 fps)")
+        }
+        let newCount = max(1, Int(exactCount))
         var out = FaceAnimation(fps: newFPS, frameCount: newCount, withEyes: eyePose != nil, metadata: metadata)
         let n = ARKit.count
         weights.withUnsafeBufferPointer { src in
@@ -214,7 +227,9 @@ extension FaceAnimation {
     /// Checks every value: NaN or infinity anywhere throws (naming frame and channel); weights outside
     /// [0, 1] are clamped and counted in the report.
     public func validated() throws(FaceError) -> (FaceAnimation, ValidationReport) {
-        guard fps > 0, fps.isFinite else { throw .invalidArgument("frame rate must be positive, got \(fps)") }
+        guard Self.frameRates.contains(fps) else {
+            throw .invalidArgument("frame rate \(fps) is outside \(Int(Self.frameRates.lowerBound)) … \(Int(Self.frameRates.upperBound)) fps")
+        }
         var out = self
         var perShape = [Int](repeating: 0, count: ARKit.count)
         let n = ARKit.count

@@ -22,6 +22,9 @@ public enum LiveLinkCSV {
         }
     }
 
+    /// The longest pause between two rows that is read as dropped frames (and resampled) rather than refused.
+    static let maximumGapSeconds = 10.0
+
     /// Standard rates that inferred rates snap to.
     static let standardRates: [Double] = [24, 25, 30, 48, 50, 60, 72, 90, 100, 120, 240]
 
@@ -34,6 +37,11 @@ public enum LiveLinkCSV {
 
     /// Parses a take from CSV bytes; `file` names the source in errors.
     public static func parse(_ data: Data, file: String = "<csv>", options: ReadOptions = ReadOptions()) throws(FaceError) -> FaceAnimation {
+        for (name, rate) in [("frame rate", options.fps), ("timecode rate", options.timecodeRate)] {
+            if let rate, !FaceAnimation.frameRates.contains(rate) {
+                throw .invalidArgument("\(file): the \(name) \(rate) is outside \(Int(FaceAnimation.frameRates.lowerBound)) … \(Int(FaceAnimation.frameRates.upperBound)) fps")
+            }
+        }
         let bytes = [UInt8](data)
         var lines = CSVLines(bytes: bytes)
         // Header: the first non-blank line.
@@ -133,7 +141,18 @@ public enum LiveLinkCSV {
             if i > 0, t < times[i - 1] - 1e-9 {
                 throw .parse(file: file, line: tc.line, problem: "Timecode goes backwards (\(t) s after the first row, previous \(times[i - 1]) s)")
             }
+            // A recording is continuous: a jump of hours would be filled with hours of interpolated frames.
+            if i > 0, t - times[i - 1] > maximumGapSeconds {
+                throw .parse(file: file, line: tc.line, problem: "Timecode jumps \(JSONValue.format(t - times[i - 1])) s after the previous row "
+                                 + "(more than \(Int(maximumGapSeconds)) s): these are two takes; split the file at this line")
+            }
             times[i] = t
+        }
+        // Rows that all share one timecode cannot be placed in time (they used to collapse into one frame).
+        if times.count > 1, times.last! <= 1e-9 {
+            throw .parse(file: file, line: timecodes.last!.line,
+                         problem: "all \(times.count) rows have the timecode \(firstTimecode): the rows cannot be placed in time; "
+                             + "export the take again (Live Link's timecodes advance every frame)")
         }
         // Animation rate: given, or the median row spacing snapped to a standard rate.
         var fps = options.fps ?? rate
@@ -145,6 +164,16 @@ public enum LiveLinkCSV {
                 fps = standardRates.min { abs($0 - measured) < abs($1 - measured) }!
                 if abs(fps - measured) / measured > 0.02 { fps = measured }
             }
+        }
+        guard FaceAnimation.frameRates.contains(fps) else {
+            throw .parse(file: file, line: timecodes[0].line,
+                         problem: "the rows are \(1 / fps) s apart (\(fps) fps), outside \(Int(FaceAnimation.frameRates.lowerBound)) … "
+                             + "\(Int(FaceAnimation.frameRates.upperBound)) fps; check the timecodes or pass --timecode-rate")
+        }
+        let gridFrames = (times.last! * fps).rounded() + 1
+        guard gridFrames <= Double(FaceAnimation.maximumFrameCount) else {
+            throw .parse(file: file, line: timecodes.last!.line,
+                         problem: "the timecodes span \(times.last!) s, more than \(FaceAnimation.maximumFrameCount) frames at \(fps) fps")
         }
         let animation = FaceAnimation(fps: fps, weights: weights, headPose: poses, eyePose: hasEyes ? eyes : nil, metadata: metadata)
         // Uniform rows are kept as they are; dropped or repeated frames are resampled onto the grid.
@@ -246,7 +275,7 @@ public struct Timecode: Equatable, Sendable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == ";" })
         guard parts.count == 4, let h = Int(parts[0]), let m = Int(parts[1]), let s = Int(parts[2]),
-              let f = Double(parts[3]), f >= 0, h >= 0, (0..<60).contains(m), (0..<61).contains(s),
+              let f = Double(parts[3]), f >= 0, (0..<24).contains(h), (0..<60).contains(m), (0..<61).contains(s),
               parts[3].allSatisfy({ $0.isNumber || $0 == "." })
         else { return nil }
         self.init(hours: h, minutes: m, seconds: s, frames: f)

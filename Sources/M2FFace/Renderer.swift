@@ -34,6 +34,13 @@ public struct RenderOptions: Sendable {
     /// Worker threads (horizontal bands of the image).
     public var threads: Int
 
+    /// Output sides in pixels: 0 divided by zero (SIGFPE), 100 000 asked for 40 GB of buffers.
+    public static let sizes: ClosedRange<Int> = 16...4096
+    /// Samples per pixel along each axis.
+    public static let supersampling: ClosedRange<Int> = 1...8
+    /// The largest supersampled side (side × supersample): 8192² samples are ≈ 1.3 GB of colour and depth.
+    public static let maximumSampledSize = 8192
+
     public init(width: Int = 512, height: Int = 512, supersample: Int = 2, camera: Camera = .portrait,
                 background: SIMD3<Float> = SIMD3(0.20, 0.22, 0.26), threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.width = width
@@ -68,6 +75,10 @@ public final class FaceRenderer: @unchecked Sendable {
     public init(rig: FaceRig, options: RenderOptions = RenderOptions()) {
         self.rig = rig
         self.options = options
+        // Callers check user sizes against `RenderOptions.sizes` first (the CLI in validate()).
+        precondition(options.width >= 1 && options.height >= 1 && options.supersample <= RenderOptions.supersampling.upperBound
+                     && max(options.width, options.height) * options.supersample <= RenderOptions.maximumSampledSize,
+                     "render size \(options.width)×\(options.height) × \(options.supersample) is out of range")
         sampleWidth = options.width * options.supersample
         sampleHeight = options.height * options.supersample
         color = [SIMD3<Float>](repeating: .zero, count: sampleWidth * sampleHeight)

@@ -15,6 +15,10 @@ public final class VideoEncoder {
 
     /// Starts ffmpeg writing `url`; `audio` (any format ffmpeg reads) is muxed from time 0.
     public init(url: URL, width: Int, height: Int, fps: Double, audio: URL? = nil) throws(FaceError) {
+        guard RenderOptions.sizes.contains(width), RenderOptions.sizes.contains(height), FaceAnimation.frameRates.contains(fps) else {
+            throw .invalidArgument("\(url.path): a \(width)×\(height) video at \(fps) fps is out of range "
+                                   + "(sides \(RenderOptions.sizes.lowerBound) … \(RenderOptions.sizes.upperBound) pixels, 1 … 1000 fps)")
+        }
         guard let ffmpeg = Executable.ffmpeg else { throw .ffmpegMissing }
         if let audio { _ = try readableCheck(audio) }
         self.url = url

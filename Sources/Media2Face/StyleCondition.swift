@@ -38,4 +38,19 @@ public struct Keyframe: Sendable, Equatable {
         self.time = time
         self.channels = channels
     }
+
+    /// Frames of a clip of `duration` seconds at `fps`: frame k starts at k / fps, and the last one may
+    /// be partial (it starts before the end and is kept).
+    public static func frameCount(duration: Double, fps: Double) -> Int {
+        max(1, Int((duration * fps - 1e-9).rounded(.up)))
+    }
+
+    /// The frame that a key at `time` lands on among `frameCount` frames at `fps`: the nearest frame start,
+    /// and the last frame for any time from its start up to `end` (the clip's end, plus any slack the
+    /// caller allows); nil for a time outside [0, end]. One rule for the file reader, the chunked
+    /// pipeline and the sampler, so a key that one of them accepts is never dropped by another.
+    public static func frame(at time: Double, fps: Double, frameCount: Int, end: Double) -> Int? {
+        guard time.isFinite, time >= 0, time <= end, frameCount > 0 else { return nil }
+        return min(Int((time * fps).rounded()), frameCount - 1)
+    }
 }

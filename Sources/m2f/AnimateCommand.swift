@@ -42,7 +42,7 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(help: "Style as an emotion: \(Emotion.allCases.map(\.rawValue).joined(separator: ", ")).")
     var emotion: String?
 
-    @Option(help: "Emotion intensity in [0, 1] (with --emotion).")
+    @Option(parsing: .unconditional, help: "Emotion intensity in [0, 1] (with --emotion).")
     var intensity: Float = 1
 
     @Option(help: "Style from the expression of a face image (PNG).")
@@ -54,17 +54,20 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(help: "Styles per time range (JSON; docs/USAGE.md).")
     var styleTimeline: String?
 
-    @Option(help: "Random seed: the same seed and input give the same animation.")
+    @Option(parsing: .unconditional, help: "Random seed: the same seed and input give the same animation.")
     var seed: UInt64 = 0
 
-    @Option(help: "DDIM denoising steps (10 the default; 25 and 50 finer and slower).")
+    @Option(parsing: .unconditional, help: "DDIM denoising steps (10 the default; 25 and 50 finer and slower).")
     var steps: Int = SamplingOptions.defaultSteps
 
-    @Option(help: "Audio guidance scale sA (0 … 20; the paper's value is 2.5).")
+    @Option(parsing: .unconditional, help: "Audio guidance scale sA (0 … 20; the paper's value is 2.5).")
     var audioGuidance: Float = SamplingOptions.defaultAudioGuidance
 
-    @Option(help: "Style guidance scale sP (0 … 20; the paper's value is 1.5).")
+    @Option(parsing: .unconditional, help: "Style guidance scale sP (0 … 20; the paper's value is 1.5).")
     var styleGuidance: Float = SamplingOptions.defaultStyleGuidance
+
+    @Option(parsing: .unconditional, help: "Refuse audio longer than this many hours (default 4; the refusal says the memory and time it would take).")
+    var maxHours: Double?
 
     @Flag(help: "Keep the head still (no generated head pose).")
     var noHeadPose = false
@@ -74,7 +77,7 @@ struct AnimateCommand: AsyncParsableCommand {
 
     @OptionGroup var models: ModelFolderOptions
 
-    @Option(help: "MP4 frame size in pixels.")
+    @Option(parsing: .unconditional, help: "MP4 frame size in pixels.")
     var videoSize = 512
 
     @Flag(help: "No progress bar.")
@@ -91,13 +94,15 @@ struct AnimateCommand: AsyncParsableCommand {
         }
         if !(0...1).contains(intensity) { throw ValidationError("--intensity \(intensity) is outside [0, 1]") }
         if intensity != 1 && emotion == nil { throw ValidationError("--intensity goes with --emotion") }
-        if !(16...4096).contains(videoSize) { throw ValidationError("--video-size must be in 16 … 4096") }
+        try OptionRange.check(videoSize, "--video-size", RenderOptions.sizes, unit: " pixels")
         _ = try ExportFormat.list(format)
         try options.validate()
     }
 
     var options: AnimationOptions {
-        AnimationOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance, seed: seed, headPose: !noHeadPose)
+        var options = AnimationOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance, seed: seed, headPose: !noHeadPose)
+        options.maximumSeconds = maxHours.map { $0 * 3600 }
+        return options
     }
 
     var style: StyleSpecification {

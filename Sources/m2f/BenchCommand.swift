@@ -57,13 +57,13 @@ struct BenchCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Weight precisions to measure side by side, comma-separated, the first the baseline: float32, float16.", valueName: "list"))
         var weights = "float32,float16"
 
-        @Option(help: ArgumentHelp("Rounds that alternate the precisions.", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Rounds that alternate the precisions.", valueName: "n"))
         var rounds = 5
 
-        @Option(help: ArgumentHelp("Most rows the 16-bit kernel takes before BLAS on the widened weights (default \(HalfLinearWeight.maximumKernelRows)).", valueName: "rows"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Most rows the 16-bit kernel takes before BLAS on the widened weights (default \(HalfLinearWeight.maximumKernelRows)).", valueName: "rows"))
         var kernelRows: Int?
 
-        @Option(help: ArgumentHelp("Panel ranges per worker thread in one 16-bit product (default \(HalfLinearWeight.partsPerWorker)).", valueName: "n"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Panel ranges per worker thread in one 16-bit product (default \(HalfLinearWeight.partsPerWorker)).", valueName: "n"))
         var partsPerWorker: Int?
 
         @Flag(help: "Only the tokenizer and the single prompt, no batch of 64 (for profiling the prompt path).")

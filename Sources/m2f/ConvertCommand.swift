@@ -19,14 +19,19 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file; the format follows the extension.")
     var output: String
 
-    @Option(help: "Resample to this frame rate.")
+    @Option(parsing: .unconditional, help: "Resample to this frame rate.")
     var fps: Double?
 
     @Option(help: "Audio file to reference in glTF extras.")
     var audio: String?
 
-    @Option(help: "Frame rate of CSV timecodes' frame field (needed for takes shorter than one second).")
+    @Option(parsing: .unconditional, help: "Frame rate of CSV timecodes' frame field (needed for takes shorter than one second).")
     var timecodeRate: Double?
+
+    func validate() throws {
+        try OptionRange.check(fps, "--fps", FaceAnimation.frameRates, unit: " fps")
+        try OptionRange.check(timecodeRate, "--timecode-rate", FaceAnimation.frameRates, unit: " fps")
+    }
 
     func run() throws {
         try OutputName.check(output)
@@ -42,6 +47,9 @@ struct ConvertCommand: ParsableCommand {
         let (clean, report) = try animation.validated()
         animation = clean
         if report.clampedCount > 0 { print("clamped \(report.clampedCount) weight(s) to [0, 1]") }
+        if let rows = animation.metadata["resampledFromRows"], Int(rows) != animation.frameCount {
+            print("note: \(rows) rows at irregular timecodes were placed on a grid of \(animation.frameCount) frames at \(animation.fps) fps")
+        }
         if let fps { animation = try animation.resampled(to: fps) }
         try AnimationFile.write(animation, to: outputURL, audio: audio)
         print("wrote \(output): \(animation.frameCount) frames at \(animation.fps) fps")

@@ -18,19 +18,19 @@ struct DatasetBuildCommand: ParsableCommand {
     @Flag(help: "Build from synthetic speech (the only builder so far; Live Link takes use import-livelink).")
     var synthetic = false
 
-    @Option(help: "Hours of speech to plan.")
+    @Option(parsing: .unconditional, help: "Hours of speech to plan.")
     var hours: Double = 1
 
-    @Option(help: "Seed of the plan and of every clip's random choices.")
+    @Option(parsing: .unconditional, help: "Seed of the plan and of every clip's random choices.")
     var seed: UInt64 = 1
 
     @Option(name: .shortAndLong, help: "Dataset directory (created; an existing build there is resumed).")
     var output: String
 
-    @Option(help: "Worker threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Clips per shard (the unit of work and of resumption).")
+    @Option(parsing: .unconditional, help: "Clips per shard (the unit of work and of resumption).")
     var clipsPerShard: Int = 24
 
     @Option(help: "Shard element type: f32 (memory-mapped without copies) or f16 (half the disk).")
@@ -38,8 +38,8 @@ struct DatasetBuildCommand: ParsableCommand {
 
     func validate() throws {
         guard synthetic else { throw ValidationError("give --synthetic (Live Link takes are added with `m2f dataset import-livelink`)") }
-        guard hours > 0, hours.isFinite else { throw ValidationError("--hours must be positive") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        try OptionRange.check(hours, "--hours", 0.001...1000, unit: " h")
+        try OptionRange.check(jobs, "--jobs", 1...256)
         guard clipsPerShard >= 1 else { throw ValidationError("--clips-per-shard must be at least 1") }
         guard ["f32", "f16"].contains(dtype.lowercased()) else { throw ValidationError("--dtype must be f32 or f16") }
     }

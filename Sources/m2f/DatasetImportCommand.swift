@@ -24,7 +24,7 @@ struct DatasetImportCommand: ParsableCommand {
     @Option(help: "Emotion: \(Emotion.allCases.map(\.rawValue).joined(separator: ", ")).")
     var emotion: String?
 
-    @Option(help: "Intensity 0…1.")
+    @Option(parsing: .unconditional, help: "Intensity 0…1.")
     var intensity: Double?
 
     @Option(help: "Free-text style description.")

@@ -18,11 +18,15 @@ struct DatasetPreviewCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output video (.mp4).")
     var output: String
 
-    @Option(help: "Frame size in pixels (square).")
+    @Option(parsing: .unconditional, help: "Frame size in pixels (square).")
     var size = 384
 
     @Option(help: "Camera: portrait, face or mouth.")
     var camera = "face"
+
+    func validate() throws {
+        try OptionRange.check(size, "--size", RenderOptions.sizes, unit: " pixels")
+    }
 
     func run() throws {
         let dataset = try DatasetReader(directory: URL(fileURLWithPath: directory))

@@ -21,7 +21,7 @@ struct EncodeAudioCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output .safetensors file.")
     var output: String
 
-    @Option(help: "Resample the features to this frame rate (e.g. 30).")
+    @Option(parsing: .unconditional, help: "Resample the features to this frame rate (e.g. 30).")
     var fps: Double?
 
     @Flag(help: "Encode clips under 30 s without padding them to a full window (faster, slightly different features).")

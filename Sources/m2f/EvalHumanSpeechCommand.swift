@@ -29,16 +29,20 @@ struct EvalHumanSpeechCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Also write the JSON scores to this file.")
     var output: String?
 
-    @Option(help: "DDIM steps.")
+    @Option(parsing: .unconditional, help: "DDIM steps.")
     var steps = SamplingOptions.defaultSteps
 
-    @Option(help: "Seed.")
+    @Option(parsing: .unconditional, help: "Seed.")
     var seed: UInt64 = 0
 
     @OptionGroup var models: ModelFolderOptions
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
+
+    func validate() throws {
+        try OptionRange.check(steps, "--steps", 1...1000)
+    }
 
     func run() async throws {
         let clips = try RecordedSpeechClip.load(directory: URL(fileURLWithPath: dir))

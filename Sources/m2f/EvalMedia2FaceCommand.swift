@@ -33,16 +33,16 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Also write the JSON report to this file.")
     var output: String?
 
-    @Option(help: "Evaluate at most this many clips of the split.")
+    @Option(parsing: .unconditional, help: "Evaluate at most this many clips of the split.")
     var limit: Int?
 
-    @Option(help: "DDIM steps.")
+    @Option(parsing: .unconditional, help: "DDIM steps.")
     var steps = SamplingOptions.defaultSteps
 
-    @Option(help: "Audio guidance scale sA of the model (the pipeline's default when omitted).")
+    @Option(parsing: .unconditional, help: "Audio guidance scale sA of the model (the pipeline's default when omitted).")
     var audioGuidance: Float?
 
-    @Option(help: "Style guidance scale sP of the model (the pipeline's default when omitted).")
+    @Option(parsing: .unconditional, help: "Style guidance scale sP of the model (the pipeline's default when omitted).")
     var styleGuidance: Float?
 
     @Option(help: "Subjects to score, comma-separated: media2face, regressor, mean_face, latent_roundtrip (the reference through the GNPFA latent space: the ceiling of the model).")
@@ -50,7 +50,7 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
 
     static let allSubjects = ["media2face", "regressor", "mean_face", "latent_roundtrip"]
 
-    @Option(help: "Base seed.")
+    @Option(parsing: .unconditional, help: "Base seed.")
     var seed: UInt64 = 0
 
     @OptionGroup var folders: ModelFolderOptions
@@ -61,10 +61,10 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
     @Flag(help: "Skip the control measurements (emotion, style scale, keyframes, seams, steps).")
     var noControls = false
 
-    @Option(help: "Length of the long clip of the seam check, seconds.")
+    @Option(parsing: .unconditional, help: "Length of the long clip of the seam check, seconds.")
     var seamSeconds = 600.0
 
-    @Option(help: "Clips used for each control measurement.")
+    @Option(parsing: .unconditional, help: "Clips used for each control measurement.")
     var controlClips = 6
 
     @Flag(help: "No progress on stderr.")
@@ -82,6 +82,15 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
         models["regressor"] = try await runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
             bar.update("regressor", $0, $1)
         }
+    }
+
+    func validate() throws {
+        try OptionRange.check(limit, "--limit", 1...Int.max)
+        try OptionRange.check(steps, "--steps", 1...1000)
+        try OptionRange.check(audioGuidance, "--audio-guidance", 0...AnimationOptions.maximumGuidance)
+        try OptionRange.check(styleGuidance, "--style-guidance", 0...AnimationOptions.maximumGuidance)
+        try OptionRange.check(seamSeconds, "--seam-seconds", 10...7200, unit: " s")
+        try OptionRange.check(controlClips, "--control-clips", 1...1000)
     }
 
     func run() async throws {

@@ -21,7 +21,7 @@ struct GNPFAInterpolateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Contact sheet PNG to write.")
     var output: String?
 
-    @Option(help: "Points along the line (tiles).")
+    @Option(parsing: .unconditional, help: "Points along the line (tiles).")
     var steps = 8
 
     @Option(help: "Model folder (default: Models/gnpfa of the checkout, or $M2F_GNPFA).")
@@ -38,6 +38,10 @@ struct GNPFAInterpolateCommand: ParsableCommand {
             weights[shape.index] = value
         }
         return weights
+    }
+
+    func validate() throws {
+        try OptionRange.check(steps, "--steps", 2...1000)
     }
 
     func run() throws {

@@ -16,11 +16,15 @@ struct MelCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output .safetensors file.")
     var output: String
 
-    @Option(help: "Zeros appended before the STFT, in seconds (Whisper pads 30 s).")
+    @Option(parsing: .unconditional, help: "Zeros appended before the STFT, in seconds (Whisper pads 30 s).")
     var padSeconds: Double = 0
 
     @Flag(help: "Also store the decoded 16 kHz mono samples as tensor `audio`.")
     var audio = false
+
+    func validate() throws {
+        try OptionRange.check(padSeconds, "--pad-seconds", 0...3600, unit: " s")
+    }
 
     func run() throws {
         let start = Date()

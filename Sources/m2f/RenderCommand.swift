@@ -34,20 +34,28 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Weights for a still, e.g. jawOpen=1,mouthSmileLeft=0.5.")
     var shapes: String?
 
-    @Option(help: "Frame size in pixels (square).")
+    @Option(parsing: .unconditional, help: "Frame size in pixels (square).")
     var size = 512
 
-    @Option(help: "Supersampling per axis for anti-aliasing (1 = off).")
+    @Option(parsing: .unconditional, help: "Supersampling per axis for anti-aliasing (1 = off).")
     var supersample = 2
 
     @Option(help: "Camera: portrait (head and neck), face, mouth or eye (close-ups).")
     var camera = "portrait"
 
-    @Option(help: "Frame rate of the video; default: the animation's.")
+    @Option(parsing: .unconditional, help: "Frame rate of the video; default: the animation's.")
     var fps: Double?
 
-    @Option(help: "Frame to render when the output is a PNG.")
+    @Option(parsing: .unconditional, help: "Frame to render when the output is a PNG.")
     var frame = 0
+
+    func validate() throws {
+        try OptionRange.check(size, "--size", RenderOptions.sizes, unit: " pixels")
+        try OptionRange.check(supersample, "--supersample", RenderOptions.supersampling)
+        try OptionRange.check(size * supersample, "--size × --supersample", 1...RenderOptions.maximumSampledSize, unit: " samples per side")
+        try OptionRange.check(fps, "--fps", FaceAnimation.frameRates, unit: " fps")
+        try OptionRange.check(frame, "--frame", 0...Int.max)
+    }
 
     func run() throws {
         try OutputName.check(output)

@@ -27,11 +27,15 @@ struct RetargetCommand: ParsableCommand {
     @Option(help: "Mapping file for morph targets with other names.")
     var mapping: String?
 
-    @Option(help: "Resample to this frame rate.")
+    @Option(parsing: .unconditional, help: "Resample to this frame rate.")
     var fps: Double?
 
     @Option(help: "Audio file to reference in the animation's extras.")
     var audio: String?
+
+    func validate() throws {
+        try OptionRange.check(fps, "--fps", FaceAnimation.frameRates, unit: " fps")
+    }
 
     func run() throws {
         try OutputName.check(output)

@@ -32,25 +32,40 @@ struct TrainDiffusionCommand: ParsableCommand {
     @Flag(help: "Train the same network as a plain regressor (no noise): the evaluation baseline.")
     var regression = false
 
-    @Option(help: "Optimiser steps.") var steps: Int = 4000
-    @Option(help: "Crops per batch.") var batchSize: Int = 16
-    @Option(help: "Peak learning rate (warmup then cosine decay).") var learningRate: Float = 5e-4
-    @Option(help: "Transformer width.") var width: Int = DenoiserConfiguration(latentSize: 1).width
-    @Option(help: "Transformer blocks.") var layers: Int = DenoiserConfiguration(latentSize: 1).numLayers
-    @Option(help: "Attention heads.") var heads: Int = DenoiserConfiguration(latentSize: 1).numHeads
-    @Option(help: "Frames per window (training crops and sampling windows).") var window: Int = DenoiserConfiguration(latentSize: 1).windowLength
-    @Option(help: "Validation loss and checkpoint every N steps.") var checkpointEvery: Int = 250
-    @Option(help: "Random seed (initialisation, batches, noise).") var seed: UInt64 = 1
-    @Option(help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
+    @Option(parsing: .unconditional, help: "Optimiser steps.") var steps: Int = 4000
+    @Option(parsing: .unconditional, help: "Crops per batch.") var batchSize: Int = 16
+    @Option(parsing: .unconditional, help: "Peak learning rate (warmup then cosine decay).") var learningRate: Float = 5e-4
+    @Option(parsing: .unconditional, help: "Transformer width.") var width: Int = DenoiserConfiguration(latentSize: 1).width
+    @Option(parsing: .unconditional, help: "Transformer blocks.") var layers: Int = DenoiserConfiguration(latentSize: 1).numLayers
+    @Option(parsing: .unconditional, help: "Attention heads.") var heads: Int = DenoiserConfiguration(latentSize: 1).numHeads
+    @Option(parsing: .unconditional, help: "Frames per window (training crops and sampling windows).") var window: Int = DenoiserConfiguration(latentSize: 1).windowLength
+    @Option(parsing: .unconditional, help: "Validation loss and checkpoint every N steps.") var checkpointEvery: Int = 250
+    @Option(parsing: .unconditional, help: "Random seed (initialisation, batches, noise).") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
     @Flag(help: "Continue from OUTPUT/checkpoint/state.safetensors.") var resume = false
     @Flag(help: "Train on the clips whose Whisper features are cached and skip the rest (with a warning).") var skipUnfeaturized = false
-    @Option(help: "Use at most this many clips per split (quick runs).") var clipLimit: Int?
+    @Option(parsing: .unconditional, help: "Use at most this many clips per split (quick runs).") var clipLimit: Int?
     @Flag(help: "Do not train: check the model in OUTPUT on validation clips of --data (errors, keyframes, diversity, 60 s timing) and print JSON.")
     var check = false
-    @Option(help: "DDIM steps for --check.") var checkSteps: Int = 25
+    @Option(parsing: .unconditional, help: "DDIM steps for --check.") var checkSteps: Int = 25
     @Flag(help: "Time a training step and a 60 s sampling step at several sizes (JSON lines) and exit.") var measureSizes = false
     @Option(help: "Sizes for --measure-sizes as WIDTHxLAYERSxWINDOW, comma-separated.")
     var sizes = "128x4x120,192x4x120,256x3x120,256x4x120,128x4x200,192x4x200,256x4x200,384x4x120,512x8x200"
+
+    func validate() throws {
+        try OptionRange.check(steps, "--steps", 1...100_000_000)
+        try OptionRange.check(batchSize, "--batch-size", 1...4096)
+        try OptionRange.check(learningRate, "--learning-rate", Float.leastNormalMagnitude...1)
+        try OptionRange.check(width, "--width", 8...4096)
+        try OptionRange.check(layers, "--layers", 1...64)
+        try OptionRange.check(heads, "--heads", 1...64)
+        if width % heads != 0 { throw ValidationError("--width \(width) must be a multiple of --heads \(heads)") }
+        try OptionRange.check(window, "--window", 8...4096, unit: " frames")
+        try OptionRange.check(checkpointEvery, "--checkpoint-every", 1...Int.max)
+        try OptionRange.check(maxMinutes, "--max-minutes", 0.01...1e6)
+        try OptionRange.check(clipLimit, "--clip-limit", 1...Int.max)
+        try OptionRange.check(checkSteps, "--check-steps", 1...1000)
+    }
 
     func run() throws {
         if measureSizes {

@@ -28,43 +28,43 @@ struct TrainGNPFACommand: ParsableCommand {
     @Option(help: "Which part to train: vae, geometry, image or all.")
     var stage = "all"
 
-    @Option(help: "VAE latent size Z.")
+    @Option(parsing: .unconditional, help: "VAE latent size Z.")
     var latentSize = 16
 
-    @Option(help: "VAE hidden width.")
+    @Option(parsing: .unconditional, help: "VAE hidden width.")
     var hiddenSize = 256
 
-    @Option(help: "VAE optimiser steps.")
+    @Option(parsing: .unconditional, help: "VAE optimiser steps.")
     var vaeSteps = 8000
 
-    @Option(help: "Final KL weight of the VAE (annealed from 0).")
+    @Option(parsing: .unconditional, help: "Final KL weight of the VAE (annealed from 0).")
     var klWeight: Float = 5e-5
 
-    @Option(help: "Weight of the VAE's lip-vertex loss (cm² on the default head's lips).")
+    @Option(parsing: .unconditional, help: "Weight of the VAE's lip-vertex loss (cm² on the default head's lips).")
     var lipWeight: Float = 0.3
 
-    @Option(help: "Weight of the VAE's lip-closure loss (mm² of the midline lip gap, 5× on closed frames; 0: off).")
+    @Option(parsing: .unconditional, help: "Weight of the VAE's lip-closure loss (mm² of the midline lip gap, 5× on closed frames; 0: off).")
     var closureWeight: Float = 0
 
-    @Option(help: "Geometry encoder optimiser steps.")
+    @Option(parsing: .unconditional, help: "Geometry encoder optimiser steps.")
     var geometrySteps = 10000
 
-    @Option(help: "Identities the geometry encoder trains on.")
+    @Option(parsing: .unconditional, help: "Identities the geometry encoder trains on.")
     var geometryIdentities = 24
 
-    @Option(help: "Image encoder optimiser steps.")
+    @Option(parsing: .unconditional, help: "Image encoder optimiser steps.")
     var imageSteps = 4500
 
-    @Option(help: "Identities the image encoder's renders are spread over.")
+    @Option(parsing: .unconditional, help: "Identities the image encoder's renders are spread over.")
     var imageIdentities = 32
 
-    @Option(help: "Rendered training images for the image encoder.")
+    @Option(parsing: .unconditional, help: "Rendered training images for the image encoder.")
     var images = 12000
 
     @Option(help: "Folder for rendered image caches (gitignored).")
     var cache = ".cache/gnpfa"
 
-    @Option(help: "Seed of initialisation and sampling.")
+    @Option(parsing: .unconditional, help: "Seed of initialisation and sampling.")
     var seed: UInt64 = 1
 
     @Flag(help: "Continue each stage from OUTPUT/checkpoints/STAGE.safetensors.")
@@ -75,7 +75,17 @@ struct TrainGNPFACommand: ParsableCommand {
 
     func validate() throws {
         guard ["vae", "geometry", "image", "all"].contains(stage) else { throw ValidationError("--stage must be vae, geometry, image or all") }
-        guard latentSize > 0, hiddenSize > 0, vaeSteps > 0 else { throw ValidationError("--latent-size, --hidden-size and --vae-steps must be positive") }
+        try OptionRange.check(latentSize, "--latent-size", 1...512)
+        try OptionRange.check(hiddenSize, "--hidden-size", 1...8192)
+        for (value, flag) in [(vaeSteps, "--vae-steps"), (geometrySteps, "--geometry-steps"), (imageSteps, "--image-steps")] {
+            try OptionRange.check(value, flag, 1...100_000_000)
+        }
+        for (value, flag) in [(klWeight, "--kl-weight"), (lipWeight, "--lip-weight"), (closureWeight, "--closure-weight")] {
+            try OptionRange.check(value, flag, 0...1000)
+        }
+        try OptionRange.check(geometryIdentities, "--geometry-identities", 1...100_000)
+        try OptionRange.check(imageIdentities, "--image-identities", 1...100_000)
+        try OptionRange.check(images, "--images", 1...10_000_000)
     }
 
     func run() throws {

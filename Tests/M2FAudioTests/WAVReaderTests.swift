@@ -111,6 +111,22 @@ struct WAVReaderTests {
         }
     }
 
+    /// Issue 19: a float64 sample of 1e300 is finite as Double and infinite as Float; it used to be
+    /// accepted and fail far downstream without naming the file.
+    @Test func samplesFarBeyondFullScale() {
+        for (poison, sample) in [(1e300, WAVBytes.Sample.f64), (-1e30, .f64), (1e30, .f32), (2e3, .f32)] {
+            var frames = Self.ramp
+            frames[7] = [poison]
+            let error = Self.failure(WAVBytes.make(frames, sampleRate: 16_000, sample: sample))
+            #expect(error == .absurdAmplitude(path: "bad.wav", frame: 7, sampleRate: 16_000, value: sample == .f32 ? Double(Float(poison)) : poison))
+            #expect(error?.localizedDescription.hasPrefix("bad.wav: sample 7 (at 0.000 s)") == true)
+        }
+        // Loud but plausible float audio (+20 dB over full scale) is still read.
+        var loud = Self.ramp
+        loud[3] = [10]
+        #expect((try? WAVReader.decode(WAVBytes.make(loud, sampleRate: 16_000, sample: .f32), path: "loud.wav"))?.samples[3] == 10)
+    }
+
     @Test func notAWAVFile() {
         #expect(Self.failure(Data("ID3 this is an mp3, honestly".utf8)) == .notWAV(path: "bad.wav"))
     }

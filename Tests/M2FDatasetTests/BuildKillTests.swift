@@ -1,21 +1,11 @@
 import Foundation
 import M2FDataset
+import M2FTestSupport
 import Testing
 
 /// Kills a real `m2f dataset build` (SIGKILL, mid-way) and resumes it.
 @Suite struct BuildKillTests {
-    /// The m2f executable built beside this test bundle (`swift build --build-tests` builds it too).
-    static func m2fBinary() -> URL? {
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        for directory in candidates {
-            let url = directory.appendingPathComponent("m2f")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
+    static func m2fBinary() -> URL? { M2FExecutable.url() }
 
     func build(_ binary: URL, _ directory: URL) throws -> Process {
         let process = Process()

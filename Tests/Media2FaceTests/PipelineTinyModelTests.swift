@@ -158,3 +158,51 @@ struct PipelineTinyModelTests {
         }
     }
 }
+
+/// Issue 19: keys at the edges of a clip and of the pieces of a long clip are hit, not rejected or dropped.
+extension PipelineTinyModelTests {
+    @Test func keyAtTheEndOfAPiecesContextIsHit() async throws {
+        // 24 s in 10 s pieces: piece 0 is generated over frames 0 ..< 340 (11.333 s). 11.32 s is frame 340
+        // (piece 1); filtered by time it went to piece 0 and aborted the run as "after the end of the clip".
+        let speech = try WAVFile.samples(of: PipelineFixtures.example)
+        var samples: [Float] = []
+        while samples.count < 24 * 16_000 { samples += speech }
+        let path = try Self.wav("long-keys", Array(samples.prefix(24 * 16_000)))
+        var configuration = try await Self.pipeline.configuration
+        configuration.chunkSeconds = 10
+        configuration.chunkOverlapSeconds = 2
+        let keys = try KeyframeFile.parse(Data("{\"keyframes\": [{\"time\": 11.32, \"weights\": {\"jawOpen\": 0.8}}]}".utf8), file: "k.json")
+        let result = try await Self.pipeline.reconfigured(configuration).animate(AnimationRequest(audioPath: path, keyframes: keys, options: Self.fast))
+        #expect(result.chunkCount == 3)
+        #expect(abs(result.animation[340, .jawOpen] - 0.8) <= 0.02)
+    }
+
+    @Test func keyInTheLastPartialFrameIsHit() async throws {
+        // 0.5 s is padded to 1 s for the model and trimmed to 15 frames: a key at 0.49 s (frame 14.7) used to
+        // land on padded frame 15 and vanish with the padding.
+        let path = try Self.wav("short-key", (0..<8_000).map { Float(0.3 * sin(Double($0) / 5)) })
+        let keys = try KeyframeFile.parse(Data("{\"keyframes\": [{\"time\": 0.49, \"weights\": {\"jawOpen\": 0.9}}]}".utf8), file: "k.json")
+        let animation = try await Self.pipeline.animate(AnimationRequest(audioPath: path, keyframes: keys, options: Self.fast)).animation
+        #expect(animation.frameCount == 15)
+        #expect(abs(animation[14, .jawOpen] - 0.9) <= 0.02)
+    }
+}
+
+/// Issue 19: audio past the request's length limit is refused before any work, saying what it would take.
+extension PipelineTinyModelTests {
+    @Test func audioLongerThanTheLimitIsRefusedWithTheEstimate() async throws {
+        var options = Self.fast
+        options.maximumSeconds = 5
+        do {
+            _ = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: options))
+            Issue.record("6.9 s of audio passed a 5 s limit")
+        } catch let error as PipelineError {
+            guard case let .audioTooLong(file, estimate, limitHours) = error else { Issue.record("\(error)"); return }
+            #expect(file == PipelineFixtures.example && abs(limitHours - 5.0 / 3600) < 1e-12)
+            #expect(estimate.hasPrefix("6.9 s of audio in 1 piece: about 1"), "\(estimate)")
+            #expect(error.localizedDescription.contains("Raise it with --max-hours"))
+        }
+        options.maximumSeconds = 0
+        await #expect(throws: PipelineError.self) { try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, options: options)) }
+    }
+}

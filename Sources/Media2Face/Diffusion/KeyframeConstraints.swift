@@ -54,9 +54,9 @@ public struct KeyframeConstraints: @unchecked Sendable {
             guard keyframe.time.isFinite, keyframe.time >= 0 else {
                 throw DiffusionError.invalidKeyframe(index: index, problem: "time \(keyframe.time) s is not a time ≥ 0")
             }
-            let frame = Int((keyframe.time * fps).rounded())
-            guard frame < frameCount else {
-                throw DiffusionError.invalidKeyframe(index: index, problem: String(format: "time %.3f s is after the end of the clip (%.3f s)", keyframe.time, duration))
+            // Up to the clip's end (a key in the last frame's second half lands on that frame).
+            guard let frame = Keyframe.frame(at: keyframe.time, fps: fps, frameCount: frameCount, end: duration + 1e-9) else {
+                throw DiffusionError.invalidKeyframe(index: index, problem: String(format: "time %.4f s is after the end of the clip (%.4f s)", keyframe.time, duration))
             }
             guard !keyframe.channels.isEmpty else {
                 throw DiffusionError.invalidKeyframe(index: index, problem: "no channels are constrained")

@@ -55,7 +55,7 @@ actor AnimationEngine {
         var warnings: [String] = []
         let sampleRate = Double(WhisperLogMel.sampleRate)
         let duration = Double(samples.count) / sampleRate
-        let frameCount = max(1, Int((duration * fps - 1e-9).rounded(.up)))
+        let frameCount = Keyframe.frameCount(duration: duration, fps: fps)
         let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
         if peak < 1e-4 { warnings.append("the audio is silent (peak \(String(format: "%.1e", peak))): the face stays at rest") }
 
@@ -75,6 +75,14 @@ actor AnimationEngine {
 
         let plan = ChunkPlan(frameCount: paddedFrames, chunk: Int(chunking.chunkSeconds * fps),
                              overlap: Int(chunking.chunkOverlapSeconds * fps), context: Int(chunking.chunkContextSeconds * fps))
+        // What the run takes, checked before the work: past a memory limit it would not fail cleanly
+        // (OpenBLAS retries a failed allocation forever), and a day of audio should be asked for.
+        let estimate = RunEstimate(audioSeconds: duration, plan: plan, fps: fps, steps: request.options.steps)
+        let limit = request.options.maximumSeconds ?? AnimationOptions.defaultMaximumSeconds
+        guard duration <= limit else { throw PipelineError.audioTooLong(file: source, estimate: estimate.summary, limitHours: limit / 3600) }
+        if let shortfall = MemoryHeadroom.current().shortfall(for: estimate.peakBytes) {
+            throw PipelineError.insufficientMemory(file: source, estimate: estimate.summary, limit: shortfall)
+        }
         var assembly = PieceAssembly(plan: plan)
         for piece in 0..<plan.count {
             try Task.checkCancellation()
@@ -93,8 +101,11 @@ actor AnimationEngine {
             let offset = Double(window.lowerBound) / fps, end = Double(window.upperBound) / fps
             let motion = try self.motion(
                 features: features, style: Self.shifted(style, from: offset, to: end),
-                keyframes: keyframes.filter { $0.time >= offset - 1e-9 && $0.time < end - 1e-9 }
-                    .map { Keyframe(time: $0.time - offset, channels: $0.channels) },
+                // By frame, not by time: a key in the window's last half frame belongs to the next piece.
+                keyframes: keyframes.compactMap { key in
+                    let frame = Int((key.time * fps).rounded())
+                    return window.contains(frame) ? Keyframe(time: Double(frame - window.lowerBound) / fps, channels: key.channels) : nil
+                },
                 options: request.options.generation(piece: piece, overlap: windowing.overlap)) { step, all in
                     progress(PipelineProgress(stage: .generating, completed: piece * max(all, 1) + step, total: plan.count * max(all, 1)))
                 }

@@ -13,6 +13,12 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     public var seed: UInt64
     /// Generate head motion (false: a still head). Default true.
     public var headPose: Bool
+    /// Longer audio is refused before any work, with what it would take (`RunEstimate`); nil means
+    /// `defaultMaximumSeconds`. The CLI's --max-hours raises it.
+    public var maximumSeconds: Double?
+
+    /// 4 hours: about 2 GB and 0.2–1 h of work. An 18-hour file (5.5 GB, an hour or more) needs --max-hours.
+    public static let defaultMaximumSeconds: Double = 4 * 3600
 
     public init(steps: Int = SamplingOptions.defaultSteps, audioGuidance: Float = SamplingOptions.defaultAudioGuidance,
                 styleGuidance: Float = SamplingOptions.defaultStyleGuidance, seed: UInt64 = 0, headPose: Bool = true) {
@@ -31,6 +37,9 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     public func validate(maximumSteps: Int = 500) throws(PipelineError) {
         guard (1...maximumSteps).contains(steps) else {
             throw .invalidOption(name: "--steps", value: "\(steps)", allowed: "1 … \(maximumSteps) (10 is the default, 25 and 50 are finer and slower)")
+        }
+        if let maximumSeconds, !(maximumSeconds > 0 && maximumSeconds <= 1e7) {
+            throw .invalidOption(name: "--max-hours", value: "\(maximumSeconds / 3600)", allowed: "more than 0, up to 2 777 h")
         }
         for (name, value) in [("--audio-guidance", audioGuidance), ("--style-guidance", styleGuidance)] {
             guard value.isFinite, value >= 0, value <= Self.maximumGuidance else {

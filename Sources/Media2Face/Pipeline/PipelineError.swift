@@ -23,6 +23,10 @@ public enum PipelineError: LocalizedError, Equatable, Sendable {
     case generatorMismatch(problem: String)
     /// Batch input problems: empty folder, unreadable list, unusable output.
     case batch(String)
+    /// The audio is longer than the request allows (`AnimationOptions.maximumSeconds`).
+    case audioTooLong(file: String, estimate: String, limitHours: Double)
+    /// The run would need more memory than the process may still take (`MemoryHeadroom`).
+    case insufficientMemory(file: String, estimate: String, limit: String)
     /// The diffusion model was trained in another GNPFA latent space than the one found.
     case latentSpaceMismatch(model: String, gnpfa: String, trained: String, found: String)
 
@@ -52,6 +56,12 @@ public enum PipelineError: LocalizedError, Equatable, Sendable {
             return "the generator returned an unexpected result (\(problem)); this is a bug, please report it."
         case let .batch(problem):
             return problem
+        case let .audioTooLong(file, estimate, limitHours):
+            return "\(file): \(estimate); that is longer than the limit of \(String(format: "%g", limitHours)) h. "
+                + "Raise it with --max-hours if the machine has the memory and time, or split the audio."
+        case let .insufficientMemory(file, estimate, limit):
+            return "\(file): out of memory: \(estimate), but \(limit). Raise the limit, free memory, or split the audio "
+                + "(pieces of \(Int(Media2FacePipelineConfiguration().chunkSeconds / 60)) min bound the memory)."
         case let .latentSpaceMismatch(model, gnpfa, trained, found):
             return "the Media2Face model at \(model) was trained with GNPFA VAE weights sha256 \(trained), but \(gnpfa) holds \(found); "
                 + "its latents would decode to nonsense. Use the GNPFA folder it was trained with (--gnpfa DIR), or retrain it: "

@@ -153,26 +153,28 @@ public struct KeyframeFile: Sendable, Equatable {
         return row[b.count]
     }
 
-    /// The keyframes for a clip of `duration` seconds animated at `fps`, in file order; a range becomes
-    /// one keyframe per frame time inside it. A time past the end of the clip is an error naming the entry.
+    /// The keyframes for a clip of `duration` seconds animated at `fps`, in file order, each at the start
+    /// time of the frame it lands on (`Keyframe.frame(at:)`: a key inside the last, partial frame or up to
+    /// half a frame past the end lands on the last frame); a range becomes one keyframe per frame time
+    /// inside it. A time past the end of the clip is an error naming the entry.
     public func keyframes(duration: Double, fps: Double) throws(RequestFileError) -> [Keyframe] {
         let lastTime = max(0, duration)
+        let frameCount = Keyframe.frameCount(duration: lastTime, fps: fps)
         var out: [Keyframe] = []
         for entry in entries {
             switch entry.timing {
             case let .at(time):
-                guard time <= lastTime + 0.5 / fps else {
+                guard let frame = Keyframe.frame(at: time, fps: fps, frameCount: frameCount, end: lastTime + 0.5 / fps) else {
                     throw .field(file: file, line: entry.line, field: "time",
-                                 problem: "\(time) s is after the end of the audio (\(String(format: "%.2f", duration)) s); move or remove this keyframe")
+                                 problem: "\(time) s is after the end of the audio (\(String(format: "%.3f", duration)) s); move or remove this keyframe")
                 }
-                out.append(Keyframe(time: min(time, lastTime), channels: entry.channels))
+                out.append(Keyframe(time: Double(frame) / fps, channels: entry.channels))
             case let .range(start, end):
                 guard start < lastTime else {
                     throw .field(file: file, line: entry.line, field: "start",
-                                 problem: "\(start) s is after the end of the audio (\(String(format: "%.2f", duration)) s)")
+                                 problem: "\(start) s is after the end of the audio (\(String(format: "%.3f", duration)) s)")
                 }
-                // Frames whose time lies in [start, end], within the clip's frames 0 ..< ⌈duration · fps⌉.
-                let frameCount = max(1, Int((duration * fps - 1e-9).rounded(.up)))
+                // Frames whose time lies in [start, end], within the clip's frames.
                 var frame = Int((start * fps - 1e-9).rounded(.up))
                 while frame < frameCount, end.map({ Double(frame) / fps <= $0 + 1e-9 }) ?? true {
                     out.append(Keyframe(time: Double(frame) / fps, channels: entry.channels))
