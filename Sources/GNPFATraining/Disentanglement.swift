@@ -8,15 +8,15 @@ import M2FGNPFA
 /// - across identities: the mean distance ‖c[e][i] − c[e][j]‖ over all e and all pairs i ≠ j;
 /// - across expressions: the mean distance ‖c[e][i] − c[f][i]‖ over all i and all pairs e ≠ f;
 /// - ratio = across identities ÷ across expressions (0 = identity is ignored completely).
-public struct DisentanglementReport: Codable, Sendable, Equatable {
-    public var acrossIdentities: Float
-    public var acrossExpressions: Float
-    public var ratio: Float
-    public var expressions: Int
-    public var identities: Int
+package struct DisentanglementReport: Codable, Sendable, Equatable {
+    package var acrossIdentities: Float
+    package var acrossExpressions: Float
+    package var ratio: Float
+    package var expressions: Int
+    package var identities: Int
 
     /// `codes[e][i]` is the Z-vector of expression e on identity i.
-    public init(codes: [[[Float]]]) {
+    package init(codes: [[[Float]]]) {
         precondition(codes.count >= 2 && codes[0].count >= 2, "disentanglement needs ≥ 2 expressions and ≥ 2 identities")
         func distance(_ a: [Float], _ b: [Float]) -> Double {
             zip(a, b).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }.squareRoot()

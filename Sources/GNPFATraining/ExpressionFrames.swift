@@ -4,25 +4,25 @@ import M2FGNPFA
 
 /// Recorded expression frames for training: the 52 weights of every frame of every animation file
 /// (.json, .csv) under a folder, split by file into training and held-out sets.
-public struct ExpressionFrames: Sendable {
+package struct ExpressionFrames: Sendable {
     /// Training frames, F × 52 flat, frame-major.
-    public var training: [Float]
+    package var training: [Float]
     /// Held-out frames (every `heldOutEvery`-th file, in sorted path order), F × 52 flat.
-    public var heldOut: [Float]
+    package var heldOut: [Float]
     /// Files read.
-    public var fileCount: Int
+    package var fileCount: Int
 
-    public var trainingCount: Int { training.count / ARKitWeightCount }
-    public var heldOutCount: Int { heldOut.count / ARKitWeightCount }
+    package var trainingCount: Int { training.count / ARKitWeightCount }
+    package var heldOutCount: Int { heldOut.count / ARKitWeightCount }
 
-    public init(training: [Float] = [], heldOut: [Float] = [], fileCount: Int = 0) {
+    package init(training: [Float] = [], heldOut: [Float] = [], fileCount: Int = 0) {
         (self.training, self.heldOut, self.fileCount) = (training, heldOut, fileCount)
     }
 
     /// Reads every animation file below `directory` (recursively, sorted by path), keeping every
     /// `stride`-th frame (consecutive frames at 30–60 fps are near duplicates).
     /// - Throws: `GNPFAError.noTrainingData` when nothing readable is there; `FaceError` for a bad file.
-    public static func load(directory: URL, stride: Int = 3, heldOutEvery: Int = 10) throws -> ExpressionFrames {
+    package static func load(directory: URL, stride: Int = 3, heldOutEvery: Int = 10) throws -> ExpressionFrames {
         guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else {
             throw GNPFAError.noTrainingData(path: directory.path)
         }

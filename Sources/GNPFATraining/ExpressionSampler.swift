@@ -16,10 +16,10 @@ import M2FGNPFA
 /// - a **left/right asymmetry** applied to every paired shape.
 ///
 /// The stream is reproducible from the seed.
-public struct ExpressionSampler: Sendable {
+package struct ExpressionSampler: Sendable {
     private var generator: RandomGenerator
 
-    public init(seed: UInt64) { generator = RandomGenerator(seed: seed) }
+    package init(seed: UInt64) { generator = RandomGenerator(seed: seed) }
 
     typealias Unit = (ARKitBlendshape, Float)
 
@@ -67,7 +67,7 @@ public struct ExpressionSampler: Sendable {
     ]
 
     /// The next frame: 52 weights in canonical ARKit order, each in [0, 1].
-    public mutating func next() -> [Float] {
+    package mutating func next() -> [Float] {
         var w = [Float](repeating: 0, count: ARKit.count)
         func add(_ units: [Unit], _ intensity: Float, mirror: Bool = false) {
             for (shape, weight) in units {
@@ -115,7 +115,7 @@ public struct ExpressionSampler: Sendable {
     }
 
     /// [N, 52] frames.
-    public mutating func batch(_ count: Int) -> Tensor {
+    package mutating func batch(_ count: Int) -> Tensor {
         var values: [Float] = []
         values.reserveCapacity(count * ARKit.count)
         for _ in 0..<count { values += next() }

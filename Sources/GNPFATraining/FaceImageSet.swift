@@ -10,39 +10,39 @@ import M2FSystem
 /// The renderer's lights are fixed, so "lighting" varies photometrically after rendering: an overall
 /// gain (0.7–1.3), a per-channel tint (±8 %) and a gamma (0.85–1.15) applied to the face and the
 /// background alike.
-public struct FaceImageSet: Sendable {
-    public var size: Int
+package struct FaceImageSet: Sendable {
+    package var size: Int
     /// S·S·3 bytes per image, RGB, row-major, concatenated.
-    public var pixels: [UInt8]
+    package var pixels: [UInt8]
     /// 52 weights per image.
-    public var weights: [Float]
+    package var weights: [Float]
     /// Head rotation per image: yaw, pitch, roll (radians).
-    public var rotations: [Float]
+    package var rotations: [Float]
 
-    public var count: Int { weights.count / ARKitWeightCount }
+    package var count: Int { weights.count / ARKitWeightCount }
 
-    public init(size: Int) {
+    package init(size: Int) {
         self.size = size
         pixels = []
         weights = []
         rotations = []
     }
 
-    public func image(_ index: Int) -> RGBImage {
+    package func image(_ index: Int) -> RGBImage {
         let n = size * size * 3
         return RGBImage(width: size, height: size, pixels: Array(pixels[(index * n)..<((index + 1) * n)]))
     }
 
-    public func weights(_ index: Int) -> ArraySlice<Float> { weights[(index * ARKitWeightCount)..<((index + 1) * ARKitWeightCount)] }
+    package func weights(_ index: Int) -> ArraySlice<Float> { weights[(index * ARKitWeightCount)..<((index + 1) * ARKitWeightCount)] }
 
-    public func rotation(_ index: Int) -> HeadPose {
+    package func rotation(_ index: Int) -> HeadPose {
         HeadPose(yaw: rotations[index * 3], pitch: rotations[index * 3 + 1], roll: rotations[index * 3 + 2])
     }
 
     /// Renders `count` samples spread evenly over `identities` (one rig built per identity), on
     /// `threads` threads (each takes whole identities, with its own random stream).
     /// - Parameter progress: called with the number of images done (from any thread, serialised).
-    public static func render(count: Int, identities: [HeadIdentity], size: Int = 64, seed: UInt64,
+    package static func render(count: Int, identities: [HeadIdentity], size: Int = 64, seed: UInt64,
                               threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                               progress: (Int) -> Void = { _ in }) -> FaceImageSet {
         let perIdentity = (count + identities.count - 1) / identities.count
@@ -104,7 +104,7 @@ public struct FaceImageSet: Sendable {
 
     static let magic = Array("M2FIMG1\n".utf8)
 
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         var data = Data(Self.magic)
         withUnsafeBytes(of: UInt32(size).littleEndian) { data.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(count).littleEndian) { data.append(contentsOf: $0) }
@@ -114,7 +114,7 @@ public struct FaceImageSet: Sendable {
         try AtomicFile.write(data, to: path)
     }
 
-    public static func read(from path: String) throws -> FaceImageSet {
+    package static func read(from path: String) throws -> FaceImageSet {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GNPFAError.missingFile(path: path, fix: "it is rendered on first use; delete the cache folder to render again")
         }
@@ -139,7 +139,7 @@ public struct FaceImageSet: Sendable {
     }
 
     /// Loads the cache at `path` or renders and writes it.
-    public static func cached(at path: String, count: Int, identities: [HeadIdentity], size: Int, seed: UInt64,
+    package static func cached(at path: String, count: Int, identities: [HeadIdentity], size: Int, seed: UInt64,
                               progress: (Int) -> Void = { _ in }) throws -> FaceImageSet {
         if FileManager.default.fileExists(atPath: path) {
             let set = try read(from: path)

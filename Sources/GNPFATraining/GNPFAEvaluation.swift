@@ -4,18 +4,18 @@ import M2FFace
 import M2FGNPFA
 
 /// Held-out metrics of the geometry and image encoders.
-public struct EncoderReport: Codable, Sendable, Equatable {
+package struct EncoderReport: Codable, Sendable, Equatable {
     /// Mean absolute error of the decoded weights against the true ones.
-    public var arkitMAE: Float
+    package var arkitMAE: Float
     /// Mean angle between predicted and true head rotation, degrees.
-    public var poseErrorDegrees: Float
-    public var sampleCount: Int
+    package var poseErrorDegrees: Float
+    package var sampleCount: Int
 }
 
-public enum GNPFAEvaluation {
+package enum GNPFAEvaluation {
     /// Geometry encoder on held-out identities: decoded-weight MAE and pose error on `count` random
     /// (expression, identity, pose) samples.
-    public static func geometry(model: GNPFAModel, encoder: GeometryEncoder, heads: [ReducedHead], count: Int = 400) -> EncoderReport {
+    package static func geometry(model: GNPFAModel, encoder: GeometryEncoder, heads: [ReducedHead], count: Int = 400) -> EncoderReport {
         var sampler = GeometrySampler(heads: heads, seed: 7_000_001)
         var observations: [GeometryObservation] = [], weights: [Float] = [], poses: [HeadPose] = []
         for _ in 0..<count {
@@ -32,7 +32,7 @@ public enum GNPFAEvaluation {
 
     /// Disentanglement of the geometry encoder: `expressions` held-out expressions on every head of
     /// `heads`, each under its own random pose.
-    public static func disentanglement(encoder: GeometryEncoder, heads: [ReducedHead], expressions: Int = 40) -> DisentanglementReport {
+    package static func disentanglement(encoder: GeometryEncoder, heads: [ReducedHead], expressions: Int = 40) -> DisentanglementReport {
         var sampler = ExpressionSampler(seed: 7_100_001)
         var generator = RandomGenerator(seed: 7_100_002)
         var codes: [[[Float]]] = []
@@ -49,7 +49,7 @@ public enum GNPFAEvaluation {
     }
 
     /// Image encoder on held-out renders.
-    public static func image(model: GNPFAModel, encoder: ImageEncoder, images: FaceImageSet, batchSize: Int = 64) -> EncoderReport {
+    package static func image(model: GNPFAModel, encoder: ImageEncoder, images: FaceImageSet, batchSize: Int = 64) -> EncoderReport {
         var decoded: [Float] = [], angles: [Float] = []
         var start = 0
         while start < images.count {

@@ -5,15 +5,15 @@ import M2FGNPFA
 
 /// One head identity reduced to what the geometry encoder reads: the neutral positions and the dense
 /// blendshape offsets of the encoded and anchor vertices.
-public struct ReducedHead: Sendable {
-    public let identity: HeadIdentity
+package struct ReducedHead: Sendable {
+    package let identity: HeadIdentity
     /// Neutral positions: encoded vertices, then anchors.
     let neutral: [SIMD3<Float>]
     /// [52][V + A] offsets.
     let deltas: [[SIMD3<Float>]]
     let vertexCount: Int
 
-    public init(identity: HeadIdentity, configuration: GeometryEncoderConfiguration) {
+    package init(identity: HeadIdentity, configuration: GeometryEncoderConfiguration) {
         self.identity = identity
         let rig = identity == .neutral ? DefaultHead.shared : DefaultHead.build(identity: identity)
         let indices = configuration.vertexIndices + configuration.anchorIndices
@@ -26,7 +26,7 @@ public struct ReducedHead: Sendable {
     }
 
     /// The observation of this head making `weights` (52) under `pose`.
-    public func observe(weights: [Float], pose: HeadPose) -> GeometryObservation {
+    package func observe(weights: [Float], pose: HeadPose) -> GeometryObservation {
         var points = neutral
         for k in 0..<ARKit.count where weights[k] != 0 {
             let w = weights[k]
@@ -40,13 +40,13 @@ public struct ReducedHead: Sendable {
 }
 
 /// Random heads, expressions and poses for the geometry encoder: (observation, weights, pose).
-public struct GeometrySampler: Sendable {
-    public let heads: [ReducedHead]
+package struct GeometrySampler: Sendable {
+    package let heads: [ReducedHead]
     private var expressions: ExpressionSampler
     private var generator: RandomGenerator
 
     /// Heads for `identities` (building each takes a moment).
-    public init(heads: [ReducedHead], seed: UInt64) {
+    package init(heads: [ReducedHead], seed: UInt64) {
         precondition(!heads.isEmpty)
         self.heads = heads
         expressions = ExpressionSampler(seed: seed &+ 1)
@@ -55,21 +55,21 @@ public struct GeometrySampler: Sendable {
 
     /// The identities used for training (seeds 1…count) and for held-out tests (seeds 10 001…); the
     /// default face is always the first training identity.
-    public static func trainingIdentities(_ count: Int) -> [HeadIdentity] {
+    package static func trainingIdentities(_ count: Int) -> [HeadIdentity] {
         [.neutral] + (1..<max(1, count)).map { HeadIdentity.random(seed: UInt64($0)) }
     }
-    public static func heldOutIdentities(_ count: Int) -> [HeadIdentity] {
+    package static func heldOutIdentities(_ count: Int) -> [HeadIdentity] {
         (0..<count).map { HeadIdentity.random(seed: 10_001 + UInt64($0)) }
     }
 
     /// A random head pose: yaw ±35°, pitch ±25°, roll ±20°, translation ±3 cm.
-    public static func randomPose(_ generator: inout RandomGenerator) -> HeadPose {
+    package static func randomPose(_ generator: inout RandomGenerator) -> HeadPose {
         func u(_ r: Float) -> Float { (generator.nextUniform() * 2 - 1) * r }
         let degree = Float.pi / 180
         return HeadPose(yaw: u(35 * degree), pitch: u(25 * degree), roll: u(20 * degree), tx: u(0.03), ty: u(0.03), tz: u(0.03))
     }
 
-    public mutating func next() -> (observation: GeometryObservation, weights: [Float], pose: HeadPose, head: Int) {
+    package mutating func next() -> (observation: GeometryObservation, weights: [Float], pose: HeadPose, head: Int) {
         let head = generator.nextInt(below: heads.count)
         let weights = expressions.next()
         let pose = Self.randomPose(&generator)

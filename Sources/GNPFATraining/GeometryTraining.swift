@@ -4,31 +4,31 @@ import M2FGNPFA
 import M2FNeural
 
 /// How the geometry encoder is trained.
-public struct GeometryTrainingOptions: Codable, Sendable, Equatable {
+package struct GeometryTrainingOptions: Codable, Sendable, Equatable {
     /// Optimiser steps. Default 10 000.
-    public var steps: Int = 10000
+    package var steps: Int = 10000
     /// Samples per step. Default 128.
-    public var batchSize: Int = 128
+    package var batchSize: Int = 128
     /// Peak learning rate. Default 1e-3.
-    public var learningRate: Float = 1e-3
+    package var learningRate: Float = 1e-3
     /// Training identities (the default face and random ones). Default 24.
-    public var identityCount: Int = 24
+    package var identityCount: Int = 24
     /// Weight of the decoded-weights term next to the latent term. Default 1.
-    public var reconstructionWeight: Float = 1
-    public var seed: UInt64 = 2
+    package var reconstructionWeight: Float = 1
+    package var seed: UInt64 = 2
 
-    public init() {}
+    package init() {}
 }
 
 /// One step of the geometry encoder: match the frozen VAE's mean code of the true weights (MSE on z),
 /// and decode to the true weights through the frozen decoder (MSE on the weights).
-public struct GeometryObjective {
-    public let encoder: GeometryEncoder
-    public let vae: ExpressionVAE
-    public let options: GeometryTrainingOptions
+package struct GeometryObjective {
+    package let encoder: GeometryEncoder
+    package let vae: ExpressionVAE
+    package let options: GeometryTrainingOptions
     private var sampler: GeometrySampler
 
-    public init(encoder: GeometryEncoder, vae: ExpressionVAE, sampler: GeometrySampler, options: GeometryTrainingOptions) {
+    package init(encoder: GeometryEncoder, vae: ExpressionVAE, sampler: GeometrySampler, options: GeometryTrainingOptions) {
         self.encoder = encoder
         self.vae = vae
         self.sampler = sampler
@@ -36,7 +36,7 @@ public struct GeometryObjective {
     }
 
     /// A batch: features [B, 3·V] and weights [B, 52].
-    public mutating func batch() -> (features: Tensor, weights: Tensor) {
+    package mutating func batch() -> (features: Tensor, weights: Tensor) {
         var features: [Float] = [], weights: [Float] = []
         for _ in 0..<options.batchSize {
             let sample = sampler.next()
@@ -47,7 +47,7 @@ public struct GeometryObjective {
                 Tensor(weights, shape: [options.batchSize, ARKitWeightCount]))
     }
 
-    public mutating func loss(step: Int) -> (loss: Tensor, parts: [String: Float]) {
+    package mutating func loss(step: Int) -> (loss: Tensor, parts: [String: Float]) {
         let (x, w) = batch()
         let target = withoutGrad { vae.encode(w).mean.contiguous() }
         let z = encoder(x)
@@ -60,5 +60,5 @@ public struct GeometryObjective {
     }
 
     /// Forgets gradients that reached the frozen VAE.
-    public func dropVAEGradients() { vae.zeroGrad() }
+    package func dropVAEGradients() { vae.zeroGrad() }
 }

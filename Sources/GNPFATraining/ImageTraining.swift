@@ -5,49 +5,49 @@ import M2FGNPFA
 import M2FNeural
 
 /// How the image encoder is trained.
-public struct ImageTrainingOptions: Codable, Sendable, Equatable {
+package struct ImageTrainingOptions: Codable, Sendable, Equatable {
     /// Optimiser steps. Default 4500.
-    public var steps: Int = 4500
+    package var steps: Int = 4500
     /// Images per step. Default 48.
-    public var batchSize: Int = 48
+    package var batchSize: Int = 48
     /// Peak learning rate. Default 1e-3.
-    public var learningRate: Float = 1e-3
+    package var learningRate: Float = 1e-3
     /// Rendered training images. Default 12000.
-    public var imageCount: Int = 12000
+    package var imageCount: Int = 12000
     /// Identities they are spread over. Default 32.
-    public var identityCount: Int = 32
+    package var identityCount: Int = 32
     /// Weight of the rotation term (MSE in radians²). Default 30.
-    public var poseWeight: Float = 30
+    package var poseWeight: Float = 30
     /// Weight of the latent term (MSE against the VAE's μ). Default 1.
-    public var latentWeight: Float = 1
+    package var latentWeight: Float = 1
     /// Weight of the decoded-weights term (L1 + MSE). Default 1.
-    public var weightWeight: Float = 1
-    public var seed: UInt64 = 3
+    package var weightWeight: Float = 1
+    package var seed: UInt64 = 3
 
-    public init() {}
+    package init() {}
 }
 
 /// One step of the image encoder: MSE to the frozen VAE's code of the true weights + (L1 + MSE) of the
 /// decoded weights + 30·MSE of the head rotation, on augmented images (shift, brightness).
-public struct ImageObjective {
-    public let encoder: ImageEncoder
-    public let vae: ExpressionVAE
-    public let images: FaceImageSet
-    public let options: ImageTrainingOptions
+package struct ImageObjective {
+    package let encoder: ImageEncoder
+    package let vae: ExpressionVAE
+    package let images: FaceImageSet
+    package let options: ImageTrainingOptions
     private var generator: RandomGenerator
 
-    public init(encoder: ImageEncoder, vae: ExpressionVAE, images: FaceImageSet, options: ImageTrainingOptions) {
+    package init(encoder: ImageEncoder, vae: ExpressionVAE, images: FaceImageSet, options: ImageTrainingOptions) {
         precondition(images.size == encoder.configuration.imageSize, "images are \(images.size) px, the encoder expects \(encoder.configuration.imageSize)")
         (self.encoder, self.vae, self.images, self.options) = (encoder, vae, images, options)
         generator = RandomGenerator(seed: options.seed &+ 31)
     }
 
     /// A random batch: indices into the image set.
-    public mutating func batchIndices() -> [Int] { (0..<options.batchSize).map { _ in generator.nextInt(below: images.count) } }
+    package mutating func batchIndices() -> [Int] { (0..<options.batchSize).map { _ in generator.nextInt(below: images.count) } }
 
     /// The image shifted by up to ±3 pixels (edges repeated) with its brightness scaled by 0.9–1.1, so the
     /// encoder does not memorise exact pixel positions and exposures.
-    public mutating func augmented(_ image: RGBImage) -> RGBImage {
+    package mutating func augmented(_ image: RGBImage) -> RGBImage {
         let dx = generator.nextInt(below: 7) - 3, dy = generator.nextInt(below: 7) - 3
         let gain = 0.9 + 0.2 * generator.nextUniform()
         var out = image
@@ -65,7 +65,7 @@ public struct ImageObjective {
         return out
     }
 
-    public mutating func loss(step: Int) -> (loss: Tensor, parts: [String: Float]) {
+    package mutating func loss(step: Int) -> (loss: Tensor, parts: [String: Float]) {
         let indices = batchIndices()
         let x = encoder.input(indices.map { augmented(images.image($0)) })
         let w = Tensor(indices.flatMap { Array(images.weights($0)) }, shape: [indices.count, ARKitWeightCount])

@@ -4,23 +4,23 @@ import M2FFace
 import M2FGNPFA
 
 /// How decoded weights behave along straight lines between codes.
-public struct InterpolationReport: Codable, Sendable, Equatable {
+package struct InterpolationReport: Codable, Sendable, Equatable {
     /// Pairs of codes tested and points per line.
-    public var pairs: Int
-    public var steps: Int
+    package var pairs: Int
+    package var steps: Int
     /// Whether every decoded weight of every point lay in [0, 1].
-    public var allInRange: Bool
+    package var allInRange: Bool
     /// Share of (pair, channel) curves that change monotonically: their movement against the overall
     /// direction (start → end) adds up to at most `tolerance`.
-    public var monotoneShare: Float
+    package var monotoneShare: Float
     /// The largest such backward movement of any curve.
-    public var worstReversal: Float
-    public var tolerance: Float
+    package var worstReversal: Float
+    package var tolerance: Float
 }
 
-public enum LatentInterpolation {
+package enum LatentInterpolation {
     /// `steps` points from `a` to `b` inclusive: (1 − t)·a + t·b with t = i / (steps − 1).
-    public static func line(from a: [Float], to b: [Float], steps: Int) -> Tensor {
+    package static func line(from a: [Float], to b: [Float], steps: Int) -> Tensor {
         precondition(a.count == b.count && steps >= 2)
         var values: [Float] = []
         for i in 0..<steps {
@@ -31,7 +31,7 @@ public enum LatentInterpolation {
     }
 
     /// Backward movement of one curve against its start → end direction.
-    public static func reversal(_ curve: [Float]) -> Float {
+    package static func reversal(_ curve: [Float]) -> Float {
         let direction: Float = curve.last! >= curve.first! ? 1 : -1
         var back: Float = 0
         for i in 1..<curve.count { back += max(0, -(curve[i] - curve[i - 1]) * direction) }
@@ -39,7 +39,7 @@ public enum LatentInterpolation {
     }
 
     /// Decodes lines between the codes of `pairs` held-out sampled expressions.
-    public static func measure(coder: any ExpressionCoding, pairs: Int = 200, steps: Int = 32, tolerance: Float = 0.01) -> InterpolationReport {
+    package static func measure(coder: any ExpressionCoding, pairs: Int = 200, steps: Int = 32, tolerance: Float = 0.01) -> InterpolationReport {
         var sampler = ExpressionSampler(seed: 9_500_001)
         let codes = coder.encode(weights: sampler.batch(2 * pairs)).toArray()
         let z = coder.latentSize
@@ -61,7 +61,7 @@ public enum LatentInterpolation {
     /// A strip of `steps` renders of the default head along the line from the code of `from` to the
     /// code of `to` (weights, 52 each), left to right and top to bottom, t = 0 first. Each tile has a
     /// bar above it whose filled width is t.
-    public static func contactSheet(coder: any ExpressionCoding, from: [Float], to: [Float], steps: Int = 8, tileSize: Int = 192,
+    package static func contactSheet(coder: any ExpressionCoding, from: [Float], to: [Float], steps: Int = 8, tileSize: Int = 192,
                                     rig: FaceRig = DefaultHead.shared) -> RGBImage {
         let codes = coder.encode(weights: Tensor(from + to, shape: [2, ARKit.count])).toArray()
         let z = coder.latentSize

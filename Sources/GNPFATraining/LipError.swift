@@ -7,12 +7,12 @@ import M2FGNPFA
 /// Blendshapes are linear, so the offset of vertex v between weights a and b is Σₖ (aₖ − bₖ)·Δₖ[v]; the
 /// meter keeps the dense deltas of the lip vertices only. Per frame the error is the **largest**
 /// distance over the lip vertices (the LVE definition of docs/DESIGN.md).
-public struct LipErrorMeter: Sendable {
+package struct LipErrorMeter: Sendable {
     /// [52][L] offsets of the lip vertices, metres.
     private let deltas: [[SIMD3<Float>]]
-    public let lipVertexCount: Int
+    package let lipVertexCount: Int
 
-    public init(rig: FaceRig = DefaultHead.shared) {
+    package init(rig: FaceRig = DefaultHead.shared) {
         let lips = rig.lipVertices
         lipVertexCount = lips.count
         deltas = rig.blendshapes.map { shape in
@@ -23,7 +23,7 @@ public struct LipErrorMeter: Sendable {
 
     /// The offsets as a [52, 3·L] matrix (x, y, z per lip vertex), times `scale` (100: centimetres), so
     /// that (weights [N, 52]) · matrix is the lip-vertex displacement of each frame.
-    public func deltaMatrix(scale: Float = 1) -> Tensor {
+    package func deltaMatrix(scale: Float = 1) -> Tensor {
         var values: [Float] = []
         values.reserveCapacity(ARKit.count * lipVertexCount * 3)
         for k in 0..<ARKit.count {
@@ -33,7 +33,7 @@ public struct LipErrorMeter: Sendable {
     }
 
     /// Largest lip-vertex distance (mm) for one frame of 52 weights each.
-    public func frameError<A: Collection, B: Collection>(_ reference: A, _ predicted: B) -> Float
+    package func frameError<A: Collection, B: Collection>(_ reference: A, _ predicted: B) -> Float
     where A.Element == Float, B.Element == Float {
         let difference = zip(reference, predicted).map { $0 - $1 }
         precondition(difference.count == ARKit.count, "lip error needs 52 weights per frame")
@@ -47,7 +47,7 @@ public struct LipErrorMeter: Sendable {
     }
 
     /// Per-frame errors (mm) for F × 52 flat arrays.
-    public func frameErrors(reference: [Float], predicted: [Float]) -> [Float] {
+    package func frameErrors(reference: [Float], predicted: [Float]) -> [Float] {
         precondition(reference.count == predicted.count && reference.count % ARKit.count == 0, "lip error: F × 52 arrays of equal size")
         return (0..<(reference.count / ARKit.count)).map { f in
             let range = (f * ARKit.count)..<((f + 1) * ARKit.count)
@@ -57,12 +57,12 @@ public struct LipErrorMeter: Sendable {
 }
 
 /// Mean and 95th percentile of a list of errors.
-public struct ErrorSummary: Codable, Sendable, Equatable {
-    public var mean: Float
-    public var p95: Float
-    public var count: Int
+package struct ErrorSummary: Codable, Sendable, Equatable {
+    package var mean: Float
+    package var p95: Float
+    package var count: Int
 
-    public init(_ values: [Float]) {
+    package init(_ values: [Float]) {
         count = values.count
         guard !values.isEmpty else { mean = 0; p95 = 0; return }
         mean = values.reduce(0, +) / Float(values.count)

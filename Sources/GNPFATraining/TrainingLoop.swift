@@ -4,21 +4,21 @@ import M2FGNPFA
 import M2FNeural
 
 /// Where a training run stands, reported after every step.
-public struct TrainingProgress: Sendable {
+package struct TrainingProgress: Sendable {
     /// Which part is being trained (`vae`, `geometry`, `image`).
-    public var stage: String
+    package var stage: String
     /// Steps done so far (1-based after the first step).
-    public var step: Int
-    public var totalSteps: Int
+    package var step: Int
+    package var totalSteps: Int
     /// The total loss of the last step.
-    public var loss: Float
+    package var loss: Float
     /// Named loss parts of the last step (reconstruction, KL, …).
-    public var parts: [String: Float]
+    package var parts: [String: Float]
     /// Seconds since this run (or resume) began, and the estimated seconds left.
-    public var elapsed: Double
-    public var remaining: Double
+    package var elapsed: Double
+    package var remaining: Double
 
-    public init(stage: String, step: Int, totalSteps: Int, loss: Float, parts: [String: Float], elapsed: Double, remaining: Double) {
+    package init(stage: String, step: Int, totalSteps: Int, loss: Float, parts: [String: Float], elapsed: Double, remaining: Double) {
         (self.stage, self.step, self.totalSteps, self.loss, self.parts, self.elapsed, self.remaining) =
             (stage, step, totalSteps, loss, parts, elapsed, remaining)
     }
@@ -26,17 +26,17 @@ public struct TrainingProgress: Sendable {
 
 /// AdamW under a warmup-cosine schedule with gradient clipping, checkpoints and progress: the loop
 /// every GNPFA part trains with.
-public struct TrainingLoop {
-    public var stage: String
-    public var totalSteps: Int
-    public var learningRate: Float
-    public var warmupSteps: Int
+package struct TrainingLoop {
+    package var stage: String
+    package var totalSteps: Int
+    package var learningRate: Float
+    package var warmupSteps: Int
     /// Global gradient-norm limit. Default 1.
-    public var maxGradientNorm: Float
+    package var maxGradientNorm: Float
     /// Save a checkpoint every this many steps (and at the end). Default 500.
-    public var checkpointEvery: Int
+    package var checkpointEvery: Int
 
-    public init(stage: String, totalSteps: Int, learningRate: Float, warmupSteps: Int = 100,
+    package init(stage: String, totalSteps: Int, learningRate: Float, warmupSteps: Int = 100,
                 maxGradientNorm: Float = 1, checkpointEvery: Int = 500) {
         self.stage = stage
         self.totalSteps = totalSteps
@@ -50,7 +50,7 @@ public struct TrainingLoop {
     /// - Parameters:
     ///   - lossAtStep: builds the loss of step `s` (0-based) on the tape and returns its named parts.
     ///   - checkpoint: called with the number of steps done, every `checkpointEvery` steps and at the end.
-    public func run(module: any Module, optimizer: AdamW, startStep: Int = 0,
+    package func run(module: any Module, optimizer: AdamW, startStep: Int = 0,
                     lossAtStep: (Int) -> (loss: Tensor, parts: [String: Float]),
                     progress: (TrainingProgress) -> Void,
                     checkpoint: (Int) throws -> Void) throws {
@@ -84,8 +84,8 @@ public struct TrainingLoop {
 
 /// A resumable training state in one safetensors file: `model.<key>` parameters, `optimizer.<key>`
 /// AdamW moments, and the number of steps done in the metadata.
-public enum TrainingCheckpoint {
-    public static func save(module: any Module, optimizer: AdamW, step: Int, to path: String) throws {
+package enum TrainingCheckpoint {
+    package static func save(module: any Module, optimizer: AdamW, step: Int, to path: String) throws {
         var tensors: [String: Tensor] = [:]
         for (key, value) in module.parameterTensors() { tensors["model." + key] = value }
         for (key, value) in optimizer.stateTensors() { tensors["optimizer." + key] = value }
@@ -93,7 +93,7 @@ public enum TrainingCheckpoint {
     }
 
     /// Restores module and optimizer; returns the number of steps done.
-    public static func load(module: any Module, optimizer: AdamW, from path: String) throws -> Int {
+    package static func load(module: any Module, optimizer: AdamW, from path: String) throws -> Int {
         guard FileManager.default.fileExists(atPath: path) else {
             throw GNPFAError.missingFile(path: path, fix: "run without --resume to start this stage from scratch")
         }

@@ -3,33 +3,33 @@ import M2FFace
 import M2FGNPFA
 
 /// Reconstruction quality of an `ExpressionCoding` on held-out frames.
-public struct ReconstructionReport: Codable, Sendable, Equatable {
+package struct ReconstructionReport: Codable, Sendable, Equatable {
     /// Mean absolute ARKit weight error over all frames and channels.
-    public var arkitMAE: Float
+    package var arkitMAE: Float
     /// Largest single-weight error.
-    public var arkitMaxError: Float
+    package var arkitMaxError: Float
     /// Per frame, the largest lip-vertex distance on the default head (mm): mean and 95th percentile.
-    public var lipErrorMillimetres: ErrorSummary
-    public var frameCount: Int
+    package var lipErrorMillimetres: ErrorSummary
+    package var frameCount: Int
 }
 
-public enum VAEEvaluation {
+package enum VAEEvaluation {
     /// The held-out sampled set every GNPFA metric uses: `count` frames of the FACS sampler with a seed
     /// no training run uses.
-    public static func heldOutSampledFrames(count: Int = 2000) -> Tensor {
+    package static func heldOutSampledFrames(count: Int = 2000) -> Tensor {
         var sampler = ExpressionSampler(seed: 9_000_001)
         return sampler.batch(count)
     }
 
     /// Encodes and decodes `frames` [N, 52] and compares.
-    public static func reconstruction(of frames: Tensor, coder: any ExpressionCoding,
+    package static func reconstruction(of frames: Tensor, coder: any ExpressionCoding,
                                       meter: LipErrorMeter = LipErrorMeter()) -> ReconstructionReport {
         let decoded = coder.decode(latents: coder.encode(weights: frames))
         return compare(reference: frames.toArray(), predicted: decoded.toArray(), meter: meter)
     }
 
     /// Compares F × 52 reference and predicted weights.
-    public static func compare(reference: [Float], predicted: [Float], meter: LipErrorMeter = LipErrorMeter()) -> ReconstructionReport {
+    package static func compare(reference: [Float], predicted: [Float], meter: LipErrorMeter = LipErrorMeter()) -> ReconstructionReport {
         precondition(reference.count == predicted.count)
         var sum: Double = 0
         var worst: Float = 0

@@ -5,42 +5,42 @@ import M2FGNPFA
 import M2FNeural
 
 /// How the expression VAE is trained (run options, not architecture).
-public struct VAETrainingOptions: Codable, Sendable, Equatable {
+package struct VAETrainingOptions: Codable, Sendable, Equatable {
     /// Optimiser steps. Default 8000.
-    public var steps: Int = 8000
+    package var steps: Int = 8000
     /// Frames per step. Default 256.
-    public var batchSize: Int = 256
+    package var batchSize: Int = 256
     /// Peak AdamW learning rate (warmup, then cosine decay). Default 2e-3.
-    public var learningRate: Float = 2e-3
+    package var learningRate: Float = 2e-3
     /// Final weight of the KL term (on the per-element mean KL, against the per-element mean
     /// reconstruction loss). Default 5e-5.
-    public var klWeight: Float = 5e-5
+    package var klWeight: Float = 5e-5
     /// Share of the steps over which the KL weight rises linearly from 0. Default 0.3.
-    public var klAnnealFraction: Float = 0.3
+    package var klAnnealFraction: Float = 0.3
     /// Share of each batch drawn from the FACS sampler when recorded frames exist (otherwise all).
     /// Default 0.5.
-    public var sampledShare: Float = 0.5
+    package var sampledShare: Float = 0.5
     /// Weight of the lip-geometry term: the mean squared offset (cm) of the default head's lip vertices
     /// between decoded and true weights, so channels that move the lips a lot are reconstructed more
     /// precisely. Default 0.3.
-    public var lipVertexWeight: Float = 0.3
+    package var lipVertexWeight: Float = 0.3
     /// Weight of the lip-closure term: the squared error (mm²) of the inner-lip gap vector at the
     /// midline between decoded and true weights, five times heavier on frames whose true lips are closed
     /// or nearly so (gap under 3 mm), because a 1 mm error there decides whether a p/b/m reads as closed.
     /// 0 turns it off. Default 0.
-    public var lipClosureWeight: Float = 0
+    package var lipClosureWeight: Float = 0
     /// Seed of initialisation, sampling and noise. Default 1.
-    public var seed: UInt64 = 1
+    package var seed: UInt64 = 1
 
-    public init() {}
+    package init() {}
 }
 
 /// One training step of the expression VAE: reconstruction (MSE + 0.1·L1 on the decoded weights, plus
 /// the lip-vertex term) plus the annealed KL divergence to N(0, I), on a batch mixing sampled and
 /// recorded frames.
-public struct VAEObjective {
-    public let model: ExpressionVAE
-    public let options: VAETrainingOptions
+package struct VAEObjective {
+    package let model: ExpressionVAE
+    package let options: VAETrainingOptions
     private var sampler: ExpressionSampler
     private var generator: RandomGenerator
     private let recorded: [Float]
@@ -50,7 +50,7 @@ public struct VAEObjective {
     private let gapDeltas: Tensor
     private let lipGeometry = LipGeometry.defaultHead
 
-    public init(model: ExpressionVAE, options: VAETrainingOptions, recordedFrames: [Float] = []) {
+    package init(model: ExpressionVAE, options: VAETrainingOptions, recordedFrames: [Float] = []) {
         self.model = model
         self.options = options
         self.recorded = recordedFrames
@@ -70,13 +70,13 @@ public struct VAEObjective {
     }
 
     /// KL weight at `step`: linear from 0 to `klWeight` over the first `klAnnealFraction` of the steps.
-    public func klWeight(at step: Int) -> Float {
+    package func klWeight(at step: Int) -> Float {
         let ramp = max(1, Float(options.steps) * options.klAnnealFraction)
         return options.klWeight * min(1, Float(step) / ramp)
     }
 
     /// A training batch [B, 52].
-    public mutating func batch() -> Tensor {
+    package mutating func batch() -> Tensor {
         let recordedCount = recorded.count / ARKitWeightCount
         let fromRecorded = recordedCount == 0 ? 0 : Int(Float(options.batchSize) * (1 - options.sampledShare))
         var values = sampler.batch(options.batchSize - fromRecorded).toArray()
@@ -88,7 +88,7 @@ public struct VAEObjective {
     }
 
     /// The loss of step `step` and its parts.
-    public mutating func loss(step: Int) -> (loss: Tensor, parts: [String: Float]) {
+    package mutating func loss(step: Int) -> (loss: Tensor, parts: [String: Float]) {
         let x = batch()
         let (mean, logVariance) = model.encode(x)
         let noise = Tensor.randomNormal(mean.shape, generator: &generator)

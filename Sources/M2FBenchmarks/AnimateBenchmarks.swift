@@ -5,29 +5,29 @@ import M2FFace
 import Media2Face
 
 /// One `m2f bench animate` figure: the pipeline's stages for one clip, as a JSON line.
-public struct AnimateBenchmarkResult: Codable, Sendable {
-    public var bench: String
-    public var impl = "swift"
-    public var audio_seconds: Double
-    public var steps: Int
-    public var load_audio_s: Double
-    public var speech_features_s: Double
-    public var style_s: Double
-    public var generation_s: Double
-    public var assembly_s: Double
+package struct AnimateBenchmarkResult: Codable, Sendable {
+    package var bench: String
+    package var impl = "swift"
+    package var audio_seconds: Double
+    package var steps: Int
+    package var load_audio_s: Double
+    package var speech_features_s: Double
+    package var style_s: Double
+    package var generation_s: Double
+    package var assembly_s: Double
     /// Seconds from the audio file to the animation (exports not included).
-    public var total_s: Double
+    package var total_s: Double
     /// total_s / audio_seconds.
-    public var rtf: Double
+    package var rtf: Double
     /// Seconds per written format (csv, json, glb; mp4 only with --video).
-    public var export_s: [String: Double]
+    package var export_s: [String: Double]
     /// Mean |Δweight| and max |Δweight| against the 50-step result of the same seed (the steps trade-off).
-    public var mean_abs_diff_vs_50_steps: Double?
-    public var max_abs_diff_vs_50_steps: Double?
+    package var mean_abs_diff_vs_50_steps: Double?
+    package var max_abs_diff_vs_50_steps: Double?
     /// Model loading (Whisper, GNPFA, diffusion), once.
-    public var model_load_s: Double?
+    package var model_load_s: Double?
 
-    public var jsonLine: String {
+    package var jsonLine: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
@@ -39,8 +39,8 @@ public struct AnimateBenchmarkResult: Codable, Sendable {
 ///
 /// The speech is `Examples/hello.wav` repeated to the length (real TTS speech, so silence and
 /// bilabials occur as in use), or a synthetic speech-like signal when the example is not found.
-public enum AnimateBenchmarks {
-    public static func run(quick: Bool = false, video: Bool = false, modelDirectory: String? = nil,
+package enum AnimateBenchmarks {
+    package static func run(quick: Bool = false, video: Bool = false, modelDirectory: String? = nil,
                            report: (AnimateBenchmarkResult) -> Void) async throws {
         let seconds = quick ? 10 : 60
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-animate-bench-\(getpid())")

@@ -1,20 +1,20 @@
 import Foundation
 
 /// One benchmark's figures, printed as one JSON line: `{"bench": …, "impl": "swift", "median_ms": …, "gflops": …}`.
-public struct BenchmarkResult: Codable, Sendable {
-    public let bench: String
-    public var impl: String
-    public let median_ms: Double
-    public let min_ms: Double
-    public let iterations: Int
+package struct BenchmarkResult: Codable, Sendable {
+    package let bench: String
+    package var impl: String
+    package let median_ms: Double
+    package let min_ms: Double
+    package let iterations: Int
     /// Billions of floating-point operations per second (matmul FLOPs only; see bench/README.md); nil when not meaningful.
-    public let gflops: Double?
+    package let gflops: Double?
     /// Weight precision of the model measured (`m2f bench text`), when it varies; omitted otherwise.
-    public var weights: String? = nil
+    package var weights: String? = nil
     /// This median over the baseline's median measured in the same run (interleaved rounds); omitted otherwise.
-    public var ratio: Double? = nil
+    package var ratio: Double? = nil
 
-    public var jsonLine: String {
+    package var jsonLine: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
@@ -22,8 +22,8 @@ public struct BenchmarkResult: Codable, Sendable {
 }
 
 /// Times a closure: warm-up runs, then the median of `iterations` timed runs.
-public enum BenchmarkTimer {
-    public static func measure(
+package enum BenchmarkTimer {
+    package static func measure(
         _ name: String, flops: Double? = nil, warmup: Int = 2, iterations: Int = 10, _ body: () -> Void
     ) -> BenchmarkResult {
         for _ in 0..<warmup { body() }
@@ -37,7 +37,7 @@ public enum BenchmarkTimer {
     }
 
     /// The result line of timed `samples` (milliseconds).
-    public static func result(_ name: String, samples: [Double], flops: Double? = nil) -> BenchmarkResult {
+    package static func result(_ name: String, samples: [Double], flops: Double? = nil) -> BenchmarkResult {
         let median = median(samples)
         return BenchmarkResult(
             bench: name, impl: "swift", median_ms: median, min_ms: samples.min() ?? 0, iterations: samples.count,
@@ -45,7 +45,7 @@ public enum BenchmarkTimer {
     }
 
     /// The median of `samples` (the mean of the middle two for an even count).
-    public static func median(_ samples: [Double]) -> Double {
+    package static func median(_ samples: [Double]) -> Double {
         precondition(!samples.isEmpty, "median of no samples")
         let sorted = samples.sorted()
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2

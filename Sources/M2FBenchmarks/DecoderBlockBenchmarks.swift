@@ -3,13 +3,13 @@ import M2FNeural
 
 /// The pre-norm transformer decoder block (self + cross attention + 4× MLP) at the sizes of the
 /// paper's denoiser: 4 heads, T = S = 200 frames, batch 8. Mirrors bench/torch_engine.py.
-public enum DecoderBlockBenchmarks {
+package enum DecoderBlockBenchmarks {
     /// Matmul FLOPs of one forward pass: 2·B·(14·T·C² + 2·S·C² + 2·T·C·(T+S)) (bench/README.md).
     static func forwardFlops(batch b: Int, frames t: Int, memory s: Int, width c: Int) -> Double {
         2 * Double(b) * (14 * Double(t * c * c) + 2 * Double(s * c * c) + 2 * Double(t * c * (t + s)))
     }
 
-    public static func run(width: Int, iterations: Int) -> [BenchmarkResult] {
+    package static func run(width: Int, iterations: Int) -> [BenchmarkResult] {
         let (batch, frames, memoryLength, heads) = (8, 200, 200, 4)
         var generator = RandomGenerator(seed: 3)
         let block = TransformerDecoderBlock(TransformerBlockConfiguration(width: width, numHeads: heads), generator: &generator)

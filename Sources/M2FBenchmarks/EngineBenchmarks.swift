@@ -1,13 +1,13 @@
 import M2FEngine
 
 /// `m2f bench engine`: the engine's hot paths, named as in bench/torch_engine.py for side-by-side runs.
-public enum EngineBenchmarks {
+package enum EngineBenchmarks {
     /// The groups `run` measures, in order; `--only` picks among them by prefix of their bench names.
-    public static let groups = ["sgemm_512", "decoder_block_w512", "decoder_block_w256", "elementwise", "batched_matmul"]
+    package static let groups = ["sgemm_512", "decoder_block_w512", "decoder_block_w256", "elementwise", "batched_matmul"]
 
     /// Runs the engine benchmarks (every group, or those whose name starts with one of `only`),
     /// handing each result over as soon as it is measured.
-    public static func run(quick: Bool = false, only: [String] = [], report: (BenchmarkResult) -> Void) {
+    package static func run(quick: Bool = false, only: [String] = [], report: (BenchmarkResult) -> Void) {
         let iterations = quick ? 3 : 10
         func wanted(_ group: String) -> Bool { only.isEmpty || only.contains { group.hasPrefix($0) || $0.hasPrefix(group) } }
         if wanted("sgemm_512") { report(sgemm(size: 512, iterations: quick ? 5 : 30)) }
@@ -20,7 +20,7 @@ public enum EngineBenchmarks {
 
     /// Attention-sized batched GEMMs ([32, 200, 64] × [32, 64, 200]) run one matrix per core versus
     /// each matrix split across the cores: the evidence behind `Tensor.perCoreGemmLimit`.
-    public static func attentionProducts(iterations: Int) -> [BenchmarkResult] {
+    package static func attentionProducts(iterations: Int) -> [BenchmarkResult] {
         var generator = RandomGenerator(seed: 4)
         let q = Tensor.randomNormal([32, 200, 64], generator: &generator)
         let k = Tensor.randomNormal([32, 64, 200], generator: &generator)
@@ -39,7 +39,7 @@ public enum EngineBenchmarks {
     }
 
     /// The non-GEMM kernels a decoder block spends its remaining time in, at its sizes (B·T = 1600).
-    public static func elementwise(iterations: Int) -> [BenchmarkResult] {
+    package static func elementwise(iterations: Int) -> [BenchmarkResult] {
         var generator = RandomGenerator(seed: 2)
         let hidden = Tensor.randomNormal([1600, 2048], generator: &generator)
         let rows = Tensor.randomNormal([1600, 512], generator: &generator)
@@ -59,7 +59,7 @@ public enum EngineBenchmarks {
     }
 
     /// C = A·B for square matrices through the engine's matmul (BLAS underneath).
-    public static func sgemm(size n: Int, iterations: Int) -> BenchmarkResult {
+    package static func sgemm(size n: Int, iterations: Int) -> BenchmarkResult {
         var generator = RandomGenerator(seed: 1)
         let a = Tensor.randomNormal([n, n], generator: &generator)
         let b = Tensor.randomNormal([n, n], generator: &generator)

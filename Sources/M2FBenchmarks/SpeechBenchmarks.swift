@@ -7,8 +7,8 @@ import M2FSystem
 /// 16 kHz audio; a 10-minute 44.1 kHz stereo 16-bit WAV (and, when ffmpeg is installed, the same audio
 /// as MP3) taken from disk to log-mel: decode, downmix, resample to 16 kHz, mel; and, when the Whisper
 /// model is installed, the encoder on 30 s and the 10-minute WAV end to end to 50 Hz features.
-public enum SpeechBenchmarks {
-    public static func run(quick: Bool = false, report: (BenchmarkResult) -> Void) throws {
+package enum SpeechBenchmarks {
+    package static func run(quick: Bool = false, report: (BenchmarkResult) -> Void) throws {
         let mel = WhisperLogMel()
         let speechLike = signal(seconds: 30, sampleRate: 16_000)
         report(BenchmarkTimer.measure("logmel_30s", iterations: quick ? 3 : 20) { _ = mel.compute(speechLike) })

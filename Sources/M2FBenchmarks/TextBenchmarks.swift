@@ -3,9 +3,9 @@ import M2FEncoders
 import M2FEngine
 
 /// `m2f bench text`: the MiniLM sentence encoder on style prompts (needs `m2f models fetch`).
-public enum TextBenchmarks {
+package enum TextBenchmarks {
     /// A prompt of exactly 16 tokens with `[CLS]` and `[SEP]`.
-    public static let prompt = "speaking quickly and excitedly, with a big bright smile and raised eyebrows."
+    package static let prompt = "speaking quickly and excitedly, with a big bright smile and raised eyebrows."
 
     /// Tokenizer alone, then one 16-token prompt end to end and a batch of 64 prompts for each weight
     /// precision in `precisions`, interleaved: `rounds` rounds alternate the precisions (the order flips
@@ -14,7 +14,7 @@ public enum TextBenchmarks {
     /// and later carries `ratio`: its median over the first precision's median. `includeBatch` false
     /// leaves out the batch of 64 (a profile of the prompt path alone).
     /// - Throws: `EncoderError.notInstalled` when the model is not in the cache.
-    public static func run(iterations: Int = 50, rounds: Int = 5,
+    package static func run(iterations: Int = 50, rounds: Int = 5,
                            precisions: [BertWeightPrecision] = [.float32, .float16],
                            includeBatch: Bool = true) throws -> [BenchmarkResult] {
         precondition(!precisions.isEmpty && rounds > 0)

@@ -7,21 +7,21 @@ import M2FFace
 ///
 /// Audio beats: a spectral-flux onset envelope on Whisper's log-mel (100 Hz) and librosa-style peak
 /// picking. Motion beats: local minima of the Gaussian-smoothed angular speed of the head.
-public enum BeatAlignment {
+package enum BeatAlignment {
     /// Peak-picking parameters in envelope frames (librosa's `onset_detect` defaults converted to 100 Hz).
-    public struct PeakPicking: Sendable, Equatable, Codable {
-        public var preMax = 3, postMax = 1, preAverage = 10, postAverage = 11, wait = 3
+    package struct PeakPicking: Sendable, Equatable, Codable {
+        package var preMax = 3, postMax = 1, preAverage = 10, postAverage = 11, wait = 3
         /// Threshold above the local mean, on the envelope normalised to a maximum of 1.
-        public var delta = 0.07
-        public init() {}
+        package var delta = 0.07
+        package init() {}
     }
 
     /// Envelope frames per second: Whisper's hop of 160 samples at 16 kHz.
-    public static let envelopeRate = 100.0
+    package static let envelopeRate = 100.0
 
     /// Spectral-flux onset strength of a log-mel [M, T] (row-major): env[t] = meanₘ max(0, S[m, t] −
     /// S[m, t − 1]) for t ≥ 1, env[0] = 0. [T].
-    public static func onsetEnvelope(logMel: [Float], melCount: Int) -> [Double] {
+    package static func onsetEnvelope(logMel: [Float], melCount: Int) -> [Double] {
         precondition(melCount > 0 && logMel.count % melCount == 0, "log-mel must be [M, T]")
         let frames = logMel.count / melCount
         var envelope = [Double](repeating: 0, count: frames)
@@ -38,7 +38,7 @@ public enum BeatAlignment {
     /// Peaks of an envelope as `librosa.util.peak_pick` finds them on env / max(env): x[n] is the
     /// maximum of x[n − preMax ..< n + postMax], at least the mean of x[n − preAverage ..< n + postAverage]
     /// plus `delta`, and more than `wait` frames after the previous peak (windows clipped at the ends).
-    public static func peaks(_ envelope: [Double], parameters p: PeakPicking = PeakPicking()) -> [Int] {
+    package static func peaks(_ envelope: [Double], parameters p: PeakPicking = PeakPicking()) -> [Int] {
         guard let top = envelope.max(), top > 0 else { return [] }
         let x = envelope.map { $0 / top }
         let n = x.count
@@ -57,7 +57,7 @@ public enum BeatAlignment {
     }
 
     /// Onset times (seconds) of 16 kHz speech.
-    public static func audioBeats(samples: [Float], parameters: PeakPicking = PeakPicking()) -> [Double] {
+    package static func audioBeats(samples: [Float], parameters: PeakPicking = PeakPicking()) -> [Double] {
         let mel = WhisperLogMel()
         let envelope = onsetEnvelope(logMel: mel.compute(samples), melCount: mel.melCount)
         return peaks(envelope, parameters: parameters).map { Double($0) / envelopeRate }
@@ -66,7 +66,7 @@ public enum BeatAlignment {
     /// Times (seconds) of head-motion beats: local minima of the angular speed
     /// ‖(yaw, pitch, roll)[f + 1] − (yaw, pitch, roll)[f]‖ · fps (rad/s), smoothed with a Gaussian of
     /// `smoothing` frames; the speed between frames f and f + 1 sits at (f + ½) / fps.
-    public static func motionBeats(headPose: [HeadPose], fps: Double, smoothing: Double = 2) -> [Double] {
+    package static func motionBeats(headPose: [HeadPose], fps: Double, smoothing: Double = 2) -> [Double] {
         guard headPose.count >= 2 else { return [] }
         let speed = (0..<(headPose.count - 1)).map { f -> Double in
             let a = headPose[f], b = headPose[f + 1]
@@ -79,7 +79,7 @@ public enum BeatAlignment {
 
     /// BA over audio beats (seconds): the mean of exp(−d² / 2σ²), d the distance to the nearest motion
     /// beat. nil without audio beats; 0 when there is no motion beat.
-    public static func score(audioBeats: [Double], motionBeats: [Double], sigma: Double = 0.1) -> Double? {
+    package static func score(audioBeats: [Double], motionBeats: [Double], sigma: Double = 0.1) -> Double? {
         guard !audioBeats.isEmpty else { return nil }
         guard !motionBeats.isEmpty else { return 0 }
         let total = audioBeats.reduce(0.0) { sum, beat in

@@ -4,19 +4,19 @@ import M2FFace
 import Media2Face
 
 /// Mean values of the channels emotions move, over all frames of a set of animations.
-public struct ChannelMeans: Codable, Sendable, Equatable {
+package struct ChannelMeans: Codable, Sendable, Equatable {
     /// (mouthSmileLeft + mouthSmileRight) / 2.
-    public var smile: Double
+    package var smile: Double
     /// (mouthFrownLeft + mouthFrownRight) / 2.
-    public var frown: Double
-    public var brow_inner_up: Double
+    package var frown: Double
+    package var brow_inner_up: Double
     /// (browDownLeft + browDownRight) / 2.
-    public var brow_down: Double
+    package var brow_down: Double
     /// (cheekSquintLeft + cheekSquintRight) / 2.
-    public var cheek_squint: Double
-    public var jaw_open: Double
+    package var cheek_squint: Double
+    package var jaw_open: Double
 
-    public init(_ animations: [FaceAnimation]) {
+    package init(_ animations: [FaceAnimation]) {
         var sums = [Double](repeating: 0, count: ARKit.count)
         var frames = 0
         for animation in animations {
@@ -38,51 +38,51 @@ public struct ChannelMeans: Codable, Sendable, Equatable {
 }
 
 /// How strongly a style comes through as its guidance scale grows.
-public struct StyleScalePoint: Codable, Sendable, Equatable {
-    public var style_guidance: Float
-    public var happy_smile: Double
-    public var sad_frown: Double
-    public var sad_brow_inner_up: Double
+package struct StyleScalePoint: Codable, Sendable, Equatable {
+    package var style_guidance: Float
+    package var happy_smile: Double
+    package var sad_frown: Double
+    package var sad_brow_inner_up: Double
 }
 
 /// Keyframes: error at the constrained frames and motion around them.
-public struct KeyframeCheck: Codable, Sendable, Equatable {
+package struct KeyframeCheck: Codable, Sendable, Equatable {
     /// Full 52-channel keyframes: max |weight − target| over constrained frames and channels.
-    public var full_max_abs_error: Double
-    public var full_keyframes: Int
+    package var full_max_abs_error: Double
+    package var full_keyframes: Int
     /// A channel held over the whole clip (mouthClose = 0): max |weight| over all frames.
-    public var partial_max_abs_error: Double
+    package var partial_max_abs_error: Double
     /// Frame-to-frame speed ‖Δw‖₂: the largest within ±3 frames of a keyframe, and the 99th percentile
     /// of the same clips without keyframes (no spike: the first is not far above the second).
-    public var velocity_near_keyframes_max: Double
-    public var velocity_without_keyframes_p99: Double
+    package var velocity_near_keyframes_max: Double
+    package var velocity_without_keyframes_p99: Double
 }
 
 /// Seams at the joins of the denoising windows and of the long-audio pieces.
-public struct SeamCheck: Codable, Sendable, Equatable {
-    public var clip_seconds: Double
-    public var window_joins: Int
-    public var piece_joins: Int
+package struct SeamCheck: Codable, Sendable, Equatable {
+    package var clip_seconds: Double
+    package var window_joins: Int
+    package var piece_joins: Int
     /// ‖Δw‖₂ per frame: mean at the join frames (±1) vs the rest of the clip.
-    public var join_velocity_mean: Double
-    public var within_velocity_mean: Double
-    public var within_velocity_p95: Double
-    public var within_velocity_p99: Double
+    package var join_velocity_mean: Double
+    package var within_velocity_mean: Double
+    package var within_velocity_p95: Double
+    package var within_velocity_p99: Double
     /// Share of join-frame velocities above the within-window 99th percentile (≈ 0.01 when there is no seam).
-    public var joins_above_within_p99: Double
+    package var joins_above_within_p99: Double
     /// The same for the piece joins of the long-audio path (pieces of `piece_seconds`).
-    public var piece_seconds: Double
-    public var piece_join_velocity_mean: Double
-    public var piece_joins_above_within_p99: Double
+    package var piece_seconds: Double
+    package var piece_join_velocity_mean: Double
+    package var piece_joins_above_within_p99: Double
 }
 
 /// Quality and time against the number of DDIM steps.
-public struct StepsPoint: Codable, Sendable, Equatable {
-    public var steps: Int
-    public var lve_mm: Double?
-    public var lip_closure_rate: Double?
-    public var fdd: Double?
-    public var seconds_per_audio_second: Double
+package struct StepsPoint: Codable, Sendable, Equatable {
+    package var steps: Int
+    package var lve_mm: Double?
+    package var lip_closure_rate: Double?
+    package var fdd: Double?
+    package var seconds_per_audio_second: Double
 }
 
 /// Frame-to-frame speed ‖w[f + 1] − w[f]‖₂ over the 52 weights [F − 1].

@@ -1,5 +1,5 @@
 /// The names of the evaluation metrics of `../shared/DESIGN.md`, as they appear in `m2f eval --json`.
-public enum EvaluationMetric: String, CaseIterable, Codable, Sendable {
+package enum EvaluationMetric: String, CaseIterable, Codable, Sendable {
     /// Lip vertex error (mm): per frame, the largest lip-vertex distance; mean over frames.
     case lve = "lve_mm"
     /// Upper-face dynamics deviation (×1e-5 m).

@@ -4,22 +4,22 @@ import M2FFace
 import Media2Face
 
 /// Everything `m2f eval --json` prints.
-public struct EvaluationReport: Codable, Sendable {
-    public var split: String
-    public var clips: Int
-    public var audio_seconds: Double
-    public var steps: Int
+package struct EvaluationReport: Codable, Sendable {
+    package var split: String
+    package var clips: Int
+    package var audio_seconds: Double
+    package var steps: Int
     /// The guidance scales the model ran with (sA, sP).
-    public var audio_guidance: Float
-    public var style_guidance: Float
+    package var audio_guidance: Float
+    package var style_guidance: Float
     /// Scores per subject ("media2face", "regressor", "mean_face", "latent_roundtrip").
-    public var models: [String: ModelScores]
+    package var models: [String: ModelScores]
     /// Subjects that could not be evaluated, with the reason.
-    public var missing: [String: String]
-    public var controls: ControlsReport?
-    public var seconds: Double
+    package var missing: [String: String]
+    package var controls: ControlsReport?
+    package var seconds: Double
 
-    public init(split: String, clips: Int, audio_seconds: Double, options: AnimationOptions, models: [String: ModelScores], missing: [String: String],
+    package init(split: String, clips: Int, audio_seconds: Double, options: AnimationOptions, models: [String: ModelScores], missing: [String: String],
                 controls: ControlsReport?, seconds: Double) {
         self.split = split
         self.clips = clips
@@ -35,29 +35,29 @@ public struct EvaluationReport: Codable, Sendable {
 }
 
 /// The control measurements of the model.
-public struct ControlsReport: Codable, Sendable {
+package struct ControlsReport: Codable, Sendable {
     /// Emotion labels at intensity 1 ("none" is the unconditional prompt).
-    public var emotion_labels: [String: ChannelMeans]
+    package var emotion_labels: [String: ChannelMeans]
     /// Text prompts.
-    public var text_prompts: [String: ChannelMeans]
-    public var style_scale: [StyleScalePoint]
-    public var keyframes: KeyframeCheck
-    public var seam: SeamCheck
-    public var steps: [StepsPoint]
+    package var text_prompts: [String: ChannelMeans]
+    package var style_scale: [StyleScalePoint]
+    package var keyframes: KeyframeCheck
+    package var seam: SeamCheck
+    package var steps: [StepsPoint]
 }
 
 /// Runs subjects over evaluation clips and the control measurements of a pipeline.
-public struct EvaluationRunner: Sendable {
-    public let clips: [EvaluationClip]
-    public let settings: EvaluationSettings
+package struct EvaluationRunner: Sendable {
+    package let clips: [EvaluationClip]
+    package let settings: EvaluationSettings
 
-    public init(clips: [EvaluationClip], settings: EvaluationSettings) {
+    package init(clips: [EvaluationClip], settings: EvaluationSettings) {
         self.clips = clips
         self.settings = settings
     }
 
     /// The metrics of one subject; diversity over the first `diversityClips` clips when it is stochastic.
-    public func score(_ subject: EvaluationSubject, options: AnimationOptions? = nil, clips subset: [EvaluationClip]? = nil,
+    package func score(_ subject: EvaluationSubject, options: AnimationOptions? = nil, clips subset: [EvaluationClip]? = nil,
                       diversity: Bool = true, progress: (Int, Int) -> Void = { _, _ in }) async throws -> ModelScores {
         let chosen = subset ?? clips
         let options = options ?? settings.options
@@ -86,7 +86,7 @@ public struct EvaluationRunner: Sendable {
     }
 
     /// Emotion, text, style-scale, keyframe, seam and steps measurements on `pipeline`.
-    public func controls(pipeline: Media2FacePipeline, windowLength: Int, windowOverlap: Int,
+    package func controls(pipeline: Media2FacePipeline, windowLength: Int, windowOverlap: Int,
                          progress: (String, Int, Int) -> Void = { _, _, _ in }) async throws -> ControlsReport {
         let subset = Array(clips.prefix(settings.controlClips))
         let base = settings.options

@@ -6,35 +6,35 @@ import M2FEngine
 import Media2Face
 
 /// What `m2f eval` measures and how much of the split it uses.
-public struct EvaluationSettings: Codable, Sendable, Equatable {
-    public var split: DatasetSplit = .test
+package struct EvaluationSettings: Codable, Sendable, Equatable {
+    package var split: DatasetSplit = .test
     /// At most this many clips of the split (nil: all), taken in manifest order.
-    public var limit: Int?
+    package var limit: Int?
     /// Run options of the model (steps, guidance, seed).
-    public var options = AnimationOptions()
+    package var options = AnimationOptions()
     /// Clips sampled with several seeds for diversity, and how many seeds.
-    public var diversityClips = 6
-    public var diversitySeeds = 3
+    package var diversityClips = 6
+    package var diversitySeeds = 3
     /// Clips used for the control measurements.
-    public var controlClips = 6
+    package var controlClips = 6
     /// Length of the concatenated clip of the seam check (seconds).
-    public var seamSeconds = 600.0
+    package var seamSeconds = 600.0
     /// Condition the model on each clip's emotion label and intensity (as a user would describe it).
-    public var conditionOnEmotion = true
+    package var conditionOnEmotion = true
 
-    public init() {}
+    package init() {}
 }
 
 /// One evaluation clip: 16 kHz audio, the reference animation and its labels.
-public struct EvaluationClip: Sendable {
-    public var id: String
-    public var samples: [Float]
-    public var reference: FaceAnimation
-    public var phones: [TimedPhone]?
-    public var emotion: Emotion
-    public var intensity: Double
+package struct EvaluationClip: Sendable {
+    package var id: String
+    package var samples: [Float]
+    package var reference: FaceAnimation
+    package var phones: [TimedPhone]?
+    package var emotion: Emotion
+    package var intensity: Double
 
-    public init(id: String, samples: [Float], reference: FaceAnimation, phones: [TimedPhone]?, emotion: Emotion, intensity: Double) {
+    package init(id: String, samples: [Float], reference: FaceAnimation, phones: [TimedPhone]?, emotion: Emotion, intensity: Double) {
         self.id = id
         self.samples = samples
         self.reference = reference
@@ -44,7 +44,7 @@ public struct EvaluationClip: Sendable {
     }
 
     /// The clips of `split` (at most `limit`) read from a dataset.
-    public static func load(_ reader: DatasetReader, split: DatasetSplit, limit: Int?) throws -> [EvaluationClip] {
+    package static func load(_ reader: DatasetReader, split: DatasetSplit, limit: Int?) throws -> [EvaluationClip] {
         let records = reader.clips(in: split).prefix(limit ?? .max)
         return try records.map { record in
             let arrays = try reader.arrays(of: record)
@@ -55,20 +55,20 @@ public struct EvaluationClip: Sendable {
 }
 
 /// A way of producing an animation for a clip: the model through the pipeline, or a baseline.
-public struct EvaluationSubject: Sendable {
-    public var name: String
-    public var animate: @Sendable (EvaluationClip, AnimationOptions) async throws -> FaceAnimation
+package struct EvaluationSubject: Sendable {
+    package var name: String
+    package var animate: @Sendable (EvaluationClip, AnimationOptions) async throws -> FaceAnimation
     /// Whether different seeds give different samples (diversity is measured only then).
-    public var isStochastic: Bool
+    package var isStochastic: Bool
 
-    public init(name: String, isStochastic: Bool, animate: @escaping @Sendable (EvaluationClip, AnimationOptions) async throws -> FaceAnimation) {
+    package init(name: String, isStochastic: Bool, animate: @escaping @Sendable (EvaluationClip, AnimationOptions) async throws -> FaceAnimation) {
         self.name = name
         self.animate = animate
         self.isStochastic = isStochastic
     }
 
     /// A model behind a pipeline, conditioned on the clip's emotion when asked.
-    public static func pipeline(_ name: String, _ pipeline: Media2FacePipeline, conditionOnEmotion: Bool, isStochastic: Bool = true) -> EvaluationSubject {
+    package static func pipeline(_ name: String, _ pipeline: Media2FacePipeline, conditionOnEmotion: Bool, isStochastic: Bool = true) -> EvaluationSubject {
         EvaluationSubject(name: name, isStochastic: isStochastic) { clip, options in
             let style: StyleSpecification = conditionOnEmotion && clip.emotion != .neutral
                 ? .emotion(clip.emotion, intensity: Float(clip.intensity)) : .none
@@ -79,7 +79,7 @@ public struct EvaluationSubject: Sendable {
 
     /// The reference itself passed through an expression coding (encode, then decode; head pose kept):
     /// what any model that works in that latent space can reach at best.
-    public static func latentRoundTrip(_ coding: any ExpressionCoding) -> EvaluationSubject {
+    package static func latentRoundTrip(_ coding: any ExpressionCoding) -> EvaluationSubject {
         EvaluationSubject(name: "latent_roundtrip", isStochastic: false) { clip, _ in
             let reference = clip.reference
             let weights = Tensor(reference.weights, shape: [reference.frameCount, ARKit.count])
@@ -89,7 +89,7 @@ public struct EvaluationSubject: Sendable {
     }
 
     /// The mean-face baseline: the mean weights and head pose of `training` frames, held still.
-    public static func meanFace(training: [FaceAnimation]) -> EvaluationSubject {
+    package static func meanFace(training: [FaceAnimation]) -> EvaluationSubject {
         var weights = [Double](repeating: 0, count: ARKit.count), pose = [Double](repeating: 0, count: 6)
         var frames = 0
         for animation in training {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The report as a readable table (what `m2f eval` prints without --json).
-public enum EvaluationTable {
-    public static func text(_ report: EvaluationReport) -> String {
+package enum EvaluationTable {
+    package static func text(_ report: EvaluationReport) -> String {
         func f(_ value: Double?, _ digits: Int = 3) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "—" }
         var lines = [String(format: "%@ split: %d clips, %.1f s of audio, %d steps, guidance audio %.2f style %.2f (%.0f s)",
                             report.split, report.clips, report.audio_seconds, report.steps, report.audio_guidance, report.style_guidance, report.seconds)]

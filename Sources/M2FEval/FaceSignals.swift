@@ -6,26 +6,26 @@ import M2FFace
 /// `lowerLip` midline landmarks, 0 at rest (where the lips meet) and when the upper lip ends up below
 /// the lower one (pressed or rolled lips). The teacher checks, the dataset statistics and these metrics
 /// therefore judge closure by the same measure.
-public struct FaceSignals: Sendable {
+package struct FaceSignals: Sendable {
     let geometry: LipGeometry
 
     /// - Precondition: the rig has `upperLip` and `lowerLip` landmarks (the default head does).
-    public init(rig: FaceRig = DefaultHead.shared) {
+    package init(rig: FaceRig = DefaultHead.shared) {
         do { geometry = try LipGeometry(rig: rig) } catch { preconditionFailure("\(error.localizedDescription)") }
     }
 
     /// Lip gap per frame in metres [F].
-    public func lipGap(_ animation: FaceAnimation) -> [Float] {
+    package func lipGap(_ animation: FaceAnimation) -> [Float] {
         geometry.gapsMillimetres(of: animation).map { $0 / 1000 }
     }
 
     /// Lip gap of one frame of 52 weights, in metres.
-    public func lipGap(weights: [Float]) -> Float {
+    package func lipGap(weights: [Float]) -> Float {
         geometry.gapMillimetres(weights: weights) / 1000
     }
 
     /// Head rotation (yaw, pitch, roll) in degrees as a one-vertex track, for head-pose diversity.
-    public static func headRotationDegrees(_ animation: FaceAnimation) -> VertexTrack {
+    package static func headRotationDegrees(_ animation: FaceAnimation) -> VertexTrack {
         let toDegrees = Float(180 / Double.pi)
         return VertexTrack(frameCount: animation.frameCount, vertexCount: 1,
                            positions: animation.headPose.map { SIMD3($0.yaw, $0.pitch, $0.roll) * toDegrees })

@@ -4,25 +4,25 @@ import M2FFace
 
 /// Lip-sync metrics: lip closure on bilabials, speech loudness vs lip opening (SLCC), and the
 /// audio-visual offset between predicted and reference lip opening.
-public enum LipSyncMetrics {
+package enum LipSyncMetrics {
     /// The phones whose lips must meet.
-    public static let bilabials: Set<String> = ["p", "b", "m"]
+    package static let bilabials: Set<String> = ["p", "b", "m"]
 
     /// How many bilabial segments there were and in how many the lips closed.
-    public struct ClosureCount: Sendable, Equatable, Codable {
-        public var closed: Int
-        public var total: Int
-        public init(closed: Int = 0, total: Int = 0) { self.closed = closed; self.total = total }
+    package struct ClosureCount: Sendable, Equatable, Codable {
+        package var closed: Int
+        package var total: Int
+        package init(closed: Int = 0, total: Int = 0) { self.closed = closed; self.total = total }
         /// closed / total, nil without segments.
-        public var rate: Double? { total > 0 ? Double(closed) / Double(total) : nil }
-        public static func + (a: ClosureCount, b: ClosureCount) -> ClosureCount {
+        package var rate: Double? { total > 0 ? Double(closed) / Double(total) : nil }
+        package static func + (a: ClosureCount, b: ClosureCount) -> ClosureCount {
             ClosureCount(closed: a.closed + b.closed, total: a.total + b.total)
         }
     }
 
     /// Frames that a phone spanning [start, end) seconds covers at `fps`: ⌊start·fps⌋ ..< max(that + 1,
     /// ⌈end·fps⌉), clipped to the animation; a segment shorter than a frame still gets one.
-    public static func frames(start: Double, end: Double, fps: Double, frameCount: Int) -> Range<Int> {
+    package static func frames(start: Double, end: Double, fps: Double, frameCount: Int) -> Range<Int> {
         let first = max(0, Int((start * fps).rounded(.down)))
         let last = min(frameCount, max(first + 1, Int((end * fps).rounded(.up))))
         return first..<max(first, last)
@@ -32,7 +32,7 @@ public enum LipSyncMetrics {
     /// is below `threshold` (metres; 1.5 mm, `LipGeometry.closedThresholdMillimetres`). Segments outside the
     /// animation are not counted.
     /// - Parameter gaps: per-frame lip gap in metres [F].
-    public static func closure(gaps: [Float], phones: [TimedPhone], fps: Double, threshold: Float) -> ClosureCount {
+    package static func closure(gaps: [Float], phones: [TimedPhone], fps: Double, threshold: Float) -> ClosureCount {
         var count = ClosureCount()
         for phone in phones where bilabials.contains(phone.phone) {
             let range = frames(start: phone.start, end: phone.end, fps: fps, frameCount: gaps.count)
@@ -45,7 +45,7 @@ public enum LipSyncMetrics {
 
     /// Speech loudness per animation frame (dB re full scale): RMS over a window of two frame periods
     /// centred at f / fps (samples outside the clip count as silence), floored at −100 dB. [F].
-    public static func loudness(samples: [Float], sampleRate: Int, fps: Double, frameCount: Int) -> [Double] {
+    package static func loudness(samples: [Float], sampleRate: Int, fps: Double, frameCount: Int) -> [Double] {
         let half = Int((Double(sampleRate) / fps).rounded())  // one frame period each side
         return (0..<frameCount).map { f in
             let centre = Int((Double(f) * Double(sampleRate) / fps).rounded())
@@ -58,7 +58,7 @@ public enum LipSyncMetrics {
     }
 
     /// SLCC: Pearson correlation of per-frame loudness (dB) and lip opening; nil when either is constant.
-    public static func slcc(loudness: [Double], opening: [Float]) -> Double? {
+    package static func slcc(loudness: [Double], opening: [Float]) -> Double? {
         SignalStatistics.pearson(loudness, opening.map(Double.init))
     }
 
@@ -66,7 +66,7 @@ public enum LipSyncMetrics {
     /// (2·maxLag + 1 values, index lag + maxLag). At lag L the pairs are (pred[t], ref[t − L]) over the
     /// frames where both exist: a positive L means the prediction comes L frames late. A lag with too
     /// little overlap (fewer than 2 frames) or a constant side scores −∞.
-    public static func crossCorrelation(predicted: [Float], reference: [Float], maxLag: Int) -> [Double] {
+    package static func crossCorrelation(predicted: [Float], reference: [Float], maxLag: Int) -> [Double] {
         precondition(predicted.count == reference.count, "offset compares equally long signals")
         let count = predicted.count
         return (-maxLag...maxLag).map { lag in
@@ -80,7 +80,7 @@ public enum LipSyncMetrics {
 
     /// The lag (frames) with the largest correlation; ties go to the smallest |lag|, then the negative one.
     /// nil when no lag has a finite score.
-    public static func bestLag(correlation: [Double]) -> Int? {
+    package static func bestLag(correlation: [Double]) -> Int? {
         let maxLag = (correlation.count - 1) / 2
         var best: (lag: Int, score: Double)?
         for lag in (-maxLag...maxLag).sorted(by: { abs($0) != abs($1) ? abs($0) < abs($1) : $0 < $1 }) {
@@ -92,7 +92,7 @@ public enum LipSyncMetrics {
     }
 
     /// The audio-visual offset (frames) of one clip: `bestLag` of `crossCorrelation`.
-    public static func offset(predicted: [Float], reference: [Float], maxLag: Int = 10) -> Int? {
+    package static func offset(predicted: [Float], reference: [Float], maxLag: Int = 10) -> Int? {
         bestLag(correlation: crossCorrelation(predicted: predicted, reference: reference, maxLag: maxLag))
     }
 }

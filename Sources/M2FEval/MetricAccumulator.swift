@@ -4,39 +4,39 @@ import M2FFace
 /// The metrics of one model over a set of clips, as `m2f eval --json` reports them (keys are
 /// `EvaluationMetric` raw values plus counts and reference figures). nil: not measurable here (no
 /// bilabials, no onsets, no diversity samples).
-public struct ModelScores: Codable, Sendable, Equatable {
-    public var lve_mm: Double?
-    public var fdd: Double?
+package struct ModelScores: Codable, Sendable, Equatable {
+    package var lve_mm: Double?
+    package var fdd: Double?
     /// Upper-face motion of the prediction over that of the reference (mean over clips; FDD's sign).
-    public var upper_face_motion_ratio: Double?
-    public var lip_closure_rate: Double?
-    public var av_offset_frames: Int?
-    public var slcc: Double?
-    public var beat_alignment: Double?
-    public var diversity_lips_mm: Double?
-    public var diversity_upper_face_mm: Double?
-    public var diversity_head_deg: Double?
+    package var upper_face_motion_ratio: Double?
+    package var lip_closure_rate: Double?
+    package var av_offset_frames: Int?
+    package var slcc: Double?
+    package var beat_alignment: Double?
+    package var diversity_lips_mm: Double?
+    package var diversity_upper_face_mm: Double?
+    package var diversity_head_deg: Double?
     /// Diversity divided by how much the region moves (`VertexMetrics.motion` of the samples): lips
     /// and upper face on one scale, so "lips stay consistent while the upper face varies" is a comparison.
-    public var diversity_lips_relative: Double?
-    public var diversity_upper_face_relative: Double?
+    package var diversity_lips_relative: Double?
+    package var diversity_upper_face_relative: Double?
     /// Bilabial segments judged for the closure rate.
-    public var bilabial_segments: Int
+    package var bilabial_segments: Int
     /// The same measures on the reference animation itself (what ground truth scores).
-    public var reference_lip_closure_rate: Double?
-    public var reference_slcc: Double?
-    public var reference_beat_alignment: Double?
-    public var clips: Int
-    public var frames: Int
+    package var reference_lip_closure_rate: Double?
+    package var reference_slcc: Double?
+    package var reference_beat_alignment: Double?
+    package var clips: Int
+    package var frames: Int
 }
 
 /// Adds up the metrics clip by clip (LVE over all frames, FDD/SLCC/BA as means over clips, the
 /// offset from the summed cross-correlation curves, closure over all bilabial segments).
-public struct MetricAccumulator: Sendable {
-    public let fps: Double
-    public let maxLag: Int
+package struct MetricAccumulator: Sendable {
+    package let fps: Double
+    package let maxLag: Int
     /// Lips count as closed below this gap (metres).
-    public let closureThreshold: Float
+    package let closureThreshold: Float
     let lips: RegionDeformer
     let upper: RegionDeformer
     let signals: FaceSignals
@@ -50,7 +50,7 @@ public struct MetricAccumulator: Sendable {
     var motionRatio = Mean(), lipRelative = Mean(), upperRelative = Mean()
     var clips = 0
 
-    public init(rig: FaceRig = DefaultHead.shared, fps: Double = 30, maxLag: Int = 10,
+    package init(rig: FaceRig = DefaultHead.shared, fps: Double = 30, maxLag: Int = 10,
                 closureThreshold: Float = LipGeometry.closedThresholdMillimetres / 1000) {
         self.fps = fps
         self.maxLag = maxLag
@@ -63,7 +63,7 @@ public struct MetricAccumulator: Sendable {
 
     /// Adds one clip: `predicted` against `reference` (same frame rate; the shorter length is used),
     /// `samples` the clip's 16 kHz audio, `phones` its timings when known.
-    public mutating func add(predicted: FaceAnimation, reference: FaceAnimation, samples: [Float], phones: [TimedPhone]?) {
+    package mutating func add(predicted: FaceAnimation, reference: FaceAnimation, samples: [Float], phones: [TimedPhone]?) {
         let frames = min(predicted.frameCount, reference.frameCount)
         guard frames > 0 else { return }
         let p = (try? predicted.trimmed(frames: 0..<frames)) ?? predicted
@@ -96,7 +96,7 @@ public struct MetricAccumulator: Sendable {
     }
 
     /// Adds the diversity of several samples (different seeds) of one input.
-    public mutating func addDiversity(_ samples: [FaceAnimation]) {
+    package mutating func addDiversity(_ samples: [FaceAnimation]) {
         guard samples.count >= 2 else { return }
         let frames = samples.map(\.frameCount).min()!
         let trimmed = samples.map { (try? $0.trimmed(frames: 0..<frames)) ?? $0 }
@@ -111,7 +111,7 @@ public struct MetricAccumulator: Sendable {
         headDiversity.add(VertexMetrics.diversity(trimmed.map(FaceSignals.headRotationDegrees), scale: 1))
     }
 
-    public var scores: ModelScores {
+    package var scores: ModelScores {
         ModelScores(
             lve_mm: lipFrames > 0 ? lipErrorSum / Double(lipFrames) : nil,
             fdd: fddClips > 0 ? fddSum / Double(fddClips) : nil,

@@ -7,14 +7,14 @@ import M2FFace
 /// clips, each with an optional PocketSphinx phone alignment `<name>.phone.json`
 /// (`scripts/fetch_human_speech.sh` fetches five LibriVox clips with theirs). There is no reference
 /// animation, so only what the audio and phone timings define is measured (`RecordedSpeechScores`).
-public struct RecordedSpeechClip: Sendable {
-    public var id: String
+package struct RecordedSpeechClip: Sendable {
+    package var id: String
     /// 16 kHz mono.
-    public var samples: [Float]
+    package var samples: [Float]
     /// Phones (lower-case ARPAbet without stress digits, "sil" for pauses), nil without an alignment file.
-    public var phones: [TimedPhone]?
+    package var phones: [TimedPhone]?
 
-    public init(id: String, samples: [Float], phones: [TimedPhone]?) {
+    package init(id: String, samples: [Float], phones: [TimedPhone]?) {
         self.id = id
         self.samples = samples
         self.phones = phones
@@ -22,7 +22,7 @@ public struct RecordedSpeechClip: Sendable {
 
     /// Every `*.wav` in `directory`, sorted by name, with its alignment when present.
     /// - Throws: `RecordedSpeechError` naming the folder or file (none there, unreadable audio, bad alignment).
-    public static func load(directory: URL, loader: AudioLoader = AudioLoader()) throws -> [RecordedSpeechClip] {
+    package static func load(directory: URL, loader: AudioLoader = AudioLoader()) throws -> [RecordedSpeechClip] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw RecordedSpeechError.noFolder(directory.path)
@@ -46,14 +46,14 @@ public struct RecordedSpeechClip: Sendable {
 }
 
 /// What went wrong reading a recorded-speech folder.
-public enum RecordedSpeechError: Error, CustomStringConvertible, Equatable {
+package enum RecordedSpeechError: Error, CustomStringConvertible, Equatable {
     case noFolder(String)
     case unreadableFolder(String, reason: String)
     case noClips(String)
     case unreadableAudio(String, reason: String)
     case badAlignment(String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noFolder(let path): "\(path): no such folder (scripts/fetch_human_speech.sh, or make human-speech, fetches five LibriVox clips into data/human-speech)"
         case .unreadableFolder(let path, let reason): "\(path): cannot list the folder (\(reason))"
@@ -66,7 +66,7 @@ public enum RecordedSpeechError: Error, CustomStringConvertible, Equatable {
 
 /// PocketSphinx's JSON alignment (`pocketsphinx align --phone`): the utterance's `w` lists words, each
 /// with `b` (begin, s), `d` (duration, s), `t` (text; "<sil>" for a pause) and its own `w` of phones.
-public enum PocketSphinxAlignment {
+package enum PocketSphinxAlignment {
     struct Segment: Decodable {
         var b: Double
         var d: Double
@@ -75,14 +75,14 @@ public enum PocketSphinxAlignment {
     }
 
     /// The phones in time order: lower-case, stress digits dropped, pauses ("SIL", noise) as "sil".
-    public static func phones(file: URL) throws -> [TimedPhone] {
+    package static func phones(file: URL) throws -> [TimedPhone] {
         let data: Data
         do { data = try Data(contentsOf: file) } catch { throw RecordedSpeechError.badAlignment(file.path, reason: error.localizedDescription) }
         return try phones(json: data, source: file.path)
     }
 
     /// `phones(file:)` on the file's bytes; `source` names it in errors.
-    public static func phones(json data: Data, source: String) throws -> [TimedPhone] {
+    package static func phones(json data: Data, source: String) throws -> [TimedPhone] {
         let utterance: Segment
         do { utterance = try JSONDecoder().decode(Segment.self, from: data) } catch {
             throw RecordedSpeechError.badAlignment(source, reason: "\(error)")
@@ -115,26 +115,26 @@ public enum PocketSphinxAlignment {
 }
 
 /// Scores of the model on recorded speech.
-public struct RecordedSpeechScores: Codable, Sendable, Equatable {
-    public var clips: Int
-    public var audio_seconds: Double
+package struct RecordedSpeechScores: Codable, Sendable, Equatable {
+    package var clips: Int
+    package var audio_seconds: Double
     /// Bilabial (p, b, m) segments with lips judged closed below 1.5 mm, and their share.
-    public var bilabial_segments: Int
-    public var lip_closure_rate: Double?
+    package var bilabial_segments: Int
+    package var lip_closure_rate: Double?
     /// Mean over clips of the loudness ↔ lip-opening correlation.
-    public var slcc: Double?
+    package var slcc: Double?
     /// Mean lip gap (mm) over the frames whose time f / fps falls in a word's phone, and in a pause
     /// (silence before, between and after words): a mouth that moves with speech opens in words and rests
     /// in pauses. Each frame counts once, for the phone it lies in.
-    public var mean_lip_gap_speech_mm: Double?
-    public var mean_lip_gap_pause_mm: Double?
+    package var mean_lip_gap_speech_mm: Double?
+    package var mean_lip_gap_pause_mm: Double?
     /// Wall time of the animation and audio seconds per wall second.
-    public var animate_seconds: Double
-    public var real_time_factor: Double
+    package var animate_seconds: Double
+    package var real_time_factor: Double
 }
 
 /// Adds up `RecordedSpeechScores` clip by clip.
-public struct RecordedSpeechAccumulator: Sendable {
+package struct RecordedSpeechAccumulator: Sendable {
     let signals: FaceSignals
     let closureThreshold: Float
     var closure = LipSyncMetrics.ClosureCount()
@@ -142,13 +142,13 @@ public struct RecordedSpeechAccumulator: Sendable {
     var speechGap = Mean(), pauseGap = Mean()
     var clips = 0, audioSeconds = 0.0, animateSeconds = 0.0
 
-    public init(rig: FaceRig = DefaultHead.shared, closureThreshold: Float = LipGeometry.closedThresholdMillimetres / 1000) {
+    package init(rig: FaceRig = DefaultHead.shared, closureThreshold: Float = LipGeometry.closedThresholdMillimetres / 1000) {
         self.closureThreshold = closureThreshold
         signals = FaceSignals(rig: rig)
     }
 
     /// Adds one clip's animation (made in `seconds` of wall time), at the animation's own frame rate.
-    public mutating func add(_ clip: RecordedSpeechClip, animation: FaceAnimation, seconds: Double) {
+    package mutating func add(_ clip: RecordedSpeechClip, animation: FaceAnimation, seconds: Double) {
         clips += 1
         audioSeconds += Double(clip.samples.count) / 16_000
         animateSeconds += seconds
@@ -171,7 +171,7 @@ public struct RecordedSpeechAccumulator: Sendable {
         }
     }
 
-    public var scores: RecordedSpeechScores {
+    package var scores: RecordedSpeechScores {
         RecordedSpeechScores(clips: clips, audio_seconds: audioSeconds, bilabial_segments: closure.total,
                              lip_closure_rate: closure.rate, slcc: slcc.value,
                              mean_lip_gap_speech_mm: speechGap.value, mean_lip_gap_pause_mm: pauseGap.value,

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Small statistics on 1-D signals shared by the metrics (Double accumulation throughout).
-public enum SignalStatistics {
+package enum SignalStatistics {
     /// Arithmetic mean (0 for an empty signal).
-    public static func mean<C: Collection>(_ x: C) -> Double where C.Element: BinaryFloatingPoint {
+    package static func mean<C: Collection>(_ x: C) -> Double where C.Element: BinaryFloatingPoint {
         x.isEmpty ? 0 : x.reduce(0.0) { $0 + Double($1) } / Double(x.count)
     }
 
     /// Pearson correlation of two equally long signals; nil when fewer than 2 points or either is constant.
-    public static func pearson(_ a: [Double], _ b: [Double]) -> Double? {
+    package static func pearson(_ a: [Double], _ b: [Double]) -> Double? {
         precondition(a.count == b.count, "correlation needs equal lengths, got \(a.count) and \(b.count)")
         guard a.count >= 2 else { return nil }
         let ma = mean(a), mb = mean(b)
@@ -26,7 +26,7 @@ public enum SignalStatistics {
     /// Gaussian smoothing as `scipy.ndimage.gaussian_filter1d(x, sigma, mode="reflect", truncate=4)`:
     /// kernel radius ⌊4σ + 0.5⌋, weights exp(−k²/2σ²) normalised, edges mirrored with the edge
     /// sample repeated (d c b a | a b c d | d c b a).
-    public static func gaussianSmoothed(_ x: [Double], sigma: Double) -> [Double] {
+    package static func gaussianSmoothed(_ x: [Double], sigma: Double) -> [Double] {
         guard sigma > 0, !x.isEmpty else { return x }
         let radius = Int(4 * sigma + 0.5)
         var kernel = (-radius...radius).map { exp(-0.5 * Double($0 * $0) / (sigma * sigma)) }
@@ -48,7 +48,7 @@ public enum SignalStatistics {
 
     /// Indices of strict local minima (x[i] < x[i − 1] and x[i] < x[i + 1]); the ends are never minima
     /// (`scipy.signal.argrelextrema(x, np.less)`).
-    public static func localMinima(_ x: [Double]) -> [Int] {
+    package static func localMinima(_ x: [Double]) -> [Int] {
         guard x.count >= 3 else { return [] }
         return (1..<(x.count - 1)).filter { x[$0] < x[$0 - 1] && x[$0] < x[$0 + 1] }
     }

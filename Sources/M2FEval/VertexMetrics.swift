@@ -2,9 +2,9 @@
 ///
 /// All inputs are metres; results are in the units the papers report (mm for LVE, 1e-5 m for FDD).
 /// Sums run in Double.
-public enum VertexMetrics {
+package enum VertexMetrics {
     /// Per-frame lip error (mm): for each frame f, maxᵥ ‖pred[f, v] − ref[f, v]‖. [F].
-    public static func lipErrors(predicted: VertexTrack, reference: VertexTrack) -> [Double] {
+    package static func lipErrors(predicted: VertexTrack, reference: VertexTrack) -> [Double] {
         precondition(predicted.frameCount == reference.frameCount && predicted.vertexCount == reference.vertexCount,
                      "LVE compares tracks of the same shape: \(predicted.frameCount)×\(predicted.vertexCount) vs \(reference.frameCount)×\(reference.vertexCount)")
         let count = predicted.vertexCount
@@ -19,14 +19,14 @@ public enum VertexMetrics {
     }
 
     /// Lip vertex error (mm): the mean over frames of the largest lip-vertex distance. 0 for no frames.
-    public static func lipVertexError(predicted: VertexTrack, reference: VertexTrack) -> Double {
+    package static func lipVertexError(predicted: VertexTrack, reference: VertexTrack) -> Double {
         let errors = lipErrors(predicted: predicted, reference: reference)
         return errors.isEmpty ? 0 : errors.reduce(0, +) / Double(errors.count)
     }
 
     /// Per vertex, the standard deviation over time (population, ddof 0) of its displacement length
     /// ‖x[f, v] − neutral[v]‖ (metres). [V].
-    public static func displacementDeviation(_ track: VertexTrack, neutral: [SIMD3<Float>]) -> [Double] {
+    package static func displacementDeviation(_ track: VertexTrack, neutral: [SIMD3<Float>]) -> [Double] {
         precondition(neutral.count == track.vertexCount, "one neutral point per vertex")
         let count = track.vertexCount, frames = Double(max(track.frameCount, 1))
         var sum = [Double](repeating: 0, count: count), squares = [Double](repeating: 0, count: count)
@@ -46,21 +46,21 @@ public enum VertexMetrics {
 
     /// How much a region moves (mm): the mean over its vertices of the std over time of the
     /// displacement length (`displacementDeviation`). The scale against which diversity is judged.
-    public static func motion(_ track: VertexTrack, neutral: [SIMD3<Float>]) -> Double {
+    package static func motion(_ track: VertexTrack, neutral: [SIMD3<Float>]) -> Double {
         let deviations = displacementDeviation(track, neutral: neutral)
         return deviations.isEmpty ? 0 : deviations.reduce(0, +) / Double(deviations.count) * 1000
     }
 
     /// Upper-face dynamics deviation (×1e-5 m): the mean over vertices of
     /// |std_t(pred displacement) − std_t(ref displacement)|.
-    public static func upperFaceDynamicsDeviation(predicted: VertexTrack, reference: VertexTrack,
+    package static func upperFaceDynamicsDeviation(predicted: VertexTrack, reference: VertexTrack,
                                                   neutral: [SIMD3<Float>]) -> Double {
         upperFaceDynamics(predicted: predicted, reference: reference, neutral: neutral).deviation
     }
 
     /// FDD and, because FDD has no sign, the motion ratio: Σ_v std(pred) / Σ_v std(ref) (above 1: the
     /// prediction moves the upper face more than the reference; nil when the reference is still).
-    public static func upperFaceDynamics(predicted: VertexTrack, reference: VertexTrack,
+    package static func upperFaceDynamics(predicted: VertexTrack, reference: VertexTrack,
                                          neutral: [SIMD3<Float>]) -> (deviation: Double, motionRatio: Double?) {
         precondition(predicted.vertexCount == reference.vertexCount, "FDD compares the same vertices")
         let p = displacementDeviation(predicted, neutral: neutral)
@@ -75,7 +75,7 @@ public enum VertexMetrics {
     /// Mean pairwise distance between S ≥ 2 samples of the same input: over pairs i < j, the mean
     /// over frames and vertices of ‖xᵢ[f, v] − xⱼ[f, v]‖, then the mean over pairs. Result in the
     /// tracks' unit × `scale` (1000 for mm from metres).
-    public static func diversity(_ samples: [VertexTrack], scale: Double = 1000) -> Double {
+    package static func diversity(_ samples: [VertexTrack], scale: Double = 1000) -> Double {
         guard samples.count >= 2 else { return 0 }
         let first = samples[0]
         precondition(samples.allSatisfy { $0.frameCount == first.frameCount && $0.vertexCount == first.vertexCount },

@@ -2,15 +2,15 @@ import M2FFace
 
 /// Positions of V chosen vertices over F frames, frame-major: `positions[f * vertexCount + v]`
 /// (metres, glTF axes). The input of the geometric metrics (LVE, FDD, diversity).
-public struct VertexTrack: Sendable, Equatable {
+package struct VertexTrack: Sendable, Equatable {
     /// F.
-    public var frameCount: Int
+    package var frameCount: Int
     /// V.
-    public var vertexCount: Int
+    package var vertexCount: Int
     /// F × V points, frame-major.
-    public var positions: [SIMD3<Float>]
+    package var positions: [SIMD3<Float>]
 
-    public init(frameCount: Int, vertexCount: Int, positions: [SIMD3<Float>]) {
+    package init(frameCount: Int, vertexCount: Int, positions: [SIMD3<Float>]) {
         precondition(positions.count == frameCount * vertexCount, "a track holds F × V = \(frameCount) × \(vertexCount) points, got \(positions.count)")
         self.frameCount = frameCount
         self.vertexCount = vertexCount
@@ -18,7 +18,7 @@ public struct VertexTrack: Sendable, Equatable {
     }
 
     /// Point of `vertex` (0..<V) at `frame`.
-    public subscript(frame: Int, vertex: Int) -> SIMD3<Float> { positions[frame * vertexCount + vertex] }
+    package subscript(frame: Int, vertex: Int) -> SIMD3<Float> { positions[frame * vertexCount + vertex] }
 }
 
 /// Deforms a subset of a rig's vertices for every frame of an animation: neutral + Σₖ wₖ·Δₖ on
@@ -26,15 +26,15 @@ public struct VertexTrack: Sendable, Equatable {
 ///
 /// Head pose is not applied: the metrics compare expressions on a head that stays still, as LVE and
 /// FDD are defined on registered meshes.
-public struct RegionDeformer: Sendable {
+package struct RegionDeformer: Sendable {
     /// Rig vertex indices of the region, in track order.
-    public let vertices: [Int]
+    package let vertices: [Int]
     /// V neutral positions.
-    public let neutral: [SIMD3<Float>]
+    package let neutral: [SIMD3<Float>]
     /// The blendshapes that move the region: (ARKit index, V offsets).
     let shapes: [(index: Int, offsets: [SIMD3<Float>])]
 
-    public init(rig: FaceRig, vertices: [Int]) {
+    package init(rig: FaceRig, vertices: [Int]) {
         precondition(vertices.allSatisfy { (0..<rig.vertexCount).contains($0) }, "region vertex outside the rig")
         self.vertices = vertices
         neutral = vertices.map { rig.positions[$0] }
@@ -53,12 +53,12 @@ public struct RegionDeformer: Sendable {
     }
 
     /// The region of every frame of `animation` (its weights; the head pose is ignored).
-    public func track(_ animation: FaceAnimation) -> VertexTrack {
+    package func track(_ animation: FaceAnimation) -> VertexTrack {
         track(weights: animation.weights, frameCount: animation.frameCount)
     }
 
     /// The region for F × 52 frame-major weights.
-    public func track(weights: [Float], frameCount: Int) -> VertexTrack {
+    package func track(weights: [Float], frameCount: Int) -> VertexTrack {
         precondition(weights.count == frameCount * ARKit.count, "weights must hold F × 52 values")
         let count = vertices.count
         var positions = [SIMD3<Float>](repeating: .zero, count: frameCount * count)

@@ -4,7 +4,7 @@ import M2FEngine
 /// keyframe editing, the image path): per-frame ARKit weights ↔ expression latents.
 ///
 /// Shapes: N frames, 52 ARKit weights in canonical order, Z latent channels.
-public protocol ExpressionCoding: Sendable {
+package protocol ExpressionCoding: Sendable {
     /// Z, the number of latent channels per frame.
     var latentSize: Int { get }
     /// [N, 52] weights in [0, 1] → [N, Z] latent means (deterministic).

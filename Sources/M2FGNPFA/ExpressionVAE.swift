@@ -3,22 +3,22 @@ import M2FEngine
 import M2FNeural
 
 /// Architecture of the expression VAE.
-public struct ExpressionVAEConfiguration: Codable, Sendable, Equatable {
+package struct ExpressionVAEConfiguration: Codable, Sendable, Equatable {
     /// Z, latent channels per frame. Default 16 (chosen by measurement, see docs/ARCHITECTURE.md).
-    public var latentSize: Int
+    package var latentSize: Int
     /// Width of the hidden layers. Default 256.
-    public var hiddenSize: Int
+    package var hiddenSize: Int
     /// Hidden layers in the encoder and in the decoder. Default 2.
-    public var hiddenLayers: Int
+    package var hiddenLayers: Int
 
-    public init(latentSize: Int = 16, hiddenSize: Int = 256, hiddenLayers: Int = 2) {
+    package init(latentSize: Int = 16, hiddenSize: Int = 256, hiddenLayers: Int = 2) {
         self.latentSize = latentSize
         self.hiddenSize = hiddenSize
         self.hiddenLayers = hiddenLayers
     }
 
     /// Number of ARKit weights per frame (52).
-    public static let weightCount = 52
+    package static let weightCount = 52
 }
 
 /// The expression VAE of GNPFA: per frame, 52 ARKit weights ↔ a Gaussian latent of Z channels.
@@ -28,15 +28,15 @@ public struct ExpressionVAEConfiguration: Codable, Sendable, Equatable {
 ///
 /// Keys: `encoder.layers.<i>.{weight, bias}` (the last layer outputs [μ, log σ²] stacked, 2·Z rows),
 /// `decoder.layers.<i>.{weight, bias}`.
-public final class ExpressionVAE: Module {
-    public let configuration: ExpressionVAEConfiguration
+package final class ExpressionVAE: Module {
+    package let configuration: ExpressionVAEConfiguration
     /// `encoder.*`: 52 → … → 2·Z
-    public let encoder: FeedForwardStack
+    package let encoder: FeedForwardStack
     /// `decoder.*`: Z → … → 52 (logits)
-    public let decoder: FeedForwardStack
-    public var isTraining = false
+    package let decoder: FeedForwardStack
+    package var isTraining = false
 
-    public init(_ configuration: ExpressionVAEConfiguration, generator: inout RandomGenerator) {
+    package init(_ configuration: ExpressionVAEConfiguration, generator: inout RandomGenerator) {
         self.configuration = configuration
         let c = configuration
         let hidden = [Int](repeating: c.hiddenSize, count: c.hiddenLayers)
@@ -44,10 +44,10 @@ public final class ExpressionVAE: Module {
         decoder = FeedForwardStack(sizes: [c.latentSize] + hidden + [ExpressionVAEConfiguration.weightCount], generator: &generator)
     }
 
-    public var children: [(key: String, module: any Module)] { [("encoder", encoder), ("decoder", decoder)] }
+    package var children: [(key: String, module: any Module)] { [("encoder", encoder), ("decoder", decoder)] }
 
     /// [N, 52] weights → (μ [N, Z], log σ² [N, Z]).
-    public func encode(_ weights: Tensor) -> (mean: Tensor, logVariance: Tensor) {
+    package func encode(_ weights: Tensor) -> (mean: Tensor, logVariance: Tensor) {
         let z = configuration.latentSize
         let out = encoder(weights)
         // log σ² is limited to [−12, 6] so that exp stays finite early in training.
@@ -55,8 +55,8 @@ public final class ExpressionVAE: Module {
     }
 
     /// [N, Z] latents → [N, 52] decoder logits (before the sigmoid).
-    public func decodeLogits(_ latents: Tensor) -> Tensor { decoder(latents) }
+    package func decodeLogits(_ latents: Tensor) -> Tensor { decoder(latents) }
 
     /// [N, Z] latents → [N, 52] weights in (0, 1).
-    public func decode(_ latents: Tensor) -> Tensor { decoder(latents).sigmoid() }
+    package func decode(_ latents: Tensor) -> Tensor { decoder(latents).sigmoid() }
 }

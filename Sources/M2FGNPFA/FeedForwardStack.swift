@@ -5,13 +5,13 @@ import M2FNeural
 /// decoder.
 ///
 /// Keys: `<prefix>.layers.<i>.{weight, bias}` for i in 0..<sizes.count − 1.
-public final class FeedForwardStack: Module {
+package final class FeedForwardStack: Module {
     /// `<prefix>.layers.<i>`: sizes[i] → sizes[i + 1]
-    public let layers: [Linear]
-    public var isTraining = false
+    package let layers: [Linear]
+    package var isTraining = false
 
     /// - Parameter sizes: widths from input to output, at least two (one layer).
-    public init(sizes: [Int], generator: inout RandomGenerator) {
+    package init(sizes: [Int], generator: inout RandomGenerator) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "FeedForwardStack needs ≥ 2 positive sizes, got \(sizes)")
         var made: [Linear] = []
         for i in 0..<(sizes.count - 1) {
@@ -20,12 +20,12 @@ public final class FeedForwardStack: Module {
         layers = made
     }
 
-    public var children: [(key: String, module: any Module)] {
+    package var children: [(key: String, module: any Module)] {
         layers.enumerated().map { ("layers.\($0.offset)", $0.element) }
     }
 
     /// [N, sizes.first] → [N, sizes.last].
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
         for (i, layer) in layers.enumerated() {
             h = layer(h)

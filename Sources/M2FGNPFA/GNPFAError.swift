@@ -2,7 +2,7 @@ import Foundation
 
 /// Every error GNPFA throws for a file, a user or bad data: each names the file or input, the
 /// problem and the fix.
-public enum GNPFAError: LocalizedError, Equatable, Sendable {
+package enum GNPFAError: LocalizedError, Equatable, Sendable {
     /// A model folder or one of its files is missing.
     case missingFile(path: String, fix: String)
     /// A file exists but its content is unusable (bad JSON, wrong tensors).
@@ -14,7 +14,7 @@ public enum GNPFAError: LocalizedError, Equatable, Sendable {
     /// A training data folder holds nothing usable.
     case noTrainingData(path: String)
 
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         switch self {
         case let .missingFile(path, fix):
             return "\(path): file not found; \(fix)"

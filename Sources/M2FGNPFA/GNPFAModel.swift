@@ -6,19 +6,19 @@ import M2FSystem
 
 /// What a GNPFA model folder (`Models/gnpfa/config.json`) holds: the architecture of each part that
 /// has weights in the folder.
-public struct GNPFAConfiguration: Codable, Sendable, Equatable {
+package struct GNPFAConfiguration: Codable, Sendable, Equatable {
     /// Always "m2f-gnpfa".
-    public var format: String
+    package var format: String
     /// Format version, 1.
-    public var version: Int
+    package var version: Int
     /// The expression VAE (`vae.safetensors`).
-    public var vae: ExpressionVAEConfiguration
+    package var vae: ExpressionVAEConfiguration
     /// The geometry encoder (`geometry.safetensors`), when trained.
-    public var geometry: GeometryEncoderConfiguration?
+    package var geometry: GeometryEncoderConfiguration?
     /// The image encoder (`image.safetensors`), when trained.
-    public var image: ImageEncoderConfiguration?
+    package var image: ImageEncoderConfiguration?
 
-    public init(vae: ExpressionVAEConfiguration, geometry: GeometryEncoderConfiguration? = nil, image: ImageEncoderConfiguration? = nil) {
+    package init(vae: ExpressionVAEConfiguration, geometry: GeometryEncoderConfiguration? = nil, image: ImageEncoderConfiguration? = nil) {
         format = "m2f-gnpfa"
         version = 1
         self.vae = vae
@@ -27,13 +27,13 @@ public struct GNPFAConfiguration: Codable, Sendable, Equatable {
     }
 
     /// File names inside a model folder.
-    public static let configFile = "config.json"
-    public static let vaeFile = "vae.safetensors"
-    public static let geometryFile = "geometry.safetensors"
-    public static let imageFile = "image.safetensors"
+    package static let configFile = "config.json"
+    package static let vaeFile = "vae.safetensors"
+    package static let geometryFile = "geometry.safetensors"
+    package static let imageFile = "image.safetensors"
 
     /// Reads `config.json` of `directory`.
-    public static func read(directory: URL) throws -> GNPFAConfiguration {
+    package static func read(directory: URL) throws -> GNPFAConfiguration {
         let url = directory.appendingPathComponent(configFile)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw GNPFAError.missingFile(path: url.path, fix: "train a model with `m2f train gnpfa -o \(directory.path)` or point at Models/gnpfa of the repository")
@@ -42,7 +42,7 @@ public struct GNPFAConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Decodes and checks `config.json` bytes (format, version, `rangeProblem`); `file` names it in errors.
-    public static func decode(_ data: Data, file: String) throws -> GNPFAConfiguration {
+    package static func decode(_ data: Data, file: String) throws -> GNPFAConfiguration {
         let configuration: GNPFAConfiguration
         do {
             configuration = try JSONDecoder().decode(GNPFAConfiguration.self, from: data)
@@ -60,7 +60,7 @@ public struct GNPFAConfiguration: Codable, Sendable, Equatable {
 
     /// Every field of every part out of its range, and every broken relation (a model folder is
     /// untrusted: a negative hiddenSize or hiddenLayers crashed the allocation). Nil when all parts can be built.
-    public var rangeProblem: String? {
+    package var rangeProblem: String? {
         var check = FieldRanges()
         check.require("vae.latentSize", vae.latentSize, in: 1...1024)
         check.require("vae.hiddenSize", vae.hiddenSize, in: 1...4096)
@@ -88,7 +88,7 @@ public struct GNPFAConfiguration: Codable, Sendable, Equatable {
     static func feedForwardWeights(_ sizes: [Int]) -> Int { zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 } }
 
     /// Writes `config.json` into `directory` (atomically, keys sorted, pretty-printed).
-    public func write(directory: URL) throws {
+    package func write(directory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(self), to: directory.appendingPathComponent(Self.configFile).path)
@@ -99,20 +99,20 @@ public struct GNPFAConfiguration: Codable, Sendable, Equatable {
 /// a model folder such as the repository's `Models/gnpfa/`.
 ///
 /// Inference only: every call runs without recording a tape, so one model can serve many threads.
-public final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
-    public let configuration: GNPFAConfiguration
-    public let directory: URL
+package final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
+    package let configuration: GNPFAConfiguration
+    package let directory: URL
     /// The expression VAE; its encoder's mean is `encode`, its decoder is `decode`.
-    public let vae: ExpressionVAE
+    package let vae: ExpressionVAE
     /// Mesh → code and head pose, when the folder has one.
-    public let geometryEncoder: GeometryEncoder?
+    package let geometryEncoder: GeometryEncoder?
     /// Image → code and head pose, when the folder has one.
-    public let imageEncoder: ImageEncoder?
+    package let imageEncoder: ImageEncoder?
 
     /// Loads `config.json` and the weights of `directory`, strictly by key and shape.
     /// - Throws: `GNPFAError.missingFile` / `.invalidFile` naming the file and the fix, or
     ///   `EngineError` for missing, unused or mis-shaped tensors.
-    public init(directory: URL) throws {
+    package init(directory: URL) throws {
         self.directory = directory
         configuration = try GNPFAConfiguration.read(directory: directory)
         // Before allocating: each weights file must hold at least the parameters its part's configuration describes.
@@ -150,14 +150,14 @@ public final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
     }
 
     /// The committed default model: `Models/gnpfa` of this source checkout, or `$M2F_GNPFA` when set.
-    public static var defaultDirectory: URL {
+    package static var defaultDirectory: URL {
         if let path = ProcessInfo.processInfo.environment["M2F_GNPFA"], !path.isEmpty { return URL(fileURLWithPath: path) }
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Models/gnpfa")
     }
 
     /// Loads the default model (see `defaultDirectory`).
-    public static func loadDefault() throws -> GNPFAModel { try GNPFAModel(directory: defaultDirectory) }
+    package static func loadDefault() throws -> GNPFAModel { try GNPFAModel(directory: defaultDirectory) }
 
     /// Refuses a weights file that holds fewer values than `minimum` (config.json and the weights do not
     /// belong together), before the part is built. A missing file is left to `load`, which says how to make it.
@@ -181,23 +181,23 @@ public final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
 
     // MARK: ExpressionCoding
 
-    public var latentSize: Int { configuration.vae.latentSize }
+    package var latentSize: Int { configuration.vae.latentSize }
 
     /// [N, 52] weights → [N, Z] latent means. Shapes are a programmer invariant here; use
     /// `encodeValidated(weights:)` for data from outside.
-    public func encode(weights: Tensor) -> Tensor {
+    package func encode(weights: Tensor) -> Tensor {
         precondition(weights.rank == 2 && weights.shape[1] == ARKitWeightCount, "encode: weights \(weights.shape) must be [N, 52]")
         return withoutGrad { vae.encode(weights).mean.contiguous() }
     }
 
     /// [N, Z] latents → [N, 52] weights in [0, 1].
-    public func decode(latents: Tensor) -> Tensor {
+    package func decode(latents: Tensor) -> Tensor {
         precondition(latents.rank == 2 && latents.shape[1] == latentSize, "decode: latents \(latents.shape) must be [N, \(latentSize)]")
         return withoutGrad { vae.decode(latents) }
     }
 
     /// `encode` for data from outside: throws on a wrong shape or values outside [0, 1] / not finite.
-    public func encodeValidated(weights: Tensor) throws -> Tensor {
+    package func encodeValidated(weights: Tensor) throws -> Tensor {
         guard weights.rank == 2, weights.shape[1] == ARKitWeightCount else {
             throw GNPFAError.invalidInput("GNPFA encode: weights have shape \(weights.shape), expected [N, 52] (frames × ARKit weights in canonical order)")
         }
@@ -208,7 +208,7 @@ public final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
     }
 
     /// `decode` for data from outside: throws on a wrong shape or non-finite latents.
-    public func decodeValidated(latents: Tensor) throws -> Tensor {
+    package func decodeValidated(latents: Tensor) throws -> Tensor {
         guard latents.rank == 2, latents.shape[1] == latentSize else {
             throw GNPFAError.invalidInput("GNPFA decode: latents have shape \(latents.shape), expected [N, \(latentSize)]")
         }

@@ -4,19 +4,19 @@ import M2FFace
 import M2FNeural
 
 /// Architecture of the geometry encoder, including which vertices it reads.
-public struct GeometryEncoderConfiguration: Codable, Sendable, Equatable {
+package struct GeometryEncoderConfiguration: Codable, Sendable, Equatable {
     /// Default-head vertices whose positions are encoded (V of them).
-    public var vertexIndices: [Int]
+    package var vertexIndices: [Int]
     /// Vertices no blendshape moves, used to undo the head pose by a rigid fit (A of them).
-    public var anchorIndices: [Int]
+    package var anchorIndices: [Int]
     /// Hidden width. Default 384.
-    public var hiddenSize: Int
+    package var hiddenSize: Int
     /// Hidden layers. Default 2.
-    public var hiddenLayers: Int
+    package var hiddenLayers: Int
     /// Z, equal to the VAE's.
-    public var latentSize: Int
+    package var latentSize: Int
 
-    public init(vertexIndices: [Int], anchorIndices: [Int], hiddenSize: Int = 384, hiddenLayers: Int = 2, latentSize: Int) {
+    package init(vertexIndices: [Int], anchorIndices: [Int], hiddenSize: Int = 384, hiddenLayers: Int = 2, latentSize: Int) {
         (self.vertexIndices, self.anchorIndices) = (vertexIndices, anchorIndices)
         (self.hiddenSize, self.hiddenLayers, self.latentSize) = (hiddenSize, hiddenLayers, latentSize)
     }
@@ -24,7 +24,7 @@ public struct GeometryEncoderConfiguration: Codable, Sendable, Equatable {
     /// The default selection on `rig`: for every blendshape the `perShape` vertices it moves most
     /// (so every shape is visible, eyes and tongue included) plus the named landmarks; as anchors,
     /// `anchorCount` skin vertices that no blendshape moves, spread over the head.
-    public static func defaultSelection(rig: FaceRig = DefaultHead.shared, perShape: Int = 8, anchorCount: Int = 48,
+    package static func defaultSelection(rig: FaceRig = DefaultHead.shared, perShape: Int = 8, anchorCount: Int = 48,
                                         latentSize: Int) -> GeometryEncoderConfiguration {
         var chosen = Set(rig.landmarks.values)
         var moved = [Float](repeating: 0, count: rig.vertexCount)
@@ -43,14 +43,14 @@ public struct GeometryEncoderConfiguration: Codable, Sendable, Equatable {
 
 /// The positions a geometry encoder reads from one face: the encoded vertices and the anchors, in
 /// the order of the configuration's index lists (metres, any head pose).
-public struct GeometryObservation: Sendable {
-    public var vertices: [SIMD3<Float>]
-    public var anchors: [SIMD3<Float>]
+package struct GeometryObservation: Sendable {
+    package var vertices: [SIMD3<Float>]
+    package var anchors: [SIMD3<Float>]
 
-    public init(vertices: [SIMD3<Float>], anchors: [SIMD3<Float>]) { (self.vertices, self.anchors) = (vertices, anchors) }
+    package init(vertices: [SIMD3<Float>], anchors: [SIMD3<Float>]) { (self.vertices, self.anchors) = (vertices, anchors) }
 
     /// Picks the configured vertices out of a full mesh with the default head's topology.
-    public init(mesh: [SIMD3<Float>], configuration: GeometryEncoderConfiguration) {
+    package init(mesh: [SIMD3<Float>], configuration: GeometryEncoderConfiguration) {
         vertices = configuration.vertexIndices.map { mesh[$0] }
         anchors = configuration.anchorIndices.map { mesh[$0] }
     }
@@ -64,18 +64,18 @@ public struct GeometryObservation: Sendable {
 /// [3·V]) go through an MLP to Z. Identity is not an input: the network learns to ignore it.
 ///
 /// Keys: `network.layers.<i>.{weight, bias}` (3·V → hidden … → Z).
-public final class GeometryEncoder: Module {
-    public let configuration: GeometryEncoderConfiguration
+package final class GeometryEncoder: Module {
+    package let configuration: GeometryEncoderConfiguration
     /// `network.*`
-    public let network: FeedForwardStack
-    public var isTraining = false
+    package let network: FeedForwardStack
+    package var isTraining = false
     /// The rig the rest positions come from; nil: the default head, built only when a geometry is first
     /// encoded (loading GNPFA for audio-driven animation should not pay the ~2 s head build).
     let chosenRig: FaceRig?
     var restVertices: [SIMD3<Float>] { let rig = chosenRig ?? DefaultHead.shared; return configuration.vertexIndices.map { rig.positions[$0] } }
     var restAnchors: [SIMD3<Float>] { let rig = chosenRig ?? DefaultHead.shared; return configuration.anchorIndices.map { rig.positions[$0] } }
 
-    public init(_ configuration: GeometryEncoderConfiguration, generator: inout RandomGenerator, rig: FaceRig? = nil) {
+    package init(_ configuration: GeometryEncoderConfiguration, generator: inout RandomGenerator, rig: FaceRig? = nil) {
         self.configuration = configuration
         let c = configuration
         network = FeedForwardStack(sizes: [3 * c.vertexIndices.count] + [Int](repeating: c.hiddenSize, count: c.hiddenLayers) + [c.latentSize],
@@ -83,10 +83,10 @@ public final class GeometryEncoder: Module {
         chosenRig = rig
     }
 
-    public var children: [(key: String, module: any Module)] { [("network", network)] }
+    package var children: [(key: String, module: any Module)] { [("network", network)] }
 
     /// Undoes the head pose: the rigid fit of the anchors and the aligned offsets (cm, 3·V values).
-    public func features(_ observation: GeometryObservation) -> (features: [Float], transform: RigidTransform) {
+    package func features(_ observation: GeometryObservation) -> (features: [Float], transform: RigidTransform) {
         let (restVertices, restAnchors) = (self.restVertices, self.restAnchors)
         precondition(observation.vertices.count == restVertices.count && observation.anchors.count == restAnchors.count,
                      "geometry observation has \(observation.vertices.count)/\(observation.anchors.count) points, expected \(restVertices.count)/\(restAnchors.count)")
@@ -101,10 +101,10 @@ public final class GeometryEncoder: Module {
     }
 
     /// [N, 3·V] features → [N, Z] codes (records a tape when training).
-    public func callAsFunction(_ features: Tensor) -> Tensor { network(features) }
+    package func callAsFunction(_ features: Tensor) -> Tensor { network(features) }
 
     /// Codes and head poses of N observations (inference).
-    public func encode(_ observations: [GeometryObservation]) -> (latents: Tensor, poses: [HeadPose]) {
+    package func encode(_ observations: [GeometryObservation]) -> (latents: Tensor, poses: [HeadPose]) {
         let prepared = observations.map(features)
         let input = Tensor(prepared.flatMap(\.features), shape: [observations.count, 3 * configuration.vertexIndices.count])
         return (withoutGrad { network(input) }, prepared.map(\.transform.pose))

@@ -4,22 +4,22 @@ import M2FFace
 import M2FNeural
 
 /// Architecture of the image encoder.
-public struct ImageEncoderConfiguration: Codable, Sendable, Equatable {
+package struct ImageEncoderConfiguration: Codable, Sendable, Equatable {
     /// Square input size in pixels (images are resized to it). Default 64.
-    public var imageSize: Int
+    package var imageSize: Int
     /// Output channels of the stride-2 3×3 convolutions. Default [16, 32, 64, 96] (64 → 4 pixels).
-    public var channels: [Int]
+    package var channels: [Int]
     /// Hidden width of the head. Default 256.
-    public var hiddenSize: Int
+    package var hiddenSize: Int
     /// Z, equal to the VAE's.
-    public var latentSize: Int
+    package var latentSize: Int
 
-    public init(imageSize: Int = 64, channels: [Int] = [16, 32, 64, 96], hiddenSize: Int = 256, latentSize: Int) {
+    package init(imageSize: Int = 64, channels: [Int] = [16, 32, 64, 96], hiddenSize: Int = 256, latentSize: Int) {
         (self.imageSize, self.channels, self.hiddenSize, self.latentSize) = (imageSize, channels, hiddenSize, latentSize)
     }
 
     /// Side of the last feature map: the image size halved once per convolution (rounding up).
-    public var featureSize: Int { channels.reduce(imageSize) { size, _ in (size + 1) / 2 } }
+    package var featureSize: Int { channels.reduce(imageSize) { size, _ in (size + 1) / 2 } }
 }
 
 /// Image → expression code and head rotation: a small CNN on an RGB face image framed like the
@@ -30,17 +30,17 @@ public struct ImageEncoderConfiguration: Codable, Sendable, Equatable {
 /// radians.
 ///
 /// Keys: `convs.<i>.{weight [C_i, C_{i−1}, 3, 3], bias}`, `head.layers.<j>.{weight, bias}`.
-public final class ImageEncoder: Module {
-    public let configuration: ImageEncoderConfiguration
+package final class ImageEncoder: Module {
+    package let configuration: ImageEncoderConfiguration
     /// `convs.<i>`
-    public let convs: [Conv2d]
+    package let convs: [Conv2d]
     /// `head.*`: C_last·F·F → hidden → Z + 3
-    public let head: FeedForwardStack
+    package let head: FeedForwardStack
     /// Dropout on the flattened features while training (no parameters).
-    public let dropout: Dropout
-    public var isTraining = false
+    package let dropout: Dropout
+    package var isTraining = false
 
-    public init(_ configuration: ImageEncoderConfiguration, generator: inout RandomGenerator) {
+    package init(_ configuration: ImageEncoderConfiguration, generator: inout RandomGenerator) {
         self.configuration = configuration
         var made: [Conv2d] = []
         var previous = 3
@@ -54,19 +54,19 @@ public final class ImageEncoder: Module {
         dropout = Dropout(probability: 0.2, seed: generator.nextUInt64())
     }
 
-    public var children: [(key: String, module: any Module)] {
+    package var children: [(key: String, module: any Module)] {
         convs.enumerated().map { ("convs.\($0.offset)", $0.element as any Module) } + [("head", head), ("dropout", dropout)]
     }
 
     /// [B, 3, S, S] normalised images → [B, Z + 3].
-    public func callAsFunction(_ images: Tensor) -> Tensor {
+    package func callAsFunction(_ images: Tensor) -> Tensor {
         var h = images
         for conv in convs { h = conv(h).silu() }
         return head(dropout(h.reshaped([h.shape[0], -1])))
     }
 
     /// Images → the network input [B, 3, S, S]; each is resized (bilinear) to S×S when it differs.
-    public func input(_ images: [RGBImage]) -> Tensor {
+    package func input(_ images: [RGBImage]) -> Tensor {
         let size = configuration.imageSize
         var values = [Float]()
         values.reserveCapacity(images.count * 3 * size * size)
@@ -80,7 +80,7 @@ public final class ImageEncoder: Module {
     }
 
     /// Codes [B, Z] and head poses (rotation only; translation 0) of face images.
-    public func encode(_ images: [RGBImage]) -> (latents: Tensor, poses: [HeadPose]) {
+    package func encode(_ images: [RGBImage]) -> (latents: Tensor, poses: [HeadPose]) {
         let z = configuration.latentSize
         let out = withoutGrad { self(input(images)) }
         let values = out.toArray()
@@ -93,7 +93,7 @@ public final class ImageEncoder: Module {
 
 extension RGBImage {
     /// Bilinear resize (pixel centres aligned, edges clamped).
-    public func resized(width newWidth: Int, height newHeight: Int) -> RGBImage {
+    package func resized(width newWidth: Int, height newHeight: Int) -> RGBImage {
         var out = RGBImage(width: newWidth, height: newHeight)
         let sx = Float(width) / Float(newWidth), sy = Float(height) / Float(newHeight)
         for y in 0..<newHeight {

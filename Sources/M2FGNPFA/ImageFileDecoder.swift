@@ -9,13 +9,13 @@ import M2FSystem
 /// ffmpeg rather than a PNG decoder of our own: the project already needs ffmpeg (audio decoding,
 /// MP4 export), and one subprocess covers every PNG variant (palette, 16-bit, interlaced, alpha) and
 /// JPEG photos too, which a small decoder would not.
-public enum ImageFileDecoder {
+package enum ImageFileDecoder {
     /// `Executable.ffmpeg`: `$M2F_FFMPEG`, else the first `ffmpeg` on `$PATH`.
-    public static func locateFFmpeg() -> String? { Executable.ffmpeg }
+    package static func locateFFmpeg() -> String? { Executable.ffmpeg }
 
     /// The image at `path` as `size`×`size` RGB.
     /// - Throws: `GNPFAError.missingFile` when the file or ffmpeg is missing, `.imageDecoding` when ffmpeg fails.
-    public static func read(path: String, size: Int) throws -> RGBImage {
+    package static func read(path: String, size: Int) throws -> RGBImage {
         do { try InputFile.checkRegular(path) } catch {
             throw GNPFAError.missingFile(path: path, fix: "check the path of the face image (\(error.problem))")
         }

@@ -3,28 +3,28 @@ import M2FFace
 
 /// A rotation and translation, observed = R · rest + t (rotation about the head–neck pivot at the
 /// origin, then translation: the head pose convention of `HeadPose` and the renderer).
-public struct RigidTransform: Equatable, Sendable {
+package struct RigidTransform: Equatable, Sendable {
     /// Rows of R.
-    public var rows: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>)
-    public var translation: SIMD3<Float>
+    package var rows: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>)
+    package var translation: SIMD3<Float>
 
-    public static func == (a: RigidTransform, b: RigidTransform) -> Bool {
+    package static func == (a: RigidTransform, b: RigidTransform) -> Bool {
         a.rows.0 == b.rows.0 && a.rows.1 == b.rows.1 && a.rows.2 == b.rows.2 && a.translation == b.translation
     }
 
     /// R · p + t.
-    public func apply(_ p: SIMD3<Float>) -> SIMD3<Float> {
+    package func apply(_ p: SIMD3<Float>) -> SIMD3<Float> {
         SIMD3((rows.0 * p).sum(), (rows.1 * p).sum(), (rows.2 * p).sum()) + translation
     }
 
     /// Rᵀ · (p − t): takes an observed point back to the rest frame.
-    public func inverseApply(_ p: SIMD3<Float>) -> SIMD3<Float> {
+    package func inverseApply(_ p: SIMD3<Float>) -> SIMD3<Float> {
         let q = p - translation
         return rows.0 * q.x + rows.1 * q.y + rows.2 * q.z
     }
 
     /// From a head pose: R = Ry(yaw) · Rx(pitch) · Rz(roll), t = (tx, ty, tz).
-    public init(pose: HeadPose) {
+    package init(pose: HeadPose) {
         let (cy, sy) = (cos(pose.yaw), sin(pose.yaw))
         let (cp, sp) = (cos(pose.pitch), sin(pose.pitch))
         let (cr, sr) = (cos(pose.roll), sin(pose.roll))
@@ -42,13 +42,13 @@ public struct RigidTransform: Equatable, Sendable {
 
     /// The pose with R = Ry(yaw) · Rx(pitch) · Rz(roll): pitch = asin(−R₁₂), yaw = atan2(R₀₂, R₂₂),
     /// roll = atan2(R₁₀, R₁₁) (pitch within ±90°).
-    public var pose: HeadPose {
+    package var pose: HeadPose {
         HeadPose(yaw: atan2(rows.0.z, rows.2.z), pitch: asin(min(max(-rows.1.z, -1), 1)), roll: atan2(rows.1.x, rows.1.y),
                  tx: translation.x, ty: translation.y, tz: translation.z)
     }
 
     /// Angle of the rotation R₁ᵀ·R₂ between two transforms, in degrees.
-    public static func angleBetween(_ a: RigidTransform, _ b: RigidTransform) -> Float {
+    package static func angleBetween(_ a: RigidTransform, _ b: RigidTransform) -> Float {
         // trace(Aᵀ B) = Σ over rows of dot products of matching columns = Σᵢⱼ A[i][j]·B[i][j].
         let trace = (a.rows.0 * b.rows.0).sum() + (a.rows.1 * b.rows.1).sum() + (a.rows.2 * b.rows.2).sum()
         return acos(min(max((trace - 1) / 2, -1), 1)) * 180 / .pi
@@ -60,8 +60,8 @@ public struct RigidTransform: Equatable, Sendable {
 /// Horn's method: the optimal rotation is the unit quaternion of the largest eigenvalue of a symmetric
 /// 4×4 matrix built from the cross-covariance of the centred point sets; the eigenvector is found by
 /// Jacobi rotations (exact to Float precision, no special cases for reflections).
-public enum RigidAlignment {
-    public static func fit(rest: [SIMD3<Float>], observed: [SIMD3<Float>]) -> RigidTransform {
+package enum RigidAlignment {
+    package static func fit(rest: [SIMD3<Float>], observed: [SIMD3<Float>]) -> RigidTransform {
         precondition(rest.count == observed.count && rest.count >= 3, "rigid fit needs ≥ 3 matching points")
         let n = Double(rest.count)
         var ca = SIMD3<Double>.zero, cb = SIMD3<Double>.zero

@@ -5,7 +5,7 @@ import M2FFace
 /// Text comes in as a MiniLM sentence embedding (384-d, L2-normalised), an image as a GNPFA
 /// expression code, an emotion as its label and intensity. `.none` is the dropped (unconditional)
 /// prompt used by classifier-free guidance.
-public enum StyleCondition: Sendable, Equatable {
+package enum StyleCondition: Sendable, Equatable {
     case none
     case text(embedding: [Float])
     case image(code: [Float])
@@ -13,13 +13,13 @@ public enum StyleCondition: Sendable, Equatable {
 }
 
 /// A style that applies from `start` to `end` seconds, blended in and out over `fade` seconds.
-public struct StyleSegment: Sendable, Equatable {
-    public var start: Double
-    public var end: Double
-    public var fade: Double
-    public var condition: StyleCondition
+package struct StyleSegment: Sendable, Equatable {
+    package var start: Double
+    package var end: Double
+    package var fade: Double
+    package var condition: StyleCondition
 
-    public init(start: Double, end: Double, fade: Double = 0.5, condition: StyleCondition) {
+    package init(start: Double, end: Double, fade: Double = 0.5, condition: StyleCondition) {
         self.start = start
         self.end = end
         self.fade = fade
@@ -29,12 +29,12 @@ public struct StyleSegment: Sendable, Equatable {
 
 /// A constraint on the output at one frame time: all 52 ARKit weights, or a few named channels
 /// ("mouthClose = 0"), imposed by RePaint-style inpainting.
-public struct Keyframe: Sendable, Equatable {
-    public var time: Double
+package struct Keyframe: Sendable, Equatable {
+    package var time: Double
     /// Canonical ARKit index → weight in [0, 1].
-    public var channels: [Int: Float]
+    package var channels: [Int: Float]
 
-    public init(time: Double, channels: [Int: Float]) {
+    package init(time: Double, channels: [Int: Float]) {
         self.time = time
         self.channels = channels
     }

@@ -6,22 +6,22 @@ import Media2Face
 /// Measures what a denoiser size costs on this machine: one training step (forward + backward + AdamW)
 /// and one sampling step for 60 s of speech (all windows × guidance branches in one batch).
 /// `m2f train diffusion --measure-sizes` prints one JSON line per size.
-public enum DenoiserSizeBenchmark {
-    public struct Result: Codable, Sendable {
-        public var width: Int
-        public var layers: Int
-        public var heads: Int
-        public var window: Int
-        public var parameters: Int
+package enum DenoiserSizeBenchmark {
+    package struct Result: Codable, Sendable {
+        package var width: Int
+        package var layers: Int
+        package var heads: Int
+        package var window: Int
+        package var parameters: Int
         /// Median ms of one training step at `batch` crops of `window` frames.
-        public var trainStepMs: Double
-        public var batch: Int
+        package var trainStepMs: Double
+        package var batch: Int
         /// Median ms of one DDIM step for 60 s (1800 frames): windows × 3 branches.
-        public var samplingStepMs: Double
-        public var sampledWindows: Int
+        package var samplingStepMs: Double
+        package var sampledWindows: Int
         /// 25 DDIM steps for 60 s, in seconds.
-        public var sixtySecondsAt25Steps: Double
-        public var jsonLine: String {
+        package var sixtySecondsAt25Steps: Double
+        package var jsonLine: String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             return String(decoding: try! encoder.encode(self), as: UTF8.self)
@@ -39,7 +39,7 @@ public enum DenoiserSizeBenchmark {
         return samples.sorted()[samples.count / 2]
     }
 
-    public static func run(width: Int, layers: Int, heads: Int, window: Int, latentSize: Int = 32, batch: Int = 16,
+    package static func run(width: Int, layers: Int, heads: Int, window: Int, latentSize: Int = 32, batch: Int = 16,
                            overlap: Int = 30, iterations: Int = 3) -> Result {
         let configuration = DenoiserConfiguration(latentSize: latentSize, width: width, numLayers: layers, numHeads: heads, windowLength: window)
         let model = Media2FaceDenoiser(configuration, seed: 1)

@@ -7,20 +7,20 @@ import Media2Face
 /// Reads a featurized M2F-D dataset (docs/DATASET.md) into training clips in the model's latent space:
 /// per clip, the GNPFA encoding of `<id>.weights` [F, 52] next to `<id>.head_pose` [F, 6], the cached
 /// Whisper features [F, 384] and the MiniLM embedding of the description [384].
-public enum DiffusionDatasetLoader {
+package enum DiffusionDatasetLoader {
     /// Feature-set model names written by `m2f dataset featurize`.
-    public static let whisperModel = "whisper-tiny-en"
-    public static let styleModel = "all-minilm-l6-v2"
+    package static let whisperModel = "whisper-tiny-en"
+    package static let styleModel = "all-minilm-l6-v2"
 
     /// The Whisper feature set training reads: unpadded clips first (the default featurize policy),
     /// then padded ones.
-    public static func speechFeatureSet(_ reader: DatasetReader) -> FeatureSetInfo? {
+    package static func speechFeatureSet(_ reader: DatasetReader) -> FeatureSetInfo? {
         reader.featureSet(model: whisperModel, preferringSuffixes: SpeechFeaturePolicy.preferenceOrder.map(\.rawValue))
             ?? reader.featureSet(model: whisperModel)
     }
 
     /// The policy ("needed" or "pad") of a feature set, from its key's suffix.
-    public static func speechPolicy(of set: FeatureSetInfo) -> String {
+    package static func speechPolicy(of set: FeatureSetInfo) -> String {
         SpeechFeaturePolicy.allCases.first { set.key.hasSuffix("-\($0.rawValue)") }?.rawValue ?? SpeechFeaturePolicy.pad.rawValue
     }
 
@@ -31,7 +31,7 @@ public enum DiffusionDatasetLoader {
     /// - Returns: the clips, plus the speech-feature policy ("needed" or "pad") they were encoded with, which the model records.
     /// - Throws: `DiffusionError.invalidTrainingData` naming the directory or clip and the fix, or the
     ///   reader's `DatasetError`.
-    public static func load(directory: URL, coding: any ExpressionCoding, fps: Double, limit: Int? = nil, skipUnfeaturized: Bool = false,
+    package static func load(directory: URL, coding: any ExpressionCoding, fps: Double, limit: Int? = nil, skipUnfeaturized: Bool = false,
                             progress: (Int, Int) -> Void = { _, _ in })
         throws -> (training: [DiffusionTrainingClip], validation: [DiffusionTrainingClip], validationWeights: [Tensor], skipped: Int,
                    speechPolicy: String) {

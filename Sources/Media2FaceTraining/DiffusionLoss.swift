@@ -8,20 +8,20 @@ import Media2Face
 /// - velocity = the same on first differences along time, over pairs of real frames;
 /// - smoothness = mean over triples of real frames of (p[t+1] − 2·p[t] + p[t−1])², the acceleration of
 ///   the prediction (it damps jitter; a small weight keeps it from flattening motion).
-public struct DiffusionLoss: Codable, Sendable, Equatable {
-    public var simpleWeight: Float
-    public var velocityWeight: Float
-    public var smoothnessWeight: Float
+package struct DiffusionLoss: Codable, Sendable, Equatable {
+    package var simpleWeight: Float
+    package var velocityWeight: Float
+    package var smoothnessWeight: Float
 
     /// The paper's weights 1 / 1 / 0.01.
-    public init(simpleWeight: Float = 1, velocityWeight: Float = 1, smoothnessWeight: Float = 0.01) {
+    package init(simpleWeight: Float = 1, velocityWeight: Float = 1, smoothnessWeight: Float = 0.01) {
         self.simpleWeight = simpleWeight
         self.velocityWeight = velocityWeight
         self.smoothnessWeight = smoothnessWeight
     }
 
     /// The three terms and their weighted total (each a scalar tensor with gradients).
-    public func callAsFunction(prediction p: Tensor, target x: Tensor, valid m: Tensor) -> (total: Tensor, simple: Tensor, velocity: Tensor, smoothness: Tensor) {
+    package func callAsFunction(prediction p: Tensor, target x: Tensor, valid m: Tensor) -> (total: Tensor, simple: Tensor, velocity: Tensor, smoothness: Tensor) {
         precondition(p.shape == x.shape && p.rank == 3 && m.shape == [p.shape[0], p.shape[1], 1],
                      "loss: prediction \(p.shape), target \(x.shape), mask \(m.shape)")
         let (l, d) = (p.shape[1], Float(p.shape[2]))

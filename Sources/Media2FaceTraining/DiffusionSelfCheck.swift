@@ -5,27 +5,27 @@ import Media2Face
 /// Quick checks of a trained generator on validation clips (`m2f train diffusion --check`): reconstruction
 /// error against the reference animation, keyframe hits and the velocity around them, seed diversity,
 /// and the time to animate 60 s of speech. One JSON object.
-public enum DiffusionSelfCheck {
-    public struct Report: Codable, Sendable {
-        public var clips: Int
-        public var steps: Int
+package enum DiffusionSelfCheck {
+    package struct Report: Codable, Sendable {
+        package var clips: Int
+        package var steps: Int
         /// Mean |generated − reference| over all 52 weights and frames.
-        public var weightsMeanAbsoluteError: Double
+        package var weightsMeanAbsoluteError: Double
         /// The same over jawOpen, mouthClose, mouthFunnel, mouthPucker, mouthSmile L/R, mouthStretch L/R.
-        public var mouthMeanAbsoluteError: Double
+        package var mouthMeanAbsoluteError: Double
         /// The mean-face baseline (every frame = the reference clip's mean) on the same channels.
-        public var mouthMeanFaceError: Double
+        package var mouthMeanFaceError: Double
         /// Largest |weight − target| over all constrained (frame, channel) pairs.
-        public var keyframeMaxError: Double
+        package var keyframeMaxError: Double
         /// Largest per-frame |Δweight| within ±3 frames of a keyframe, over the 99th percentile of |Δweight| elsewhere.
-        public var keyframeVelocityRatio: Double
+        package var keyframeVelocityRatio: Double
         /// Mean |difference| between two seeds, upper face (brows, eyes) and mouth channels.
-        public var diversityUpperFace: Double
-        public var diversityMouth: Double
+        package var diversityUpperFace: Double
+        package var diversityMouth: Double
         /// Seconds to generate 60 s (1800 frames) with the default options, and its parts.
-        public var sixtySecondsTotal: Double
-        public var sixtySecondsSampling: Double
-        public var jsonLine: String {
+        package var sixtySecondsTotal: Double
+        package var sixtySecondsSampling: Double
+        package var jsonLine: String {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             return String(decoding: try! encoder.encode(self), as: UTF8.self)
@@ -36,7 +36,7 @@ public enum DiffusionSelfCheck {
     static let upperFace = [0, 1, 2, 3, 4, 8, 9, 18, 19, 20, 21]
 
     /// - Parameter references: per clip, the reference weights [F, 52] (the dataset's), aligned with `clips`.
-    public static func run(generator: Media2FaceGenerator, clips: [DiffusionTrainingClip], references: [Tensor], steps: Int = 25,
+    package static func run(generator: Media2FaceGenerator, clips: [DiffusionTrainingClip], references: [Tensor], steps: Int = 25,
                            log: (String) -> Void = { _ in }) throws -> Report {
         precondition(clips.count == references.count && !clips.isEmpty, "self-check needs clips with references")
         var options = GenerationOptions()

@@ -4,24 +4,24 @@ import M2FNeural
 import Media2Face
 
 /// Optimisation settings of a diffusion training run (saved in the checkpoint's state).
-public struct DiffusionTrainingConfiguration: Codable, Sendable, Equatable {
-    public var steps: Int
-    public var batchSize: Int
-    public var peakLearningRate: Float
-    public var warmupSteps: Int
-    public var weightDecay: Float
-    public var gradientClip: Float
+package struct DiffusionTrainingConfiguration: Codable, Sendable, Equatable {
+    package var steps: Int
+    package var batchSize: Int
+    package var peakLearningRate: Float
+    package var warmupSteps: Int
+    package var weightDecay: Float
+    package var gradientClip: Float
     /// EMA of the weights (the shipped model), started after `warmupSteps`.
-    public var emaDecay: Float
-    public var loss: DiffusionLoss
-    public var dropout: ConditionDropout
+    package var emaDecay: Float
+    package var loss: DiffusionLoss
+    package var dropout: ConditionDropout
     /// Std of Gaussian noise on the (unit-scale) Whisper features. Default 0.05.
-    public var audioNoise: Float
+    package var audioNoise: Float
     /// Validation loss and a checkpoint every this many steps.
-    public var checkpointEvery: Int
-    public var seed: UInt64
+    package var checkpointEvery: Int
+    package var seed: UInt64
 
-    public init(steps: Int = 4000, batchSize: Int = 16, peakLearningRate: Float = 5e-4, warmupSteps: Int = 200,
+    package init(steps: Int = 4000, batchSize: Int = 16, peakLearningRate: Float = 5e-4, warmupSteps: Int = 200,
                 weightDecay: Float = 0.01, gradientClip: Float = 1, emaDecay: Float = 0.998, loss: DiffusionLoss = DiffusionLoss(),
                 dropout: ConditionDropout = ConditionDropout(), audioNoise: Float = 0.05, checkpointEvery: Int = 250, seed: UInt64 = 1) {
         self.steps = steps
@@ -40,35 +40,35 @@ public struct DiffusionTrainingConfiguration: Codable, Sendable, Equatable {
 }
 
 /// What the trainer reports after each step.
-public struct DiffusionTrainingProgress: Sendable {
-    public var step: Int
-    public var totalSteps: Int
-    public var loss: Float
-    public var learningRate: Float
+package struct DiffusionTrainingProgress: Sendable {
+    package var step: Int
+    package var totalSteps: Int
+    package var loss: Float
+    package var learningRate: Float
     /// The last validation loss (EMA weights), if one was computed.
-    public var validationLoss: Float?
-    public var secondsElapsed: Double
+    package var validationLoss: Float?
+    package var secondsElapsed: Double
 }
 
 /// Trains a `Media2FaceDenoiser`: random crops, random condition drops, x₀ prediction with
 /// simple + velocity + smoothness loss, AdamW with warmup + cosine decay, gradient clipping, EMA.
-public final class DiffusionTrainer {
-    public let denoiser: Media2FaceDenoiser
-    public let configuration: DiffusionTrainingConfiguration
-    public let normalization: FrameNormalization
+package final class DiffusionTrainer {
+    package let denoiser: Media2FaceDenoiser
+    package let configuration: DiffusionTrainingConfiguration
+    package let normalization: FrameNormalization
     let schedule: CosineNoiseSchedule
     let optimizer: AdamW
     let learningRates: WarmupCosineSchedule
     let sampler: DiffusionBatchSampler
     let validation: [DiffusionBatch]
-    public private(set) var ema: ExponentialMovingAverage?
+    package private(set) var ema: ExponentialMovingAverage?
     /// Optimiser steps done.
-    public private(set) var step = 0
-    public private(set) var lastValidationLoss: Float?
+    package private(set) var step = 0
+    package private(set) var lastValidationLoss: Float?
 
     /// - Parameters: training and validation clips (validation may be empty); the normalisation is fitted
     ///   on the training clips unless given (on resume).
-    public init(denoiser: Media2FaceDenoiser, configuration: DiffusionTrainingConfiguration, training: [DiffusionTrainingClip],
+    package init(denoiser: Media2FaceDenoiser, configuration: DiffusionTrainingConfiguration, training: [DiffusionTrainingClip],
                 validation: [DiffusionTrainingClip], normalization: FrameNormalization? = nil) {
         self.denoiser = denoiser
         self.configuration = configuration
@@ -110,7 +110,7 @@ public final class DiffusionTrainer {
 
     /// One optimiser step on a fresh random batch; returns the loss.
     @discardableResult
-    public func trainStep() -> Float {
+    package func trainStep() -> Float {
         var generator = RandomGenerator(seed: configuration.seed &* 1_000_003 &+ UInt64(step))
         let batch = sampler.batch(size: configuration.batchSize, generator: &generator)
         let steps = (0..<configuration.batchSize).map { _ in generator.nextInt(below: schedule.stepCount) }
@@ -136,7 +136,7 @@ public final class DiffusionTrainer {
 
     /// The mean validation loss (total) of `model` (default: the EMA weights, else the current ones)
     /// at 8 fixed diffusion steps spread over the schedule, with fixed noise. Nil without validation clips.
-    public func validationLoss(model: Media2FaceDenoiser? = nil) -> Float? {
+    package func validationLoss(model: Media2FaceDenoiser? = nil) -> Float? {
         guard !validation.isEmpty else { return nil }
         let evaluated = model ?? emaModel()
         evaluated.eval()
@@ -156,7 +156,7 @@ public final class DiffusionTrainer {
     }
 
     /// A copy of the denoiser holding the EMA weights (the current weights before the EMA starts).
-    public func emaModel() -> Media2FaceDenoiser {
+    package func emaModel() -> Media2FaceDenoiser {
         let copy = Media2FaceDenoiser(denoiser.configuration)
         try! copy.loadParameters(ema?.shadowTensors() ?? denoiser.parameterTensors(), source: "training EMA")
         copy.eval()
@@ -166,7 +166,7 @@ public final class DiffusionTrainer {
     /// Runs until `configuration.steps`, calling `checkpoint` every `checkpointEvery` steps and at the end
     /// (after a validation pass), and `progress` after every step. Stops early (after a checkpoint) when
     /// `shouldStop` returns true.
-    public func run(progress: (DiffusionTrainingProgress) -> Void, checkpoint: (DiffusionTrainer) throws -> Void,
+    package func run(progress: (DiffusionTrainingProgress) -> Void, checkpoint: (DiffusionTrainer) throws -> Void,
                     shouldStop: () -> Bool = { false }) throws {
         let clock = ContinuousClock()
         let started = clock.now
@@ -189,7 +189,7 @@ public final class DiffusionTrainer {
 
     /// Tensors to save for resuming: `model.*` (current weights), `ema.*`, `optimizer.*`, `normalization.*`.
     /// Copies, so later training steps do not change them.
-    public func stateTensors() -> [String: Tensor] {
+    package func stateTensors() -> [String: Tensor] {
         var result: [String: Tensor] = [:]
         for (key, value) in denoiser.parameterTensors() { result["model." + key] = value }
         for (key, value) in ema?.shadowTensors() ?? [:] { result["ema." + key] = value }
@@ -200,7 +200,7 @@ public final class DiffusionTrainer {
     }
 
     /// Restores `stateTensors()` (strict by key).
-    public func loadState(_ tensors: [String: Tensor], source: String) throws {
+    package func loadState(_ tensors: [String: Tensor], source: String) throws {
         func group(_ prefix: String) -> [String: Tensor] {
             Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
         }
@@ -216,7 +216,7 @@ public final class DiffusionTrainer {
     }
 
     /// The normalisation saved in a state file, for constructing a resumed trainer.
-    public static func savedNormalization(_ tensors: [String: Tensor], source: String) throws -> FrameNormalization {
+    package static func savedNormalization(_ tensors: [String: Tensor], source: String) throws -> FrameNormalization {
         guard let mean = tensors["normalization.mean"], let std = tensors["normalization.std"] else {
             throw EngineError.missingKeys(path: source, keys: ["normalization.mean", "normalization.std"])
         }

@@ -4,19 +4,19 @@ import M2FFace
 import Media2Face
 
 /// One training clip, already in the model's frame rate and latent space.
-public struct DiffusionTrainingClip: @unchecked Sendable {
-    public var id: String
+package struct DiffusionTrainingClip: @unchecked Sendable {
+    package var id: String
     /// [F, Z + 6]: expression latents (GNPFA encoding of the ARKit weights), then head pose.
-    public var frames: Tensor
+    package var frames: Tensor
     /// [F, 384]: Whisper features resampled to the frame rate.
-    public var audio: Tensor
+    package var audio: Tensor
     /// MiniLM embedding of the clip's description (384), when it has one.
-    public var textEmbedding: [Float]?
-    public var emotion: Emotion
+    package var textEmbedding: [Float]?
+    package var emotion: Emotion
     /// 0 … 1.
-    public var intensity: Float
+    package var intensity: Float
 
-    public init(id: String, frames: Tensor, audio: Tensor, textEmbedding: [Float]?, emotion: Emotion, intensity: Float) {
+    package init(id: String, frames: Tensor, audio: Tensor, textEmbedding: [Float]?, emotion: Emotion, intensity: Float) {
         precondition(frames.rank == 2 && audio.rank == 2 && frames.shape[0] == audio.shape[0] && frames.shape[0] >= 2,
                      "clip \(id): frames \(frames.shape) and audio \(audio.shape) must be [F ≥ 2, ·] with the same F")
         self.id = id
@@ -27,7 +27,7 @@ public struct DiffusionTrainingClip: @unchecked Sendable {
         self.intensity = intensity
     }
 
-    public var frameCount: Int { frames.shape[0] }
+    package var frameCount: Int { frames.shape[0] }
 
     /// The mean latent of frames `range`, the training stand-in for an image's expression code.
     func meanLatent(_ range: Range<Int>, latentSize: Int) -> [Float] {
@@ -52,16 +52,16 @@ struct DiffusionBatch {
 
 /// How conditions are dropped and chosen while training (classifier-free guidance needs all of
 /// (∅,∅), (A,∅) and (A,P) seen).
-public struct ConditionDropout: Codable, Sendable, Equatable {
+package struct ConditionDropout: Codable, Sendable, Equatable {
     /// Probability that the audio is replaced by the null token. Default 0.15.
-    public var audio: Double
+    package var audio: Double
     /// Probability that the style is the null token. Default 0.25.
-    public var style: Double
+    package var style: Double
     /// Among kept styles: share given as text (when the clip has one) and as image code; the rest is emotion.
-    public var textShare: Double
-    public var imageShare: Double
+    package var textShare: Double
+    package var imageShare: Double
 
-    public init(audio: Double = 0.15, style: Double = 0.25, textShare: Double = 0.4, imageShare: Double = 0.2) {
+    package init(audio: Double = 0.15, style: Double = 0.25, textShare: Double = 0.4, imageShare: Double = 0.2) {
         self.audio = audio
         self.style = style
         self.textShare = textShare

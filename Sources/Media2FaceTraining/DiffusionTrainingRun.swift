@@ -6,7 +6,7 @@ import Media2Face
 
 /// What a training run reports as it goes; the caller decides how to show it (the CLI draws its
 /// shared progress bar), the library prints nothing.
-public enum DiffusionTrainingEvent: Sendable {
+package enum DiffusionTrainingEvent: Sendable {
     /// A line for the log ("loading …", "resumed at step 1750", warnings, the final summary).
     case message(String)
     /// Clips of the dataset read and encoded so far.
@@ -19,24 +19,24 @@ public enum DiffusionTrainingEvent: Sendable {
 
 /// A whole `m2f train diffusion` run: data, trainer, progress events, checkpoints, resume and the
 /// final model directory.
-public struct DiffusionTrainingRun {
-    public var dataDirectory: URL
-    public var outputDirectory: URL
+package struct DiffusionTrainingRun {
+    package var dataDirectory: URL
+    package var outputDirectory: URL
     /// The GNPFA model directory; nil trains in ARKit space (`ARKitLogitCoding`).
-    public var gnpfaDirectory: URL?
+    package var gnpfaDirectory: URL?
     /// The architecture for a given latent size.
-    public var architecture: (Int) -> DenoiserConfiguration
-    public var training: DiffusionTrainingConfiguration
-    public var resume: Bool
-    public var maxMinutes: Double?
+    package var architecture: (Int) -> DenoiserConfiguration
+    package var training: DiffusionTrainingConfiguration
+    package var resume: Bool
+    package var maxMinutes: Double?
     /// The command line, recorded in config.json.
-    public var command: String
+    package var command: String
     /// At most this many clips per split (quick runs); nil: all.
-    public var clipLimit: Int?
+    package var clipLimit: Int?
     /// Train on the clips already featurized instead of failing on the others.
-    public var skipUnfeaturized = false
+    package var skipUnfeaturized = false
 
-    public init(dataDirectory: URL, outputDirectory: URL, gnpfaDirectory: URL?, architecture: @escaping (Int) -> DenoiserConfiguration,
+    package init(dataDirectory: URL, outputDirectory: URL, gnpfaDirectory: URL?, architecture: @escaping (Int) -> DenoiserConfiguration,
                 training: DiffusionTrainingConfiguration, resume: Bool, maxMinutes: Double?, command: String, clipLimit: Int? = nil) {
         self.dataDirectory = dataDirectory
         self.outputDirectory = outputDirectory
@@ -50,7 +50,7 @@ public struct DiffusionTrainingRun {
     }
 
     /// - Parameter events: progress as it happens (called on the training thread).
-    public func run(events: (DiffusionTrainingEvent) -> Void = { _ in }) throws {
+    package func run(events: (DiffusionTrainingEvent) -> Void = { _ in }) throws {
         let clock = ContinuousClock()
         let started = clock.now
         let (coding, codingName) = try DiffusionCodingLoader.load(gnpfaDirectory)

@@ -4,7 +4,6 @@ import M2FBenchmarks
 import M2FDataset
 import M2FFace
 import Media2Face
-import Synchronization
 
 /// `m2f animate`: speech → ARKit animation (+ head pose) in Live Link CSV, JSON, GLB and MP4.
 struct AnimateCommand: AsyncParsableCommand {
@@ -120,10 +119,10 @@ struct AnimateCommand: AsyncParsableCommand {
         if let image, !FileManager.default.isReadableFile(atPath: image) {
             throw PipelineError.imageUnreadable(image: image, problem: "no such file or no permission to read it")
         }
-        let jobs = try BatchInput.jobs(input: input, list: list, output: output)
+        let jobs = try AnimationBatch.jobs(input: input, list: list, output: output)
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
 
-        let bar = StageProgress(enabled: !quiet)
+        let bar = ProgressBar(enabled: !quiet)
         bar.message("loading models…")
         let pipeline = try await models.loadPipeline()
         let exporter = AnimationExporter(videoSize: videoSize)
@@ -132,9 +131,9 @@ struct AnimateCommand: AsyncParsableCommand {
             let label = jobs.count > 1 ? "[\(index + 1)/\(jobs.count)] \(URL(fileURLWithPath: job.audio).lastPathComponent) " : ""
             do {
                 let request = AnimationRequest(audioPath: job.audio, style: style, timeline: timelineFile, keyframes: keyframeFile, options: options)
-                let result = try await pipeline.animate(request) { bar.update(label + $0.stage.rawValue, $0.completed, $0.total) }
+                let result = try await pipeline.animate(request) { bar.update(stage: label + $0.stage.rawValue, done: $0.completed, total: $0.total) }
                 let files = try exporter.write(result.animation, formats: formats, prefix: job.prefix, audioPath: job.audio) { _, done, total in
-                    bar.update(label + "mp4", done, total)
+                    bar.update(stage: label + "mp4", done: done, total: total)
                 }
                 bar.finish()
                 for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(job.audio): \(warning)\n".utf8)) }
@@ -180,80 +179,5 @@ struct AnimateBenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await AnimateBenchmarks.run(quick: quick, video: video, modelDirectory: model) { print($0.jsonLine) }
-    }
-}
-
-/// The files of a batch and where each one's outputs go.
-enum BatchInput {
-    struct Job { var audio: String; var prefix: String }
-
-    static let audioExtensions: Set<String> = ["wav", "wave", "mp3", "m4a", "aac", "flac", "ogg", "oga", "opus", "aif", "aiff", "caf", "wma", "mp4", "mov", "mkv", "webm"]
-
-    static func jobs(input: String?, list: String?, output: String) throws -> [Job] {
-        var isDirectory: ObjCBool = false
-        let files: [String]
-        if let list {
-            let url = URL(fileURLWithPath: list)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw PipelineError.batch("\(list): cannot read the list file; it must be UTF-8 text with one audio path per line")
-            }
-            let folder = url.deletingLastPathComponent()
-            files = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-                .map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
-            guard !files.isEmpty else { throw PipelineError.batch("\(list): the list names no files") }
-        } else if let input, FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []
-            files = names.filter { audioExtensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) && !$0.hasPrefix(".") }
-                .sorted().map { URL(fileURLWithPath: input).appendingPathComponent($0).path }
-            guard !files.isEmpty else {
-                throw PipelineError.batch("\(input): the folder holds no audio files (\(audioExtensions.sorted().joined(separator: ", ")))")
-            }
-        } else {
-            return [Job(audio: input!, prefix: output)]
-        }
-        // Batch: -o is a folder; each file's outputs are named after it.
-        var used: [String: String] = [:]
-        return try files.map { file in
-            let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-            if let other = used[stem] {
-                throw PipelineError.batch("\(other) and \(file) would both write \(output)/\(stem).*; rename one of them")
-            }
-            used[stem] = file
-            return Job(audio: file, prefix: URL(fileURLWithPath: output).appendingPathComponent(stem).path)
-        }
-    }
-}
-
-/// Progress of a multi-stage job on stderr: one `ProgressBar` (bar, percent, ETA) per stage. Updates
-/// may come from the task running the pipeline, so the current stage is kept under a lock.
-final class StageProgress: Sendable {
-    let enabled: Bool
-    private let current = Mutex<(stage: String, bar: ProgressBar?)>(("", nil))
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func message(_ text: String) {
-        guard enabled else { return }
-        finish()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    func update(_ stage: String, _ done: Int, _ total: Int) {
-        guard enabled, total > 0 else { return }
-        current.withLock { current in
-            if stage != current.stage || current.bar == nil {
-                current.bar?.finish()
-                current = (stage, ProgressBar(label: stage))
-            }
-            current.bar?.update(done: Double(done), total: Double(total), unit: "", force: done == total)
-        }
-    }
-
-    func finish() {
-        current.withLock { current in
-            current.bar?.finish()
-            current = ("", nil)
-        }
     }
 }

@@ -46,7 +46,7 @@ struct EvalHumanSpeechCommand: AsyncParsableCommand {
 
     func run() async throws {
         let clips = try RecordedSpeechClip.load(directory: URL(fileURLWithPath: dir))
-        let bar = StageProgress(enabled: !quiet)
+        let bar = ProgressBar(enabled: !quiet)
         bar.message("loading models…")
         let pipeline = try await models.loadPipeline()
         let options = AnimationOptions(steps: steps, seed: seed)
@@ -54,7 +54,7 @@ struct EvalHumanSpeechCommand: AsyncParsableCommand {
         var accumulator = RecordedSpeechAccumulator()
         let clock = ContinuousClock()
         for (index, clip) in clips.enumerated() {
-            bar.update("human speech", index, clips.count)
+            bar.update(stage: "human speech", done: index, total: clips.count)
             let started = clock.now
             let animation = try await pipeline.animate(samples: clip.samples, source: clip.id,
                                                  request: AnimationRequest(audioPath: clip.id, options: options)).animation
@@ -62,7 +62,7 @@ struct EvalHumanSpeechCommand: AsyncParsableCommand {
             accumulator.add(clip, animation: animation,
                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
-        bar.update("human speech", clips.count, clips.count)
+        bar.update(stage: "human speech", done: clips.count, total: clips.count)
         bar.finish()
         let scores = accumulator.scores
         let encoder = JSONEncoder()

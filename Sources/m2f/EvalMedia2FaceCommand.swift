@@ -71,7 +71,7 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
     var quiet = false
 
     /// The regression baseline (--regressor, or Models/media2face-regressor when it exists).
-    func scoreRegressor(runner: EvaluationRunner, settings: EvaluationSettings, bar: StageProgress,
+    func scoreRegressor(runner: EvaluationRunner, settings: EvaluationSettings, bar: ProgressBar,
                         models: inout [String: ModelScores], missing: inout [String: String]) async throws {
         guard let directory = regressor ?? Media2FacePipelineConfiguration.locate("Models/media2face-regressor")?.path,
               FileManager.default.fileExists(atPath: directory) else {
@@ -80,7 +80,7 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
         }
         let baseline = try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: directory, gnpfaDirectory: folders.gnpfa))
         models["regressor"] = try await runner.score(.pipeline("regressor", baseline, conditionOnEmotion: settings.conditionOnEmotion, isStochastic: false)) {
-            bar.update("regressor", $0, $1)
+            bar.update(stage: "regressor", done: $0, total: $1)
         }
     }
 
@@ -114,7 +114,7 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
         try settings.options.validate()
         let clips = try EvaluationClip.load(reader, split: chosenSplit, limit: limit)
         guard !clips.isEmpty else { throw ValidationError("\(data) has no \(split) clips") }
-        let bar = StageProgress(enabled: !quiet)
+        let bar = ProgressBar(enabled: !quiet)
 
         var models: [String: ModelScores] = [:]
         var missing: [String: String] = [:]
@@ -125,17 +125,17 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
             if training.isEmpty {
                 missing["mean_face"] = "the dataset has no training clips to average"
             } else {
-                models["mean_face"] = try await runner.score(.meanFace(training: training)) { bar.update("mean_face", $0, $1) }
+                models["mean_face"] = try await runner.score(.meanFace(training: training)) { bar.update(stage: "mean_face", done: $0, total: $1) }
             }
         }
         bar.message("loading models…")
         let pipeline = try await folders.loadPipeline()
         if wanted.contains("latent_roundtrip") {
-            models["latent_roundtrip"] = try await runner.score(.latentRoundTrip(pipeline.expressionCoding)) { bar.update("latent_roundtrip", $0, $1) }
+            models["latent_roundtrip"] = try await runner.score(.latentRoundTrip(pipeline.expressionCoding)) { bar.update(stage: "latent_roundtrip", done: $0, total: $1) }
         }
         if wanted.contains("media2face") {
             models["media2face"] = try await runner.score(.pipeline("media2face", pipeline, conditionOnEmotion: settings.conditionOnEmotion)) {
-                bar.update("media2face", $0, $1)
+                bar.update(stage: "media2face", done: $0, total: $1)
             }
         }
         if wanted.contains("regressor") {
@@ -144,7 +144,7 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
         var controls: ControlsReport?
         if !noControls {
             let window = pipeline.windowing
-            controls = try await runner.controls(pipeline: pipeline, windowLength: window.length, windowOverlap: window.overlap) { bar.update($0, $1, $2) }
+            controls = try await runner.controls(pipeline: pipeline, windowLength: window.length, windowOverlap: window.overlap) { bar.update(stage: $0, done: $1, total: $2) }
         }
         bar.finish()
         let report = EvaluationReport(split: split, clips: clips.count, audio_seconds: clips.reduce(0) { $0 + Double($1.samples.count) / 16_000 },

@@ -6,21 +6,21 @@ import M2FGNPFA
 /// tests use it as a small, exactly invertible, non-linear decoder.
 ///
 /// Weights are clamped to [ε, 1 − ε] before the logit, so 0 and 1 map to ±logit(1 − ε) ≈ ±6.9.
-public struct ARKitLogitCoding: ExpressionCoding {
-    public let epsilon: Float
-    public init(epsilon: Float = 1e-3) { self.epsilon = epsilon }
+package struct ARKitLogitCoding: ExpressionCoding {
+    package let epsilon: Float
+    package init(epsilon: Float = 1e-3) { self.epsilon = epsilon }
 
-    public var latentSize: Int { 52 }
+    package var latentSize: Int { 52 }
 
     /// [N, 52] → [N, 52]: log(w / (1 − w)) of the clamped weights.
-    public func encode(weights: Tensor) -> Tensor {
+    package func encode(weights: Tensor) -> Tensor {
         precondition(weights.rank == 2 && weights.shape[1] == 52, "weights \(weights.shape) are not [N, 52]")
         let w = weights.clamped(epsilon, 1 - epsilon)
         return (w / (1 - w)).log()
     }
 
     /// [N, 52] → [N, 52]: sigmoid, inside [0, 1].
-    public func decode(latents: Tensor) -> Tensor {
+    package func decode(latents: Tensor) -> Tensor {
         precondition(latents.rank == 2 && latents.shape[1] == 52, "latents \(latents.shape) are not [N, 52]")
         return latents.sigmoid()
     }

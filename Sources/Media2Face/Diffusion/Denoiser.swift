@@ -3,9 +3,9 @@ import M2FEngine
 import M2FNeural
 
 /// Sinusoidal embeddings (Transformer / DDPM style) for diffusion steps and frame positions.
-public enum SinusoidalEmbedding {
+package enum SinusoidalEmbedding {
     /// [N, C] for N values: channel i < C/2 is sin(v·ωᵢ), channel C/2 + i is cos(v·ωᵢ), ωᵢ = 10000^(−i/(C/2)).
-    public static func table(_ values: [Float], width: Int) -> Tensor {
+    package static func table(_ values: [Float], width: Int) -> Tensor {
         precondition(width % 2 == 0, "sinusoidal width \(width) must be even")
         let half = width / 2
         return Tensor(shape: [values.count, width]) { p, _ in
@@ -31,27 +31,27 @@ public enum SinusoidalEmbedding {
 ///
 /// Keys: `input_proj`, `audio_proj`, `null_audio` [C], `style.*`, `time_mlp.fc1`, `time_mlp.fc2`,
 /// `encoder.layers.N.*`, `encoder.norm`, `output_proj`.
-public final class Media2FaceDenoiser: Module {
-    public let configuration: DenoiserConfiguration
+package final class Media2FaceDenoiser: Module {
+    package let configuration: DenoiserConfiguration
     /// `input_proj`: D → C.
-    public let inputProjection: Linear
+    package let inputProjection: Linear
     /// `audio_proj`: 384 → C.
-    public let audioProjection: Linear
+    package let audioProjection: Linear
     /// `null_audio` [C]: the audio condition when dropped.
-    public let nullAudio: Parameter
+    package let nullAudio: Parameter
     /// `style.*`
-    public let style: StyleEncoder
+    package let style: StyleEncoder
     /// `time_mlp.fc1`: C → C (then SiLU).
-    public let timeHidden: Linear
+    package let timeHidden: Linear
     /// `time_mlp.fc2`: C → C.
-    public let timeOutput: Linear
+    package let timeOutput: Linear
     /// `encoder.layers.N.*`, `encoder.norm.*`
-    public let encoder: TransformerEncoder
+    package let encoder: TransformerEncoder
     /// `output_proj`: C → D (initialised to zero, so an untrained model predicts the data mean).
-    public let outputProjection: Linear
-    public var isTraining = false
+    package let outputProjection: Linear
+    package var isTraining = false
 
-    public init(_ configuration: DenoiserConfiguration, seed: UInt64 = 0) {
+    package init(_ configuration: DenoiserConfiguration, seed: UInt64 = 0) {
         precondition(configuration.width % configuration.numHeads == 0 && configuration.width % 2 == 0,
                      "width \(configuration.width) must be even and a multiple of \(configuration.numHeads) heads")
         self.configuration = configuration
@@ -69,15 +69,15 @@ public final class Media2FaceDenoiser: Module {
         outputProjection.bias?.assign(Tensor.zeros([configuration.frameSize]))
     }
 
-    public var ownParameters: [(key: String, parameter: Parameter)] { [("null_audio", nullAudio)] }
-    public var children: [(key: String, module: any Module)] {
+    package var ownParameters: [(key: String, parameter: Parameter)] { [("null_audio", nullAudio)] }
+    package var children: [(key: String, module: any Module)] {
         [("input_proj", inputProjection), ("audio_proj", audioProjection), ("style", style),
          ("time_mlp.fc1", timeHidden), ("time_mlp.fc2", timeOutput), ("encoder", encoder), ("output_proj", outputProjection)]
     }
 
     /// The audio condition [B, T, C]: audio_proj(features) where `keepAudio` is 1, `null_audio` where 0.
     /// - Parameters: features [B, T, 384]; keepAudio [B, 1, 1] of 0/1 (nil: all kept).
-    public func audioCondition(features: Tensor, keepAudio: Tensor? = nil) -> Tensor {
+    package func audioCondition(features: Tensor, keepAudio: Tensor? = nil) -> Tensor {
         precondition(features.rank == 3 && features.shape[2] == configuration.audioFeatureSize,
                      "audio features \(features.shape) are not [B, T, \(configuration.audioFeatureSize)]")
         let projected = audioProjection(features)
@@ -86,12 +86,12 @@ public final class Media2FaceDenoiser: Module {
     }
 
     /// The null audio condition broadcast to [B, T, C].
-    public func nullAudioCondition(batch: Int, frames: Int) -> Tensor {
+    package func nullAudioCondition(batch: Int, frames: Int) -> Tensor {
         nullAudio.value.reshaped([1, 1, configuration.width]).expanded(to: [batch, frames, configuration.width])
     }
 
     /// The step embedding [B, 1, C] for diffusion steps t (B of them).
-    public func stepEmbedding(_ steps: [Int]) -> Tensor {
+    package func stepEmbedding(_ steps: [Int]) -> Tensor {
         let sinusoid = SinusoidalEmbedding.table(steps.map(Float.init), width: configuration.width)
         return timeOutput(timeHidden(sinusoid).silu()).unsqueezed(1)
     }
@@ -99,7 +99,7 @@ public final class Media2FaceDenoiser: Module {
     /// x̂₀ [B, T, D] from xₜ [B, T, D], the step embedding [B or 1, 1, C] and the condition [B, T, C]
     /// (audio condition + per-frame style tokens).
     /// - Parameter padding: [B, T], 1 at padded frames (excluded as attention keys), for ragged batches.
-    public func callAsFunction(noisy: Tensor, stepEmbedding: Tensor, condition: Tensor, padding: Tensor? = nil) -> Tensor {
+    package func callAsFunction(noisy: Tensor, stepEmbedding: Tensor, condition: Tensor, padding: Tensor? = nil) -> Tensor {
         let (b, t) = (noisy.shape[0], noisy.shape[1])
         precondition(noisy.rank == 3 && noisy.shape[2] == configuration.frameSize,
                      "noisy input \(noisy.shape) is not [B, T, \(configuration.frameSize)]")

@@ -2,7 +2,7 @@ import M2FCheckedInput
 import M2FNeural
 
 /// What the denoiser learns to output from its conditions.
-public enum DenoiserObjective: String, Codable, Sendable {
+package enum DenoiserObjective: String, Codable, Sendable {
     /// Diffusion: x̂₀ from a noisy sequence xₜ and the step t (the generator).
     case diffusion
     /// The same network as a plain regressor: the noisy input is all zeros and t is fixed at T − 1,
@@ -14,35 +14,35 @@ public enum DenoiserObjective: String, Codable, Sendable {
 ///
 /// Defaults are the shipped model's sizes, chosen by measurement on the 2-core machine
 /// (docs/ARCHITECTURE.md, "Media2Face diffusion").
-public struct DenoiserConfiguration: Codable, Sendable, Equatable {
+package struct DenoiserConfiguration: Codable, Sendable, Equatable {
     /// Z, the expression latent channels per frame (the GNPFA latent size).
-    public var latentSize: Int
+    package var latentSize: Int
     /// Head pose channels per frame (yaw, pitch, roll, tx, ty, tz). Default 6.
-    public var poseSize: Int
+    package var poseSize: Int
     /// Speech feature channels (Whisper tiny.en: 384).
-    public var audioFeatureSize: Int
+    package var audioFeatureSize: Int
     /// Text style embedding size (MiniLM-L6: 384).
-    public var textEmbeddingSize: Int
+    package var textEmbeddingSize: Int
     /// Emotion labels (M2F-D: 8).
-    public var emotionCount: Int
+    package var emotionCount: Int
     /// Transformer width C.
-    public var width: Int
+    package var width: Int
     /// Self-attention blocks.
-    public var numLayers: Int
+    package var numLayers: Int
     /// Attention heads (C must be a multiple).
-    public var numHeads: Int
+    package var numHeads: Int
     /// MLP hidden width as a multiple of C.
-    public var mlpRatio: Int
+    package var mlpRatio: Int
     /// N, frames per window (training crops and sampling windows).
-    public var windowLength: Int
+    package var windowLength: Int
     /// Frame rate the model works at.
-    public var fps: Double
+    package var fps: Double
     /// T, diffusion training steps of the cosine schedule.
-    public var diffusionSteps: Int
+    package var diffusionSteps: Int
     /// Diffusion or plain regression (the baseline).
-    public var objective: DenoiserObjective
+    package var objective: DenoiserObjective
 
-    public init(latentSize: Int, poseSize: Int = 6, audioFeatureSize: Int = 384, textEmbeddingSize: Int = 384,
+    package init(latentSize: Int, poseSize: Int = 6, audioFeatureSize: Int = 384, textEmbeddingSize: Int = 384,
                 emotionCount: Int = 8, width: Int = 128, numLayers: Int = 4, numHeads: Int = 4, mlpRatio: Int = 4,
                 windowLength: Int = 120, fps: Double = 30, diffusionSteps: Int = 500,
                 objective: DenoiserObjective = .diffusion) {
@@ -64,7 +64,7 @@ public struct DenoiserConfiguration: Codable, Sendable, Equatable {
     /// Every field out of its range and every broken relation (a model file is untrusted: numHeads 0
     /// divides by zero, width −128 or numLayers 10⁶ allocate without bound, fps 1e9 asks for 208 GB).
     /// Nil when the architecture can be built.
-    public var rangeProblem: String? {
+    package var rangeProblem: String? {
         var check = FieldRanges()
         check.require("latentSize", latentSize, in: 1...1024)
         check.require("poseSize", poseSize, in: 6...6)
@@ -86,12 +86,12 @@ public struct DenoiserConfiguration: Codable, Sendable, Equatable {
 
     /// A lower bound on the parameters this architecture has (its blocks' attention and MLP matrices):
     /// a weights file with fewer values cannot belong to it, which is checked before anything is allocated.
-    public var minimumParameterCount: Int {
+    package var minimumParameterCount: Int {
         numLayers * (4 + 2 * mlpRatio) * width * width
     }
 
     /// D = Z + pose channels: the size of one frame of the denoised sequence.
-    public var frameSize: Int { latentSize + poseSize }
+    package var frameSize: Int { latentSize + poseSize }
 
     /// The transformer stack (pre-norm self-attention blocks with a final LayerNorm).
     var stack: TransformerStackConfiguration {

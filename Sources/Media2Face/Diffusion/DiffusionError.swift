@@ -2,7 +2,7 @@ import Foundation
 
 /// Bad input to the diffusion generator or its training: each message names the file or value,
 /// the problem and the fix.
-public enum DiffusionError: LocalizedError, Equatable {
+package enum DiffusionError: LocalizedError, Equatable {
     /// A model directory lacks a file.
     case missingModelFile(path: String)
     /// `config.json` (or another JSON file) could not be read.
@@ -22,7 +22,7 @@ public enum DiffusionError: LocalizedError, Equatable {
     /// The training data cannot be used.
     case invalidTrainingData(path: String, problem: String)
 
-    public var errorDescription: String? {
+    package var errorDescription: String? {
         switch self {
         case let .missingModelFile(path):
             return "\(path): file not found. Train a model with `m2f train diffusion --data DIR -o MODEL_DIR` or point to a directory holding config.json and model.safetensors (e.g. Models/media2face)."

@@ -4,21 +4,21 @@ import M2FNeural
 import M2FSystem
 
 /// `config.json` of a Media2Face model directory.
-public struct DiffusionModelConfiguration: Codable, Sendable, Equatable {
+package struct DiffusionModelConfiguration: Codable, Sendable, Equatable {
     /// Always "media2face-diffusion".
-    public var format: String
+    package var format: String
     /// The architecture.
-    public var denoiser: DenoiserConfiguration
+    package var denoiser: DenoiserConfiguration
     /// Which expression coding the latents belong to (e.g. "gnpfa:Models/gnpfa"), for the user's information.
-    public var coding: String
+    package var coding: String
     /// Free-form facts about training (steps, losses, data, hours, command), written by the trainer.
-    public var training: [String: String]
+    package var training: [String: String]
     /// How clips under 30 s were encoded for training: "needed" (only their own frames) or "pad"
     /// (silence to a full Whisper window); the pipeline encodes speech the same way. Absent in models
     /// made before it was recorded: those were trained on "pad".
-    public var speechFeatures: String?
+    package var speechFeatures: String?
 
-    public init(denoiser: DenoiserConfiguration, coding: String, training: [String: String] = [:], speechFeatures: String? = nil) {
+    package init(denoiser: DenoiserConfiguration, coding: String, training: [String: String] = [:], speechFeatures: String? = nil) {
         format = "media2face-diffusion"
         self.denoiser = denoiser
         self.coding = coding
@@ -27,18 +27,18 @@ public struct DiffusionModelConfiguration: Codable, Sendable, Equatable {
     }
 
     /// True when short clips must be encoded without padding (`speechFeatures == "needed"`).
-    public var encodesNeededFramesOnly: Bool { speechFeatures == "needed" }
+    package var encodesNeededFramesOnly: Bool { speechFeatures == "needed" }
 }
 
 /// A model directory: `config.json` (`DiffusionModelConfiguration`) and `model.safetensors` (the
 /// denoiser's parameters by dotted key, plus `normalization.mean` / `normalization.std`).
-public enum DiffusionModelFile {
-    public static let configurationName = "config.json"
-    public static let weightsName = "model.safetensors"
+package enum DiffusionModelFile {
+    package static let configurationName = "config.json"
+    package static let weightsName = "model.safetensors"
 
     /// Reads `config.json`.
     /// - Throws: `DiffusionError.missingModelFile`, `.invalidConfiguration`.
-    public static func configuration(in directory: URL) throws -> DiffusionModelConfiguration {
+    package static func configuration(in directory: URL) throws -> DiffusionModelConfiguration {
         let url = directory.appendingPathComponent(configurationName)
         guard let data = FileManager.default.contents(atPath: url.path) else { throw DiffusionError.missingModelFile(path: url.path) }
         return try configuration(from: data, file: url.path)
@@ -47,7 +47,7 @@ public enum DiffusionModelFile {
     /// Decodes and checks `config.json` bytes: the format, and every field of the architecture in range
     /// (`DenoiserConfiguration.rangeProblem`). `file` names the file in errors.
     /// - Throws: `DiffusionError.invalidConfiguration` naming the file and every bad field.
-    public static func configuration(from data: Data, file: String) throws -> DiffusionModelConfiguration {
+    package static func configuration(from data: Data, file: String) throws -> DiffusionModelConfiguration {
         let configuration: DiffusionModelConfiguration
         do {
             configuration = try JSONDecoder().decode(DiffusionModelConfiguration.self, from: data)
@@ -67,7 +67,7 @@ public enum DiffusionModelFile {
     }
 
     /// Loads the denoiser (strictly by key) and the normalisation.
-    public static func load(from directory: URL) throws -> (configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, normalization: FrameNormalization) {
+    package static func load(from directory: URL) throws -> (configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, normalization: FrameNormalization) {
         let configuration = try self.configuration(in: directory)
         let url = directory.appendingPathComponent(weightsName)
         guard FileManager.default.fileExists(atPath: url.path) else { throw DiffusionError.missingModelFile(path: url.path) }
@@ -96,7 +96,7 @@ public enum DiffusionModelFile {
 
     /// Writes both files atomically (the directory is created if needed).
     /// - Parameter parameters: the weights to save by dotted key (e.g. the EMA's); the denoiser's own when nil.
-    public static func save(configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, parameters: [String: Tensor]? = nil,
+    package static func save(configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, parameters: [String: Tensor]? = nil,
                             normalization: FrameNormalization, to directory: URL) throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -4,19 +4,19 @@ import M2FEngine
 /// Run options of sampling (not part of the model).
 public struct SamplingOptions: Sendable, Equatable {
     /// DDIM steps, 1...T. Default `defaultSteps`.
-    public var steps: Int
+    package var steps: Int
     /// sA, the audio guidance scale. Default `defaultAudioGuidance`.
-    public var audioGuidance: Float
+    package var audioGuidance: Float
     /// sP, the style (prompt) guidance scale. Default `defaultStyleGuidance`.
-    public var styleGuidance: Float
+    package var styleGuidance: Float
     /// Seeds the initial noise and RePaint's noise.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Frames shared by neighbouring windows (cross-faded). Default 24 (0.8 s at 30 fps).
-    public var overlap: Int
+    package var overlap: Int
     /// Largest number of windows (over all branches) per forward pass; bounds memory for long clips.
-    public var maximumBatch: Int
+    package var maximumBatch: Int
     /// x̂₀ is clamped to ±this many data standard deviations at each step (guidance extrapolates).
-    public var clampStd: Float
+    package var clampStd: Float
 
     /// The defaults, chosen on the full validation split of the default dataset (docs/ARCHITECTURE.md,
     /// "Choosing steps and guidance"): with the paper's 2.5 / 1.5 and 25 steps our model moved the upper
@@ -26,7 +26,7 @@ public struct SamplingOptions: Sendable, Equatable {
     public static let defaultAudioGuidance: Float = 0.5
     public static let defaultStyleGuidance: Float = 1.0
 
-    public init(steps: Int = SamplingOptions.defaultSteps, audioGuidance: Float = SamplingOptions.defaultAudioGuidance,
+    package init(steps: Int = SamplingOptions.defaultSteps, audioGuidance: Float = SamplingOptions.defaultAudioGuidance,
                 styleGuidance: Float = SamplingOptions.defaultStyleGuidance, seed: UInt64 = 0,
                 overlap: Int = 24, maximumBatch: Int = 96, clampStd: Float = 6) {
         self.steps = steps
@@ -39,7 +39,7 @@ public struct SamplingOptions: Sendable, Equatable {
     }
 
     /// - Throws: `DiffusionError.invalidOption` for out-of-range values.
-    public func validate(diffusionSteps: Int, windowLength: Int) throws {
+    package func validate(diffusionSteps: Int, windowLength: Int) throws {
         guard (1...diffusionSteps).contains(steps) else {
             throw DiffusionError.invalidOption(name: "steps", value: "\(steps)", allowed: "1...\(diffusionSteps)")
         }
@@ -66,21 +66,21 @@ public struct SamplingOptions: Sendable, Equatable {
 /// x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·f(A,P), the windows are cross-faded into one x̂₀ [F, D],
 /// keyframes are imposed (RePaint) and DDIM moves the whole clip to the next step. Without any style
 /// f(A,P) = f(A,∅), so only two branches run.
-public struct DiffusionSampler {
-    public let denoiser: Media2FaceDenoiser
-    public let schedule: CosineNoiseSchedule
+package struct DiffusionSampler {
+    package let denoiser: Media2FaceDenoiser
+    package let schedule: CosineNoiseSchedule
 
-    public init(denoiser: Media2FaceDenoiser) {
+    package init(denoiser: Media2FaceDenoiser) {
         self.denoiser = denoiser
         schedule = CosineNoiseSchedule(stepCount: denoiser.configuration.diffusionSteps)
     }
 
     /// One denoiser pass per guidance branch: which conditions it sees and its weight in the combination.
-    public struct GuidanceBranch: Sendable, Equatable {
-        public var audio: Bool
-        public var style: Bool
-        public var weight: Float
-        public init(audio: Bool, style: Bool, weight: Float) {
+    package struct GuidanceBranch: Sendable, Equatable {
+        package var audio: Bool
+        package var style: Bool
+        package var weight: Float
+        package init(audio: Bool, style: Bool, weight: Float) {
             self.audio = audio
             self.style = style
             self.weight = weight
@@ -90,7 +90,7 @@ public struct DiffusionSampler {
     /// The branches of two-scale guidance, x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·f(A,P).
     /// Without style f(A,P) = f(A,∅), so its weight joins that branch; zero-weight branches are dropped;
     /// the regression baseline runs f(A,P) alone.
-    public static func guidanceBranches(audioGuidance sA: Float, styleGuidance sP: Float, hasStyle: Bool,
+    package static func guidanceBranches(audioGuidance sA: Float, styleGuidance sP: Float, hasStyle: Bool,
                                         objective: DenoiserObjective = .diffusion) -> [GuidanceBranch] {
         if objective == .regression { return [GuidanceBranch(audio: true, style: hasStyle, weight: 1)] }
         var branches = hasStyle
@@ -103,7 +103,7 @@ public struct DiffusionSampler {
     }
 
     /// Σ weightᵦ · outputᵦ over the branches (outputs in branch order, all the same shape).
-    public static func combine(_ outputs: [Tensor], branches: [GuidanceBranch]) -> Tensor {
+    package static func combine(_ outputs: [Tensor], branches: [GuidanceBranch]) -> Tensor {
         precondition(outputs.count == branches.count, "\(outputs.count) outputs for \(branches.count) branches")
         var guided = outputs[0] * branches[0].weight
         for (output, branch) in zip(outputs, branches).dropFirst() { guided = guided + output * branch.weight }
@@ -117,7 +117,7 @@ public struct DiffusionSampler {
     ///   - keyframes: constraints imposed at every step (may be empty).
     ///   - progress: (step done, steps) after each step; what it throws (a `CancellationError`) stops
     ///     sampling there, so a cancelled caller waits at most one step.
-    public func sample(audio: Tensor, styleTokens: Tensor?, keyframes: KeyframeConstraints?, options: SamplingOptions,
+    package func sample(audio: Tensor, styleTokens: Tensor?, keyframes: KeyframeConstraints?, options: SamplingOptions,
                        progress: (Int, Int) throws -> Void = { _, _ in }) rethrows -> Tensor {
         let configuration = denoiser.configuration
         let (f, d) = (audio.shape[0], configuration.frameSize)

@@ -3,28 +3,28 @@ import M2FEngine
 /// Per-channel statistics of the training frames ([Z latent + 6 head pose]): the denoiser works on
 /// (x − mean) / std so every channel has unit scale. Saved in the model file under
 /// `normalization.mean` [D] and `normalization.std` [D].
-public struct FrameNormalization: Sendable {
+package struct FrameNormalization: Sendable {
     /// [D]
-    public let mean: Tensor
+    package let mean: Tensor
     /// [D], each ≥ `minimumStd`.
-    public let std: Tensor
+    package let std: Tensor
 
     /// Channels that hardly move in the data are not blown up: std is floored at this value.
-    public static let minimumStd: Float = 1e-3
+    package static let minimumStd: Float = 1e-3
 
-    public init(mean: Tensor, std: Tensor) {
+    package init(mean: Tensor, std: Tensor) {
         precondition(mean.rank == 1 && mean.shape == std.shape, "normalization mean \(mean.shape) and std \(std.shape)")
         self.mean = mean.contiguous()
         self.std = std.contiguous()
     }
 
     /// The identity normalisation for D channels (mean 0, std 1).
-    public static func identity(size: Int) -> FrameNormalization {
+    package static func identity(size: Int) -> FrameNormalization {
         FrameNormalization(mean: .zeros([size]), std: .ones([size]))
     }
 
     /// Mean and floored standard deviation over the rows of [N, D] frames (Double accumulation).
-    public static func fit(_ frames: [Tensor]) -> FrameNormalization {
+    package static func fit(_ frames: [Tensor]) -> FrameNormalization {
         precondition(!frames.isEmpty, "normalization needs frames")
         let d = frames[0].shape[1]
         var sum = [Double](repeating: 0, count: d), sumSquares = [Double](repeating: 0, count: d)
@@ -48,19 +48,19 @@ public struct FrameNormalization: Sendable {
     }
 
     /// D, the channels.
-    public var size: Int { mean.shape[0] }
+    package var size: Int { mean.shape[0] }
 
     /// (x − mean) / std for x [..., D].
-    public func normalize(_ x: Tensor) -> Tensor { (x - mean) / std }
+    package func normalize(_ x: Tensor) -> Tensor { (x - mean) / std }
 
     /// x · std + mean for x [..., D].
-    public func denormalize(_ x: Tensor) -> Tensor { x * std + mean }
+    package func denormalize(_ x: Tensor) -> Tensor { x * std + mean }
 
     /// The first `count` channels' statistics (e.g. the latent part), as a normalisation of its own.
-    public func prefix(_ count: Int) -> FrameNormalization {
+    package func prefix(_ count: Int) -> FrameNormalization {
         FrameNormalization(mean: mean.sliced(axis: 0, 0..<count), std: std.sliced(axis: 0, 0..<count))
     }
 
     /// Tensors to save: `normalization.mean`, `normalization.std`.
-    public var tensors: [String: Tensor] { ["normalization.mean": mean, "normalization.std": std] }
+    package var tensors: [String: Tensor] { ["normalization.mean": mean, "normalization.std": std] }
 }

@@ -20,24 +20,24 @@ import M2FGNPFA
 ///    smoothly: linearly between neighbouring keys whose tapers touch, and with a half-cosine taper
 ///    otherwise, at least `spread` frames wide and wider when the residual is large, so that the taper's
 ///    slope stays under the clip's own 90th-percentile speed.
-public struct KeyframeConstraints: @unchecked Sendable {
+package struct KeyframeConstraints: @unchecked Sendable {
     /// One constrained frame: ARKit channel → target weight.
-    public struct Target: Sendable, Equatable {
-        public var frame: Int
-        public var channels: [Int]
-        public var values: [Float]
-        public var isFullFrame: Bool { channels.count == 52 }
+    package struct Target: Sendable, Equatable {
+        package var frame: Int
+        package var channels: [Int]
+        package var values: [Float]
+        package var isFullFrame: Bool { channels.count == 52 }
     }
 
     /// Constrained frames, ascending, one entry per frame.
-    public let targets: [Target]
+    package let targets: [Target]
     /// Frames of the taper in ARKit space. Default 6 (0.2 s at 30 fps); widened per key when its
     /// residual is large (`residualSpread`).
-    public var spread: Int = 6
+    package var spread: Int = 6
     /// Frames on each side of a keyframe that the predicted clean latents are pulled toward its target
     /// (half-cosine weights), so the model's path eases into the key instead of jumping at one frame.
     /// Default 8 (0.27 s at 30 fps).
-    public var latentSpread: Int = 8
+    package var latentSpread: Int = 8
     let coding: any ExpressionCoding
     /// Statistics of the latent channels (the first Z of the frame normalisation).
     let latentNormalization: FrameNormalization
@@ -46,7 +46,7 @@ public struct KeyframeConstraints: @unchecked Sendable {
 
     /// - Throws: `DiffusionError.invalidKeyframe` for a time outside the clip, a channel outside 0..<52 or
     ///   a weight outside [0, 1].
-    public init(keyframes: [Keyframe], frameCount: Int, fps: Double, coding: any ExpressionCoding,
+    package init(keyframes: [Keyframe], frameCount: Int, fps: Double, coding: any ExpressionCoding,
                 latentNormalization: FrameNormalization) throws {
         var byFrame: [Int: [Int: Float]] = [:]
         for (index, keyframe) in keyframes.enumerated() {
@@ -91,12 +91,12 @@ public struct KeyframeConstraints: @unchecked Sendable {
         }
     }
 
-    public var isEmpty: Bool { targets.isEmpty }
-    public var frames: [Int] { targets.map(\.frame) }
+    package var isEmpty: Bool { targets.isEmpty }
+    package var frames: [Int] { targets.map(\.frame) }
 
     /// Normalised latent targets [K, Z] at the keyframe frames for the current prediction x̂₀ [F, D]
     /// (normalised; the latent channels come first).
-    public func latentTargets(prediction: Tensor) -> Tensor {
+    package func latentTargets(prediction: Tensor) -> Tensor {
         let z = coding.latentSize
         let rows = prediction.gathered(axis: 0, indices: frames).sliced(axis: 1, 0..<z).contiguous()
         let partial = targets.enumerated().filter { !$0.element.isFullFrame }
@@ -116,7 +116,7 @@ public struct KeyframeConstraints: @unchecked Sendable {
     }
 
     /// x [F, D] with rows `frames`, columns 0..<Z replaced by `latents` [K, Z].
-    public func imposing(_ latents: Tensor, on x: Tensor) -> Tensor {
+    package func imposing(_ latents: Tensor, on x: Tensor) -> Tensor {
         let (f, d, z) = (x.shape[0], x.shape[1], latents.shape[1])
         var values = x.contiguous().toArray()
         let replacement = latents.toArray()
@@ -128,7 +128,7 @@ public struct KeyframeConstraints: @unchecked Sendable {
 
     /// x [F, D] with columns 0..<Z eased toward the nearest keyframe's latent [K, Z]: weight 1 at the key,
     /// falling as a half cosine to 0 at `latentSpread + 1` frames away (RePaint on x̂₀ made smooth).
-    public func easing(toward latents: Tensor, on x: Tensor) -> Tensor {
+    package func easing(toward latents: Tensor, on x: Tensor) -> Tensor {
         guard latentSpread > 0 else { return imposing(latents, on: x) }
         let (f, d, z) = (x.shape[0], x.shape[1], latents.shape[1])
         var values = x.contiguous().toArray()
@@ -159,7 +159,7 @@ public struct KeyframeConstraints: @unchecked Sendable {
 
     /// Decoded weights [F, 52] → the same with every constrained channel exactly at its target at its
     /// frame, the residual spread smoothly to the neighbours, and everything kept in [0, 1].
-    public func snapping(_ weights: Tensor) -> Tensor {
+    package func snapping(_ weights: Tensor) -> Tensor {
         let f = weights.shape[0]
         var values = weights.contiguous().toArray()
         let original = values

@@ -4,44 +4,44 @@ import M2FFace
 import M2FGNPFA
 
 /// Run options of `Media2FaceGenerator.generate`.
-public struct GenerationOptions: Sendable, Equatable {
+package struct GenerationOptions: Sendable, Equatable {
     /// Steps, guidance scales, seed, windowing.
-    public var sampling: SamplingOptions
+    package var sampling: SamplingOptions
     /// Whether to output the generated head pose; when false it is all zeros (a still head).
-    public var headPose: Bool
+    package var headPose: Bool
 
-    public init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true) {
+    package init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true) {
         self.sampling = sampling
         self.headPose = headPose
     }
 }
 
 /// Seconds spent in each stage of one `generate` call.
-public struct GenerationTimings: Sendable, Equatable, Codable {
+package struct GenerationTimings: Sendable, Equatable, Codable {
     /// Validating input, style tokens, keyframe targets.
-    public var conditioning: Double
+    package var conditioning: Double
     /// The DDIM loop (all windows, branches and steps).
-    public var sampling: Double
+    package var sampling: Double
     /// Latents → ARKit weights (GNPFA decoder) and the exact keyframe correction.
-    public var decoding: Double
-    public var total: Double { conditioning + sampling + decoding }
+    package var decoding: Double
+    package var total: Double { conditioning + sampling + decoding }
 }
 
 /// The result of `generate`: F frames at the model's frame rate, as the `FaceAnimation` that the
 /// pipeline assembles and the exporter writes (one motion type from the generator to the file).
-public struct GeneratedMotion: @unchecked Sendable {
+package struct GeneratedMotion: @unchecked Sendable {
     /// F frames of 52 ARKit weights (canonical order, in [0, 1]) and head pose (identity when head
     /// pose is off), at the model's frame rate; no metadata yet.
-    public var animation: FaceAnimation
+    package var animation: FaceAnimation
     /// [F, Z] expression latents (GNPFA space).
-    public var latents: Tensor
-    public var timings: GenerationTimings
+    package var latents: Tensor
+    package var timings: GenerationTimings
 
-    public var fps: Double { animation.fps }
+    package var fps: Double { animation.fps }
     /// [F, 52] the weights as a tensor (for numeric checks).
-    public var weights: Tensor { Tensor(animation.weights, shape: [animation.frameCount, ARKit.count]) }
+    package var weights: Tensor { Tensor(animation.weights, shape: [animation.frameCount, ARKit.count]) }
     /// [F, 6] the head pose as a tensor (yaw, pitch, roll, tx, ty, tz as in M2F-D).
-    public var headPose: Tensor { Tensor(animation.headPose.flatMap(\.values), shape: [animation.frameCount, 6]) }
+    package var headPose: Tensor { Tensor(animation.headPose.flatMap(\.values), shape: [animation.frameCount, 6]) }
 }
 
 /// Speech (+ style, keyframes) → ARKit animation with head pose: the Media2Face diffusion generator.
@@ -57,17 +57,17 @@ public struct GeneratedMotion: @unchecked Sendable {
 /// Everything runs on the CPU: windows × guidance branches share one forward per step (see
 /// `DiffusionSampler`). `generate` is not reentrant per instance (the model is shared); use one
 /// generator per thread.
-public final class Media2FaceGenerator: @unchecked Sendable {
-    public let configuration: DiffusionModelConfiguration
-    public let denoiser: Media2FaceDenoiser
-    public let normalization: FrameNormalization
-    public let coding: any ExpressionCoding
+package final class Media2FaceGenerator: @unchecked Sendable {
+    package let configuration: DiffusionModelConfiguration
+    package let denoiser: Media2FaceDenoiser
+    package let normalization: FrameNormalization
+    package let coding: any ExpressionCoding
 
     /// Loads `config.json` and `model.safetensors` from a model directory (e.g. `Models/media2face`).
     /// - Parameter coding: the expression latent space the model was trained in (the GNPFA model).
     /// - Throws: `DiffusionError.missingModelFile`, `.invalidConfiguration`, `.latentSizeMismatch`, or an
     ///   `EngineError` for a malformed or mismatched weights file.
-    public convenience init(directory: URL, coding: any ExpressionCoding) throws {
+    package convenience init(directory: URL, coding: any ExpressionCoding) throws {
         let loaded = try DiffusionModelFile.load(from: directory)
         guard loaded.configuration.denoiser.latentSize == coding.latentSize else {
             throw DiffusionError.latentSizeMismatch(path: directory.path, model: loaded.configuration.denoiser.latentSize, coding: coding.latentSize)
@@ -75,7 +75,7 @@ public final class Media2FaceGenerator: @unchecked Sendable {
         self.init(configuration: loaded.configuration, denoiser: loaded.denoiser, normalization: loaded.normalization, coding: coding)
     }
 
-    public init(configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, normalization: FrameNormalization,
+    package init(configuration: DiffusionModelConfiguration, denoiser: Media2FaceDenoiser, normalization: FrameNormalization,
                 coding: any ExpressionCoding) {
         precondition(denoiser.configuration.latentSize == coding.latentSize, "denoiser latent \(denoiser.configuration.latentSize) vs coding \(coding.latentSize)")
         self.configuration = configuration
@@ -86,10 +86,10 @@ public final class Media2FaceGenerator: @unchecked Sendable {
     }
 
     /// The frame rate audio features must be given at and motion comes out at (30).
-    public var fps: Double { denoiser.configuration.fps }
+    package var fps: Double { denoiser.configuration.fps }
 
     /// One style for the whole clip.
-    public func generate(audioFeatures: Tensor, style: StyleCondition, keyframes: [Keyframe] = [],
+    package func generate(audioFeatures: Tensor, style: StyleCondition, keyframes: [Keyframe] = [],
                          options: GenerationOptions = GenerationOptions(), progress: (Int, Int) throws -> Void = { _, _ in }) throws -> GeneratedMotion {
         let frames = audioFeatures.rank == 2 ? audioFeatures.shape[0] : 0
         let duration = Double(max(frames, 1)) / fps
@@ -104,7 +104,7 @@ public final class Media2FaceGenerator: @unchecked Sendable {
     ///   - keyframes: constraints at given times (full frames or a few channels).
     ///   - progress: (DDIM step done, steps); what it throws stops sampling after that step.
     /// - Throws: `DiffusionError` for bad features, options, style segments/conditions or keyframes.
-    public func generate(audioFeatures: Tensor, style: [StyleSegment], keyframes: [Keyframe] = [],
+    package func generate(audioFeatures: Tensor, style: [StyleSegment], keyframes: [Keyframe] = [],
                          options: GenerationOptions = GenerationOptions(), progress: (Int, Int) throws -> Void = { _, _ in }) throws -> GeneratedMotion {
         let clock = ContinuousClock()
         let started = clock.now

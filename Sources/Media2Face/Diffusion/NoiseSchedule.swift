@@ -8,15 +8,15 @@ import M2FEngine
 /// (guided-diffusion's `betas_for_alpha_bar`). Step t = 0 is the least noisy, t = T − 1 the most.
 /// Values are computed in Double and stored as Float (the reference is
 /// `scripts/fixtures/make_diffusion_fixtures.py`).
-public struct CosineNoiseSchedule: Sendable, Equatable {
+package struct CosineNoiseSchedule: Sendable, Equatable {
     /// T, the number of training steps (500 in the paper).
-    public let stepCount: Int
+    package let stepCount: Int
     /// βₜ, t in 0..<T.
-    public let betas: [Double]
+    package let betas: [Double]
     /// ᾱₜ = Π_{k ≤ t} (1 − βₖ), t in 0..<T.
-    public let alphasCumulative: [Double]
+    package let alphasCumulative: [Double]
 
-    public init(stepCount: Int = 500, offset: Double = 0.008, maximumBeta: Double = 0.999) {
+    package init(stepCount: Int = 500, offset: Double = 0.008, maximumBeta: Double = 0.999) {
         precondition(stepCount > 1, "a noise schedule needs at least 2 steps, not \(stepCount)")
         self.stepCount = stepCount
         func alphaBar(_ u: Double) -> Double {
@@ -37,14 +37,14 @@ public struct CosineNoiseSchedule: Sendable, Equatable {
     }
 
     /// √ᾱₜ, the weight of the clean signal at step t.
-    public func signalScale(_ t: Int) -> Float { Float(alphasCumulative[t].squareRoot()) }
+    package func signalScale(_ t: Int) -> Float { Float(alphasCumulative[t].squareRoot()) }
 
     /// √(1 − ᾱₜ), the weight of the noise at step t.
-    public func noiseScale(_ t: Int) -> Float { Float((1 - alphasCumulative[t]).squareRoot()) }
+    package func noiseScale(_ t: Int) -> Float { Float((1 - alphasCumulative[t]).squareRoot()) }
 
     /// q(xₜ | x₀): √ᾱₜ·x₀ + √(1 − ᾱₜ)·ε, one step per batch item.
     /// - Parameters: clean x₀ [B, T, D], noise ε [B, T, D], steps (B of them).
-    public func addNoise(clean: Tensor, noise: Tensor, steps: [Int]) -> Tensor {
+    package func addNoise(clean: Tensor, noise: Tensor, steps: [Int]) -> Tensor {
         precondition(clean.shape == noise.shape && clean.rank == 3 && clean.shape[0] == steps.count,
                      "addNoise: clean \(clean.shape), noise \(noise.shape), \(steps.count) steps")
         let b = steps.count
@@ -55,7 +55,7 @@ public struct CosineNoiseSchedule: Sendable, Equatable {
 
     /// The DDIM timesteps for `count` sampling steps, from the noisiest (T − 1) down to 0, evenly spaced:
     /// tᵢ = round((count − 1 − i) · (T − 1) / (count − 1)). One step samples at T − 1 only.
-    public func samplingSteps(count: Int) -> [Int] {
+    package func samplingSteps(count: Int) -> [Int] {
         precondition(count >= 1 && count <= stepCount, "DDIM steps \(count) not in 1...\(stepCount)")
         if count == 1 { return [stepCount - 1] }
         return (0..<count).map { i in
@@ -66,7 +66,7 @@ public struct CosineNoiseSchedule: Sendable, Equatable {
     /// One deterministic DDIM update (η = 0) from step t to `previous` (nil: the end, ᾱ = 1) given the
     /// predicted clean sample: ε̂ = (xₜ − √ᾱₜ·x̂₀) / √(1 − ᾱₜ), x_prev = √ᾱ_prev·x̂₀ + √(1 − ᾱ_prev)·ε̂.
     /// - Parameters: xₜ and x̂₀ of the same shape.
-    public func ddimStep(noisy: Tensor, predictedClean: Tensor, step t: Int, previous: Int?) -> Tensor {
+    package func ddimStep(noisy: Tensor, predictedClean: Tensor, step t: Int, previous: Int?) -> Tensor {
         precondition(noisy.shape == predictedClean.shape, "DDIM: noisy \(noisy.shape) vs predicted \(predictedClean.shape)")
         guard let previous else { return predictedClean }
         let noiseEstimate = (noisy - predictedClean * signalScale(t)) * (1 / noiseScale(t))

@@ -8,19 +8,19 @@ import M2FNeural
 /// Keys under `style.`: `text_proj.{weight [C, 384], bias}`, `image_proj.{weight [C, Z], bias}`,
 /// `emotion_proj.{weight [C, 8], bias}`, `null_token` [C].
 /// The image code enters normalised by the training latents' statistics (the caller passes it so).
-public final class StyleEncoder: Module {
+package final class StyleEncoder: Module {
     /// `style.text_proj`: MiniLM embedding → C.
-    public let textProjection: Linear
+    package let textProjection: Linear
     /// `style.image_proj`: normalised GNPFA expression code (Z) → C.
-    public let imageProjection: Linear
+    package let imageProjection: Linear
     /// `style.emotion_proj`: one-hot(emotion) × intensity → C.
-    public let emotionProjection: Linear
+    package let emotionProjection: Linear
     /// `style.null_token` [C].
-    public let nullToken: Parameter
-    public var isTraining = false
+    package let nullToken: Parameter
+    package var isTraining = false
     let emotionCount: Int
 
-    public init(_ configuration: DenoiserConfiguration, generator: inout RandomGenerator) {
+    package init(_ configuration: DenoiserConfiguration, generator: inout RandomGenerator) {
         let c = configuration.width
         textProjection = Linear(inputSize: configuration.textEmbeddingSize, outputSize: c, generator: &generator)
         imageProjection = Linear(inputSize: configuration.latentSize, outputSize: c, generator: &generator)
@@ -29,13 +29,13 @@ public final class StyleEncoder: Module {
         emotionCount = configuration.emotionCount
     }
 
-    public var ownParameters: [(key: String, parameter: Parameter)] { [("null_token", nullToken)] }
-    public var children: [(key: String, module: any Module)] {
+    package var ownParameters: [(key: String, parameter: Parameter)] { [("null_token", nullToken)] }
+    package var children: [(key: String, module: any Module)] {
         [("text_proj", textProjection), ("image_proj", imageProjection), ("emotion_proj", emotionProjection)]
     }
 
     /// The one-hot(label) × intensity vector of an emotion (length `emotionCount`).
-    public static func emotionVector(_ emotion: Emotion, intensity: Float, count: Int = Emotion.allCases.count) -> [Float] {
+    package static func emotionVector(_ emotion: Emotion, intensity: Float, count: Int = Emotion.allCases.count) -> [Float] {
         var vector = [Float](repeating: 0, count: count)
         vector[Emotion.allCases.firstIndex(of: emotion)!] = intensity
         return vector
@@ -45,13 +45,13 @@ public final class StyleEncoder: Module {
     ///
     /// Shapes: text [B, 384], image [B, Z], emotion [B, 8]; the selectors are [B, 1] with one 1 per row
     /// across text/image/emotion/null.
-    public struct Batch {
-        public var text: Tensor, image: Tensor, emotion: Tensor
-        public var selectText: Tensor, selectImage: Tensor, selectEmotion: Tensor, selectNull: Tensor
+    package struct Batch {
+        package var text: Tensor, image: Tensor, emotion: Tensor
+        package var selectText: Tensor, selectImage: Tensor, selectEmotion: Tensor, selectNull: Tensor
     }
 
     /// Packs conditions into a `Batch`. Image codes must already be normalised (length Z).
-    public func batch(_ conditions: [StyleCondition]) -> Batch {
+    package func batch(_ conditions: [StyleCondition]) -> Batch {
         let b = conditions.count
         let textSize = textProjection.configuration.inputSize, imageSize = imageProjection.configuration.inputSize
         var text = [Float](repeating: 0, count: b * textSize)
@@ -83,7 +83,7 @@ public final class StyleEncoder: Module {
     }
 
     /// Style tokens [B, C] for a packed batch (differentiable; the unselected projections are multiplied by 0).
-    public func callAsFunction(_ batch: Batch) -> Tensor {
+    package func callAsFunction(_ batch: Batch) -> Tensor {
         textProjection(batch.text) * batch.selectText
             + imageProjection(batch.image) * batch.selectImage
             + emotionProjection(batch.emotion) * batch.selectEmotion
@@ -91,5 +91,5 @@ public final class StyleEncoder: Module {
     }
 
     /// Style tokens [K, C] for K conditions.
-    public func callAsFunction(_ conditions: [StyleCondition]) -> Tensor { self(batch(conditions)) }
+    package func callAsFunction(_ conditions: [StyleCondition]) -> Tensor { self(batch(conditions)) }
 }

@@ -7,20 +7,20 @@ import M2FEngine
 /// own ends, where it stays 1. Where segments overlap their weights are scaled to sum to 1; whatever
 /// weight is left at a frame goes to `background` (by default `.none`, the unconditional style).
 /// The denoiser sees, per frame, Σₖ wₖ(frame)·tokenₖ: a gradient mask over time in the style token.
-public struct StyleTimeline: Sendable, Equatable {
+package struct StyleTimeline: Sendable, Equatable {
     /// The distinct conditions, `background` last.
-    public let conditions: [StyleCondition]
+    package let conditions: [StyleCondition]
     /// [F, K] weights (rows sum to 1), K = conditions.count.
-    public let weights: Tensor
+    package let weights: Tensor
     /// Whether any frame has a style other than `.none` (if not, guidance needs no style branch).
-    public let hasStyle: Bool
+    package let hasStyle: Bool
 
-    public static func == (lhs: StyleTimeline, rhs: StyleTimeline) -> Bool {
+    package static func == (lhs: StyleTimeline, rhs: StyleTimeline) -> Bool {
         lhs.conditions == rhs.conditions && lhs.weights.shape == rhs.weights.shape && lhs.weights.toArray() == rhs.weights.toArray()
     }
 
     /// One condition for the whole clip.
-    public init(constant condition: StyleCondition, frameCount: Int) {
+    package init(constant condition: StyleCondition, frameCount: Int) {
         conditions = [condition]
         weights = Tensor.ones([frameCount, 1])
         hasStyle = condition != .none
@@ -28,7 +28,7 @@ public struct StyleTimeline: Sendable, Equatable {
 
     /// - Throws: `DiffusionError.invalidStyleSegment` for a segment with end ≤ start, a negative fade or
     ///   non-finite times.
-    public init(segments: [StyleSegment], frameCount: Int, fps: Double, background: StyleCondition = .none) throws {
+    package init(segments: [StyleSegment], frameCount: Int, fps: Double, background: StyleCondition = .none) throws {
         for (index, segment) in segments.enumerated() {
             guard segment.start.isFinite, segment.end.isFinite, segment.fade.isFinite, segment.end > segment.start, segment.fade >= 0 else {
                 throw DiffusionError.invalidStyleSegment(index: index,
@@ -72,7 +72,7 @@ public struct StyleTimeline: Sendable, Equatable {
     }
 
     /// Per-frame style tokens [F, C] from the conditions' tokens [K, C].
-    public func frameTokens(_ tokens: Tensor) -> Tensor {
+    package func frameTokens(_ tokens: Tensor) -> Tensor {
         precondition(tokens.rank == 2 && tokens.shape[0] == conditions.count, "tokens \(tokens.shape) for \(conditions.count) conditions")
         return weights.matmul(tokens)
     }

@@ -6,20 +6,20 @@ import M2FEngine
 /// are spread evenly from 0 to F − N, so every overlap is at least O frames. Each window weighs its frames
 /// with a trapezoid: 1 in its middle, rising linearly across the first overlap and falling across the last
 /// (clip ends keep weight 1). Blending is Σ wᵢ·xᵢ / Σ wᵢ, a cross-fade with no seam.
-public struct WindowPlan: Sendable, Equatable {
+package struct WindowPlan: Sendable, Equatable {
     /// F, the clip's frames.
-    public let frameCount: Int
+    package let frameCount: Int
     /// Frames per window (N, or F when the clip is shorter).
-    public let windowLength: Int
+    package let windowLength: Int
     /// Window starts (frame indices), ascending.
-    public let starts: [Int]
+    package let starts: [Int]
     /// Per window, its N frame weights.
-    public let weights: [[Float]]
+    package let weights: [[Float]]
     /// 1 / Σ weights at each frame of the clip.
     let inverseTotals: [Float]
 
     /// - Parameters: frameCount F ≥ 1, windowLength N ≥ 1, overlap O in 0..<N.
-    public init(frameCount: Int, windowLength: Int, overlap: Int) {
+    package init(frameCount: Int, windowLength: Int, overlap: Int) {
         precondition(frameCount >= 1 && windowLength >= 1 && overlap >= 0 && overlap < windowLength,
                      "window plan: \(frameCount) frames, window \(windowLength), overlap \(overlap)")
         self.frameCount = frameCount
@@ -54,19 +54,19 @@ public struct WindowPlan: Sendable, Equatable {
     }
 
     /// Number of windows n.
-    public var windowCount: Int { starts.count }
+    package var windowCount: Int { starts.count }
 
     /// The frame indices of all windows in order (n·N of them), for `Tensor.gathered(axis:indices:)`.
-    public var gatherIndices: [Int] { starts.flatMap { start in (start..<(start + windowLength)) } }
+    package var gatherIndices: [Int] { starts.flatMap { start in (start..<(start + windowLength)) } }
 
     /// [F, D] → [n, N, D]: the windows of a whole-clip tensor.
-    public func split(_ sequence: Tensor) -> Tensor {
+    package func split(_ sequence: Tensor) -> Tensor {
         precondition(sequence.rank == 2 && sequence.shape[0] == frameCount, "split: \(sequence.shape) is not [\(frameCount), D]")
         return sequence.gathered(axis: 0, indices: gatherIndices).reshaped([windowCount, windowLength, sequence.shape[1]])
     }
 
     /// [n, N, D] → [F, D]: the cross-faded blend of the windows.
-    public func blend(_ windows: Tensor) -> Tensor {
+    package func blend(_ windows: Tensor) -> Tensor {
         precondition(windows.rank == 3 && windows.shape[0] == windowCount && windows.shape[1] == windowLength,
                      "blend: \(windows.shape) is not [\(windowCount), \(windowLength), D]")
         let d = windows.shape[2]

@@ -157,7 +157,7 @@ public struct KeyframeFile: Sendable, Equatable {
     /// time of the frame it lands on (`Keyframe.frame(at:)`: a key inside the last, partial frame or up to
     /// half a frame past the end lands on the last frame); a range becomes one keyframe per frame time
     /// inside it. A time past the end of the clip is an error naming the entry.
-    public func keyframes(duration: Double, fps: Double) throws(RequestFileError) -> [Keyframe] {
+    package func keyframes(duration: Double, fps: Double) throws(RequestFileError) -> [Keyframe] {
         let lastTime = max(0, duration)
         let frameCount = Keyframe.frameCount(duration: lastTime, fps: fps)
         var out: [Keyframe] = []

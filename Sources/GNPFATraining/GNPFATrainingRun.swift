@@ -1,0 +1,201 @@
+import Foundation
+import M2FEngine
+import M2FGNPFA
+import M2FNeural
+
+/// The parts of GNPFA, trained in this order (the encoders learn the VAE's codes).
+package enum GNPFAStage: String, CaseIterable, Sendable {
+    case vae, geometry, image
+}
+
+/// What a GNPFA training run reports as it goes; the caller shows it (the CLI draws its progress
+/// display), the library prints nothing.
+package enum GNPFATrainingEvent {
+    /// A line for the log ("geometry: building 24 heads …").
+    case message(String)
+    /// One optimiser step, or one rendered training image (stage `render`).
+    case progress(TrainingProgress)
+}
+
+/// One finished stage as the JSON object `m2f train gnpfa` prints on stdout (keys sorted).
+package struct GNPFAStageReport {
+    package var fields: [String: Any]
+
+    package func jsonLine() throws -> String {
+        let json = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+        return String(decoding: json, as: UTF8.self)
+    }
+}
+
+/// A whole `m2f train gnpfa` run into one model folder: the chosen stages with checkpoints every 500
+/// steps under `OUTPUT/checkpoints/`, `resume`, and a held-out report per stage.
+package struct GNPFATrainingRun {
+    package var outputDirectory: URL
+    package var stages: [GNPFAStage] = GNPFAStage.allCases
+    package var vae = VAETrainingOptions()
+    package var vaeArchitecture = ExpressionVAEConfiguration(latentSize: 16, hiddenSize: 256)
+    package var geometry = GeometryTrainingOptions()
+    package var image = ImageTrainingOptions()
+    /// Folder for the rendered image sets (train and held-out), reused between runs.
+    package var cache = ".cache/gnpfa"
+    /// Continue each stage from its checkpoint.
+    package var resume = false
+
+    /// Seeds the stages as the CLI always has: VAE `seed`, geometry `seed + 2`, image `seed + 3`.
+    package init(outputDirectory: URL, seed: UInt64) {
+        self.outputDirectory = outputDirectory
+        vae.seed = seed
+        geometry.seed = seed &+ 2
+        image.seed = seed &+ 3
+    }
+
+    /// - Parameters:
+    ///   - frames: recorded frames mixed into the VAE's sampled ones (empty: sampled frames only).
+    ///   - events: progress as it happens (called on the training thread).
+    ///   - stageFinished: each finished stage's report (the CLI prints it as a JSON line); an error it
+    ///     throws ends the run, after that stage's files are written.
+    package func run(frames: ExpressionFrames = ExpressionFrames(), events: (GNPFATrainingEvent) -> Void = { _ in },
+                     stageFinished: (GNPFAStageReport) throws -> Void) throws {
+        try FileManager.default.createDirectory(at: outputDirectory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
+        for stage in GNPFAStage.allCases where stages.contains(stage) {
+            switch stage {
+            case .vae: try stageFinished(trainVAE(frames: frames, events: events))
+            case .geometry: try stageFinished(trainGeometry(events: events))
+            case .image: try stageFinished(trainImage(events: events))
+            }
+        }
+    }
+
+    private func checkpointPath(_ stage: GNPFAStage) -> String {
+        outputDirectory.appendingPathComponent("checkpoints/\(stage.rawValue).safetensors").path
+    }
+
+    private func makeOptimizer(for module: any Module, learningRate: Float) -> AdamW {
+        AdamW(namedParameters: module.namedParameters(),
+              configuration: AdamWConfiguration(learningRate: learningRate, weightDecay: 1e-4),
+              decayWhere: { !$0.hasSuffix("bias") })
+    }
+
+    private static func rounded(_ seconds: Double) -> Double { (seconds * 10).rounded() / 10 }
+
+    private func trainVAE(frames: ExpressionFrames, events: (GNPFATrainingEvent) -> Void) throws -> GNPFAStageReport {
+        let options = vae
+        var generator = RandomGenerator(seed: options.seed)
+        let model = ExpressionVAE(vaeArchitecture, generator: &generator)
+        let optimizer = makeOptimizer(for: model, learningRate: options.learningRate)
+        let checkpoint = checkpointPath(.vae)
+        let startStep = resume ? try TrainingCheckpoint.load(module: model, optimizer: optimizer, from: checkpoint) : 0
+        var objective = VAEObjective(model: model, options: options, recordedFrames: frames.training)
+        // Resuming replays the sampler to the same position, so a resumed run sees the same batches.
+        for _ in 0..<startStep { _ = objective.batch() }
+        let loop = TrainingLoop(stage: GNPFAStage.vae.rawValue, totalSteps: options.steps, learningRate: options.learningRate, warmupSteps: 200)
+        let start = Date()
+        try loop.run(module: model, optimizer: optimizer, startStep: startStep,
+                     lossAtStep: { objective.loss(step: $0) }, progress: { events(.progress($0)) },
+                     checkpoint: { try TrainingCheckpoint.save(module: model, optimizer: optimizer, step: $0, to: checkpoint) })
+        let seconds = Date().timeIntervalSince(start)
+        try model.saveParameters(to: outputDirectory.appendingPathComponent(GNPFAConfiguration.vaeFile).path,
+                                 metadata: ["steps": "\(options.steps)", "seed": "\(options.seed)"])
+        var configuration = (try? GNPFAConfiguration.read(directory: outputDirectory)) ?? GNPFAConfiguration(vae: vaeArchitecture)
+        configuration.vae = vaeArchitecture
+        try configuration.write(directory: outputDirectory)
+
+        let coder = try GNPFAModel(directory: outputDirectory)
+        let sampled = VAEEvaluation.reconstruction(of: VAEEvaluation.heldOutSampledFrames(), coder: coder)
+        var fields: [String: Any] = [
+            "stage": "vae", "latent_size": vaeArchitecture.latentSize, "kl_weight": options.klWeight, "lip_weight": options.lipVertexWeight,
+            "closure_weight": options.lipClosureWeight, "steps": options.steps, "train_seconds": Self.rounded(seconds),
+            "sampled_arkit_mae": sampled.arkitMAE, "sampled_lip_error_mm_mean": sampled.lipErrorMillimetres.mean,
+            "sampled_lip_error_mm_p95": sampled.lipErrorMillimetres.p95,
+        ]
+        if frames.heldOutCount > 0 {
+            let recorded = VAEEvaluation.reconstruction(of: Tensor(frames.heldOut, shape: [frames.heldOutCount, ARKitWeightCount]), coder: coder)
+            fields["recorded_arkit_mae"] = recorded.arkitMAE
+            fields["recorded_lip_error_mm_mean"] = recorded.lipErrorMillimetres.mean
+        }
+        return GNPFAStageReport(fields: fields)
+    }
+
+    private func trainGeometry(events: (GNPFATrainingEvent) -> Void) throws -> GNPFAStageReport {
+        let model = try GNPFAModel(directory: outputDirectory)
+        let options = geometry
+        let architecture = GeometryEncoderConfiguration.defaultSelection(latentSize: model.latentSize)
+        var generator = RandomGenerator(seed: options.seed)
+        let encoder = GeometryEncoder(architecture, generator: &generator)
+        let identities = GeometrySampler.trainingIdentities(options.identityCount)
+        events(.message("geometry: building \(identities.count) heads, \(architecture.vertexIndices.count) vertices, \(architecture.anchorIndices.count) anchors"))
+        let heads = identities.map { ReducedHead(identity: $0, configuration: architecture) }
+        var objective = GeometryObjective(encoder: encoder, vae: model.vae, sampler: GeometrySampler(heads: heads, seed: options.seed), options: options)
+        let optimizer = makeOptimizer(for: encoder, learningRate: options.learningRate)
+        let checkpoint = checkpointPath(.geometry)
+        let startStep = resume ? try TrainingCheckpoint.load(module: encoder, optimizer: optimizer, from: checkpoint) : 0
+        let loop = TrainingLoop(stage: GNPFAStage.geometry.rawValue, totalSteps: options.steps, learningRate: options.learningRate, warmupSteps: 100)
+        let start = Date()
+        try loop.run(module: encoder, optimizer: optimizer, startStep: startStep,
+                     lossAtStep: { step in
+                         defer { objective.dropVAEGradients() }
+                         return objective.loss(step: step)
+                     }, progress: { events(.progress($0)) },
+                     checkpoint: { try TrainingCheckpoint.save(module: encoder, optimizer: optimizer, step: $0, to: checkpoint) })
+        let seconds = Date().timeIntervalSince(start)
+        try encoder.saveParameters(to: outputDirectory.appendingPathComponent(GNPFAConfiguration.geometryFile).path,
+                                   metadata: ["steps": "\(options.steps)", "seed": "\(options.seed)"])
+        var configuration = try GNPFAConfiguration.read(directory: outputDirectory)
+        configuration.geometry = architecture
+        try configuration.write(directory: outputDirectory)
+
+        let reloaded = try GNPFAModel(directory: outputDirectory)
+        let heldOut = GeometrySampler.heldOutIdentities(6).map { ReducedHead(identity: $0, configuration: architecture) }
+        let report = GNPFAEvaluation.geometry(model: reloaded, encoder: reloaded.geometryEncoder!, heads: heldOut)
+        let ratio = GNPFAEvaluation.disentanglement(encoder: reloaded.geometryEncoder!, heads: heldOut)
+        return GNPFAStageReport(fields: [
+            "stage": "geometry", "steps": options.steps, "train_seconds": Self.rounded(seconds),
+            "identities": identities.count, "heldout_arkit_mae": report.arkitMAE,
+            "heldout_pose_error_deg": report.poseErrorDegrees, "disentanglement_ratio": ratio.ratio,
+        ])
+    }
+
+    private func trainImage(events: (GNPFATrainingEvent) -> Void) throws -> GNPFAStageReport {
+        let model = try GNPFAModel(directory: outputDirectory)
+        let options = image
+        let architecture = ImageEncoderConfiguration(latentSize: model.latentSize)
+        let renderStart = Date()
+        let setFile = cache + "/train-\(architecture.imageSize)-\(options.imageCount)-\(options.identityCount)id.bin"
+        let set = try FaceImageSet.cached(at: setFile, count: options.imageCount,
+                                          identities: GeometrySampler.trainingIdentities(options.identityCount),
+                                          size: architecture.imageSize, seed: options.seed) { done in
+            let elapsed = Date().timeIntervalSince(renderStart)
+            events(.progress(TrainingProgress(stage: "render", step: done, totalSteps: options.imageCount, loss: 0, parts: [:], elapsed: elapsed,
+                                              remaining: elapsed / Double(done) * Double(options.imageCount - done))))
+        }
+        var generator = RandomGenerator(seed: options.seed)
+        let encoder = ImageEncoder(architecture, generator: &generator)
+        var objective = ImageObjective(encoder: encoder, vae: model.vae, images: set, options: options)
+        let optimizer = makeOptimizer(for: encoder, learningRate: options.learningRate)
+        let checkpoint = checkpointPath(.image)
+        let startStep = resume ? try TrainingCheckpoint.load(module: encoder, optimizer: optimizer, from: checkpoint) : 0
+        let loop = TrainingLoop(stage: GNPFAStage.image.rawValue, totalSteps: options.steps, learningRate: options.learningRate, warmupSteps: 100)
+        let start = Date()
+        try loop.run(module: encoder, optimizer: optimizer, startStep: startStep,
+                     lossAtStep: { step in
+                         defer { model.vae.zeroGrad() }
+                         return objective.loss(step: step)
+                     }, progress: { events(.progress($0)) },
+                     checkpoint: { try TrainingCheckpoint.save(module: encoder, optimizer: optimizer, step: $0, to: checkpoint) })
+        let seconds = Date().timeIntervalSince(start)
+        try encoder.saveParameters(to: outputDirectory.appendingPathComponent(GNPFAConfiguration.imageFile).path,
+                                   metadata: ["steps": "\(options.steps)", "seed": "\(options.seed)", "images": "\(options.imageCount)"])
+        var configuration = try GNPFAConfiguration.read(directory: outputDirectory)
+        configuration.image = architecture
+        try configuration.write(directory: outputDirectory)
+
+        let reloaded = try GNPFAModel(directory: outputDirectory)
+        let heldOut = try GNPFAHeldOut.images(cache: cache, size: architecture.imageSize)
+        let report = GNPFAEvaluation.image(model: reloaded, encoder: reloaded.imageEncoder!, images: heldOut)
+        return GNPFAStageReport(fields: [
+            "stage": "image", "steps": options.steps, "train_seconds": Self.rounded(seconds),
+            "images": options.imageCount, "heldout_image_arkit_mae": report.arkitMAE,
+            "heldout_image_pose_error_deg": report.poseErrorDegrees,
+        ])
+    }
+}
