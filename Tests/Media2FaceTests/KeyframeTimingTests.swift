@@ -77,5 +77,9 @@ import Testing
         #expect(limited.shortfall(for: 96 << 20)?.hasPrefix("the address-space limit") == true)
         #expect(MemoryHeadroom(addressSpace: nil, memory: 1 << 30).shortfall(for: 2 << 30) == "the memory available to this process is 1.0 GB")
         #expect(MemoryHeadroom(addressSpace: nil, memory: nil).shortfall(for: .max) == nil)
+        // A run also needs address space it reserves and never touches (400 MB).
+        let twelve = RunEstimate(audioSeconds: 720, plan: ChunkPlan(frameCount: 21_600, chunk: 18_000, overlap: 120, context: 60), fps: 30, steps: 10)
+        #expect(twelve.shortfall(in: MemoryHeadroom(addressSpace: 1_100 << 20, memory: nil)) == nil)
+        #expect(twelve.shortfall(in: MemoryHeadroom(addressSpace: 1_000 << 20, memory: nil))?.hasPrefix("the address-space limit") == true)
     }
 }

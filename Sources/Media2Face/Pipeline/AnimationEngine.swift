@@ -80,7 +80,7 @@ actor AnimationEngine {
         let estimate = RunEstimate(audioSeconds: duration, plan: plan, fps: fps, steps: request.options.steps)
         let limit = request.options.maximumSeconds ?? AnimationOptions.defaultMaximumSeconds
         guard duration <= limit else { throw PipelineError.audioTooLong(file: source, estimate: estimate.summary, limitHours: limit / 3600) }
-        if let shortfall = MemoryHeadroom.current().shortfall(for: estimate.peakBytes) {
+        if let shortfall = estimate.shortfall(in: MemoryHeadroom.current()) {
             throw PipelineError.insufficientMemory(file: source, estimate: estimate.summary, limit: shortfall)
         }
         var assembly = PieceAssembly(plan: plan)

@@ -24,6 +24,18 @@ public struct RunEstimate: Sendable, Equatable {
     static let bytesPerAudioSecond = 0.075 * 1_048_576
     /// BLAS buffers and per-stage working memory that do not grow with the clip.
     static let fixedBytes = 100.0 * 1_048_576
+    /// Address space reserved beyond what is touched (OpenBLAS buffers per calling thread, malloc arenas,
+    /// stacks): hello.wav peaked at 740 MB of address space for 121 MB resident, and under
+    /// `ulimit -v 800000` it still spun once the check had let it start with 345 MB left.
+    static let reservedAddressSpace = 400 * 1_048_576
+
+    /// The limit this run would break, described for an error message, or nil when it fits.
+    package func shortfall(in headroom: MemoryHeadroom) -> String? {
+        if let addressSpace = headroom.addressSpace, peakBytes + Self.reservedAddressSpace > addressSpace {
+            return headroom.shortfall(for: peakBytes + Self.reservedAddressSpace)
+        }
+        return headroom.shortfall(for: peakBytes)
+    }
 
     package init(audioSeconds: Double, plan: ChunkPlan, fps: Double, steps: Int) {
         self.audioSeconds = audioSeconds
