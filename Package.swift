@@ -43,12 +43,16 @@ let package = Package(
         ),
         // The 16-bit-weight linear kernel (fp16 → fp32 convert and multiply; AVX2/F16C chosen at run time).
         .target(name: "CHalfMatmul", path: "Sources/CHalfMatmul"),
+        // The system base, Foundation only: atomic (staged) file writes, finding and running programs
+        // (children die with m2f: CM2FSystem's spawner), reading inputs and JSON with line numbers.
+        .target(name: "CM2FSystem", path: "Sources/CM2FSystem"),
+        .target(name: "M2FSystem", dependencies: ["CM2FSystem"]),
         // Checked arithmetic and field ranges for the numbers that files supply (sizes, offsets, configs).
         .target(name: "M2FCheckedInput"),
         // Tensor engine: storage, views, ops, BLAS matmul, autograd, RNG, safetensors, threading.
         .target(
             name: "M2FEngine",
-            dependencies: blasDependencies + ["CHalfMatmul", "M2FCheckedInput"]
+            dependencies: blasDependencies + ["CHalfMatmul", "M2FCheckedInput", "M2FSystem"]
         ),
         // Neural building blocks: Module, layers, losses, optimizers, schedules.
         .target(
@@ -58,38 +62,38 @@ let package = Package(
         // Audio input: WAV and ffmpeg decoding, resampling, STFT and Whisper's log-mel.
         .target(
             name: "M2FAudio",
-            dependencies: ["M2FEngine"]
+            dependencies: ["M2FEngine", "M2FSystem"]
         ),
         // Pretrained encoders and their model store: Whisper tiny.en (speech), MiniLM-L6 + WordPiece (text).
         .target(
             name: "M2FEncoders",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FCheckedInput"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FCheckedInput", "M2FSystem"]
         ),
         // The face: ARKit schema, emotion labels, animation type, formats, default head, renderer.
         .target(
             name: "M2FFace",
-            dependencies: ["M2FCheckedInput"]
+            dependencies: ["M2FCheckedInput", "M2FSystem"]
         ),
         // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
         .target(
             name: "M2FDataset",
-            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FCheckedInput"]
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FCheckedInput", "M2FSystem"]
         ),
         // GNPFA, the model: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
         .target(
             name: "M2FGNPFA",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FCheckedInput"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FCheckedInput", "M2FSystem"]
         ),
         // GNPFA training and evaluation: samplers and renders of training data, the trainers, held-out reports.
         .target(
             name: "GNPFATraining",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FGNPFA"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FFace", "M2FGNPFA", "M2FSystem"]
         ),
         // Media2Face, inference: the diffusion generator (denoiser, schedule, sampler, guidance, editing),
         // style requests and the pipeline façade. No dataset, no training.
         .target(
             name: "Media2Face",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA", "M2FCheckedInput"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA", "M2FCheckedInput", "M2FSystem"]
         ),
         // Training the diffusion generator on M2F-D: data loading, batches, loss, trainer, run, self-check.
         .target(
@@ -104,13 +108,13 @@ let package = Package(
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FSystem"]
         ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "m2f",
             dependencies: [
-                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "GNPFATraining", "Media2Face", "Media2FaceTraining", "M2FEval", "M2FBenchmarks",
+                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "GNPFATraining", "Media2Face", "Media2FaceTraining", "M2FEval", "M2FBenchmarks", "M2FSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -131,12 +135,15 @@ let package = Package(
             path: "Tests/M2FTestSupport"
         ),
         .testTarget(name: "M2FCheckedInputTests", dependencies: ["M2FCheckedInput"]),
+        .testTarget(name: "M2FSystemTests", dependencies: ["M2FSystem"]),
+        // kill -9 and full-disk runs of the real m2f binary (convert, retarget, render, animate).
+        .testTarget(name: "M2FCommandTests", dependencies: ["M2FSystem", "M2FFace"]),
         .testTarget(name: "M2FEngineTests", dependencies: ["M2FEngine", "M2FTestSupport"]),
         .testTarget(name: "M2FNeuralTests", dependencies: ["M2FNeural", "M2FTestSupport"]),
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
-        .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace"]),
-        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "Media2FaceTraining", "M2FDataset", "M2FTestSupport"]),
+        .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace", "M2FSystem"]),
+        .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "Media2FaceTraining", "M2FDataset", "M2FTestSupport", "M2FSystem"]),
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
         .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "GNPFATraining", "M2FTestSupport"]),

@@ -2,6 +2,7 @@ import Foundation
 import M2FEngine
 import M2FFace
 import M2FGNPFA
+import M2FSystem
 
 /// Rendered face images with their ground truth, for the image encoder: the default head under
 /// random identity, expression, head pose, camera distance, background colour and lighting.

@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 
 /// Everything that can go wrong reading audio: each case names the file, the problem and the fix.
 public enum AudioError: LocalizedError, Equatable {
@@ -73,4 +74,15 @@ public enum AudioLimits {
     /// The largest |sample| of a floating-point file (60 dB above full scale). Float WAVs may exceed ±1,
     /// but 1e30 is no audio level, and 1e300 would become infinite in Float32 and fail far downstream.
     public static let maximumAmplitude: Double = 1_000
+}
+
+extension AudioError {
+    /// Refuses a path that is not a regular file: a FIFO, `/dev/zero` or `/dev/urandom` named `.mp3`
+    /// would block or be read forever with growing memory.
+    static func checkRegular(_ path: String) throws(AudioError) {
+        do { try InputFile.checkRegular(path) } catch {
+            if case .cannotRead(_, "no such file") = error { throw .unreadable(path: path, problem: "no such file or no permission to read it") }
+            throw .unreadable(path: path, problem: error.problem)
+        }
+    }
 }

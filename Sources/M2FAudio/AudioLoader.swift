@@ -18,6 +18,7 @@ public struct AudioLoader: Sendable {
 
     /// Decodes `path` to mono at `sampleRate`.
     public func load(path: String) throws(AudioError) -> AudioClip {
+        try AudioError.checkRegular(path)
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))

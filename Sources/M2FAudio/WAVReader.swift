@@ -29,6 +29,7 @@ public enum WAVReader {
 
     /// Reads the file at `path` and downmixes it to mono at its own sample rate.
     public static func read(path: String) throws(AudioError) -> AudioClip {
+        try AudioError.checkRegular(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

@@ -1,6 +1,7 @@
 import Foundation
 import M2FAudio
 import M2FEncoders
+import M2FSystem
 
 /// `m2f bench speech`: the audio front end and the speech encoder. Whisper's log-mel for 30 s of
 /// 16 kHz audio; a 10-minute 44.1 kHz stereo 16-bit WAV (and, when ffmpeg is installed, the same audio
@@ -41,12 +42,8 @@ package enum SpeechBenchmarks {
         let ffmpeg = FFmpegDecoder()
         guard let executable = ffmpeg.executable, ffmpeg.isAvailable else { return }
         let mp3 = folder.appendingPathComponent("ten_minutes.mp3").path
-        let encode = Process()
-        encode.executableURL = URL(fileURLWithPath: executable)
-        encode.arguments = ["-nostdin", "-loglevel", "error", "-y", "-i", wav, "-c:a", "libmp3lame", "-b:a", "128k", mp3]
-        try encode.run()
-        encode.waitUntilExit()
-        guard encode.terminationStatus == 0 else { return }
+        let encode = try Subprocess.run(executable, ["-nostdin", "-loglevel", "error", "-y", "-i", wav, "-c:a", "libmp3lame", "-b:a", "128k", mp3])
+        guard encode.status == 0 else { return }
         report(BenchmarkTimer.measure("mp3_stereo_ffmpeg_decode_resample_mel_\(label)", warmup: 1, iterations: 3) {
             _ = mel.compute(try! loader.load(path: mp3).samples)
         })

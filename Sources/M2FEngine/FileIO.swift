@@ -31,22 +31,3 @@ final class MappedFile: @unchecked Sendable {
         if size == 0 { bytes.deallocate() } else { munmap(bytes, size) }
     }
 }
-
-/// Writes that never leave a partial file behind: data goes to a temporary sibling, then is renamed.
-public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try data.write(to: temporary)
-        } catch {
-            throw EngineError.io(path: path, problem: "cannot write (\(error.localizedDescription))")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw EngineError.io(path: path, problem: "cannot replace file: \(reason)")
-        }
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import M2FCheckedInput
+import M2FSystem
 
 /// Element types of a safetensors file that the engine reads (F32, F16, BF16) and writes (F32, F16).
 public enum SafeTensorsDType: String, Sendable {
@@ -150,6 +151,6 @@ public enum SafeTensors {
                 halves.withUnsafeBytes { file.append(contentsOf: $0) }
             }
         }
-        try AtomicFile.write(file, to: path)
+        do { try AtomicFile.write(file, to: path) } catch { throw EngineError.io(path: path, problem: error.problem) }
     }
 }

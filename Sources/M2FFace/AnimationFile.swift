@@ -18,13 +18,10 @@ public enum AnimationFile {
         }
     }
 
-    /// Writes `animation`; glTF output carries the default head (or `rig`) and references `audio`.
+    /// Writes `animation` atomically through `AnimationExport` (the old file stays until the new one is
+    /// complete); glTF output carries the default head (or `rig`) and references `audio`.
     public static func write(_ animation: FaceAnimation, to url: URL, rig: FaceRig? = nil, audio: String? = nil) throws(FaceError) {
-        switch try format(of: url) {
-        case .csv: try LiveLinkCSV.write(animation, to: url)
-        case .json: try AnimationJSON.write(animation, to: url)
-        case .glb, .gltf:
-            try GLTFWriter.write(animation, rig: rig ?? DefaultHead.shared, to: url, audio: audio)
-        }
+        _ = try format(of: url)
+        try AnimationExport(rig: rig, audioReference: audio).write(animation, to: url.path)
     }
 }

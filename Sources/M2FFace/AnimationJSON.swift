@@ -14,7 +14,7 @@ public enum AnimationJSON {
 
     public static func read(contentsOf url: URL) throws(FaceError) -> FaceAnimation {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .io(file: url.path, problem: "cannot read: \(error.localizedDescription)") }
+        data = try readInput(url)
         return try parse(data, file: url.path)
     }
 
@@ -101,6 +101,6 @@ public enum AnimationJSON {
     }
 
     public static func write(_ animation: FaceAnimation, to url: URL) throws(FaceError) {
-        do { try serialize(animation).write(to: url) } catch { throw .io(file: url.path, problem: "cannot write: \(error.localizedDescription)") }
+        try writeAtomically(serialize(animation), to: url)
     }
 }

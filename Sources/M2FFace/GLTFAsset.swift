@@ -20,9 +20,7 @@ public struct GLTFAsset: Sendable {
     }
 
     public static func load(_ url: URL) throws(FaceError) -> GLTFAsset {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .io(file: url.path, problem: "cannot read: \(error.localizedDescription)") }
-        return try parse(data, file: url.path, folderOf: url)
+        try parse(readInput(url), file: url.path, folderOf: url)
     }
 
     /// Parses glTF or GLB bytes and checks every buffer, bufferView and accessor against the real bytes.
@@ -235,7 +233,7 @@ public struct GLTFAsset: Sendable {
 
     public mutating func write(to url: URL) throws(FaceError) {
         let binary = url.pathExtension.lowercased() != "gltf"
-        do { try data(binary: binary).write(to: url) } catch { throw .io(file: url.path, problem: "cannot write: \(error.localizedDescription)") }
+        try writeAtomically(data(binary: binary), to: url)
     }
 }
 

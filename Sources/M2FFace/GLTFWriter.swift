@@ -11,7 +11,7 @@ public enum GLTFWriter {
         return document.data(binary: binary)
     }
 
-    /// Writes `.glb` or `.gltf` (chosen by the extension of `url`).
+    /// Writes `.glb` or `.gltf` (chosen by the extension of `url`), atomically.
     public static func write(_ animation: FaceAnimation?, rig: FaceRig = DefaultHead.shared, to url: URL, audio: String? = nil) throws(FaceError) {
         var document = makeDocument(animation, rig: rig, audio: audio)
         try document.write(to: url)

@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 
 /// Live Link Face CSV takes: read by column name, written in Live Link's own column order.
 ///
@@ -30,7 +31,7 @@ public enum LiveLinkCSV {
     /// Reads a take from a file.
     public static func read(contentsOf url: URL, options: ReadOptions = ReadOptions()) throws(FaceError) -> FaceAnimation {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .io(file: url.path, problem: "cannot read: \(error.localizedDescription)") }
+        data = try readInput(url)
         return try parse(data, file: url.path, options: options)
     }
 
@@ -80,7 +81,7 @@ public enum LiveLinkCSV {
             let field = row.fields[column]
             let (start, end) = trimmed(field)
             if start == end { throw .parse(file: file, line: row.line, problem: "missing value in column \(names[column])") }
-            guard let v = parseDouble(bytes, start, end), v.isFinite else {
+            guard let v = parseDecimal(bytes, start, end), v.isFinite else {
                 let text = String(decoding: bytes[start..<end], as: UTF8.self)
                 throw .parse(file: file, line: row.line, problem: "column \(names[column]): '\(text)' is not a finite number")
             }
@@ -246,7 +247,7 @@ public enum LiveLinkCSV {
 
     /// Writes an animation as a Live Link Face CSV file.
     public static func write(_ animation: FaceAnimation, to url: URL) throws(FaceError) {
-        do { try serialize(animation).write(to: url) } catch { throw .io(file: url.path, problem: "cannot write: \(error.localizedDescription)") }
+        try writeAtomically(serialize(animation), to: url)
     }
 }
 
@@ -309,11 +310,12 @@ struct CSVLines: IteratorProtocol {
         while position < bytes.count {
             lineNumber += 1
             var end = position
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            // A line ends at LF, CRLF or a lone CR (old Mac exports).
+            while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
             let lineStart = position
-            var lineEnd = end
-            if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let lineEnd = end
             position = end + 1
+            if end + 1 < bytes.count, bytes[end] == 0x0D, bytes[end + 1] == 0x0A { position += 1 }
             if bytes[lineStart..<lineEnd].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x2C }) { continue }
             var fields: [Range<Int>] = []
             fields.reserveCapacity(64)

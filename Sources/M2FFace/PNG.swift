@@ -79,7 +79,7 @@ public enum PNG {
     }
 
     public static func write(_ image: RGBImage, to url: URL) throws(FaceError) {
-        do { try encode(image).write(to: url) } catch { throw .io(file: url.path, problem: "cannot write PNG: \(error.localizedDescription)") }
+        try writeAtomically(encode(image), to: url)
     }
 
     static func paeth(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {

@@ -30,7 +30,7 @@ public enum Retarget {
     /// `avatarTarget = arkitName` (or `avatarTarget,arkitName`); `#` starts a comment.
     public static func loadMapping(_ url: URL) throws(FaceError) -> [String: String] {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw .io(file: url.path, problem: "cannot read: \(error.localizedDescription)") }
+        data = try readInput(url)
         let text = String(decoding: data, as: UTF8.self)
         var mapping: [String: String] = [:]
         if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {

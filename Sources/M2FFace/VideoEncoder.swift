@@ -1,10 +1,13 @@
 import Foundation
+import M2FSystem
 
-/// Encodes RGB frames to H.264 (+ AAC audio) by piping raw frames into an `ffmpeg` subprocess.
+/// Encodes RGB frames to H.264 (+ AAC audio) by piping raw frames into an `ffmpeg` child process
+/// (`Executable.ffmpeg`: `$M2F_FFMPEG`, else PATH), which dies with m2f if m2f is killed.
+///
+/// ffmpeg writes `url` directly: callers that replace a file give a staged temporary path
+/// (`AnimationExport` does), so a failed or killed encode never leaves a partial video under the final name.
 public final class VideoEncoder {
-    let process = Process()
-    let input = Pipe()
-    let logURL: URL
+    let process: Subprocess
     public let url: URL
     public let width: Int
     public let height: Int
@@ -16,31 +19,22 @@ public final class VideoEncoder {
             throw .invalidArgument("\(url.path): a \(width)×\(height) video at \(fps) fps is out of range "
                                    + "(sides \(RenderOptions.sizes.lowerBound) … \(RenderOptions.sizes.upperBound) pixels, 1 … 1000 fps)")
         }
-        guard let ffmpeg = VideoEncoder.findExecutable("ffmpeg") else { throw .ffmpegMissing }
-        if let audio, !FileManager.default.fileExists(atPath: audio.path) {
-            throw .io(file: audio.path, problem: "audio file not found")
-        }
+        guard let ffmpeg = Executable.ffmpeg else { throw .ffmpegMissing }
+        if let audio { _ = try readableCheck(audio) }
         self.url = url
         self.width = width
         self.height = height
         signal(SIGPIPE, SIG_IGN)  // a failing ffmpeg must surface as an error, not kill us
-        var arguments = ["-y", "-hide_banner", "-loglevel", "error",
-                         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", String(fps), "-i", "-"]
+        var arguments = ["-nostdin", "-y", "-hide_banner", "-loglevel", "error",
+                         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", String(fps), "-i", "pipe:0"]
         if let audio { arguments += ["-i", audio.path, "-map", "0:v:0", "-map", "1:a:0"] }
         arguments += ["-c:v", "libx264", "-preset", "medium", "-crf", "18", "-pix_fmt", "yuv420p"]
         if audio != nil { arguments += ["-c:a", "aac", "-b:a", "160k"] }
         arguments += ["-movflags", "+faststart", url.path]
-        process.executableURL = ffmpeg
-        process.arguments = arguments
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-ffmpeg-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
         do {
-            process.standardError = try FileHandle(forWritingTo: logURL)
-            try process.run()
+            process = try Subprocess(ffmpeg, arguments, input: .pipe, output: .null, errors: .pipe)
         } catch {
-            throw .io(file: ffmpeg.path, problem: "cannot start ffmpeg: \(error.localizedDescription)")
+            throw .io(file: ffmpeg, problem: "cannot start ffmpeg: \(error.problem)")
         }
     }
 
@@ -48,10 +42,10 @@ public final class VideoEncoder {
     public func append(_ image: RGBImage) throws(FaceError) {
         precondition(image.width == width && image.height == height, "frame size differs from the video size")
         do {
-            try input.fileHandleForWriting.write(contentsOf: image.pixels)
+            try process.input?.write(contentsOf: image.pixels)
         } catch {
-            _ = try? finish()
-            throw .ffmpegFailed(status: process.isRunning ? -1 : process.terminationStatus, log: log())
+            let status = process.wait()
+            throw .ffmpegFailed(status: status, log: process.errorText)
         }
         frameCount += 1
     }
@@ -59,22 +53,17 @@ public final class VideoEncoder {
     /// Closes the stream and waits for ffmpeg; throws with its log when it fails.
     @discardableResult
     public func finish() throws(FaceError) -> URL {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        defer { try? FileManager.default.removeItem(at: logURL) }
-        guard process.terminationStatus == 0 else { throw .ffmpegFailed(status: process.terminationStatus, log: log()) }
+        let status = process.wait()
+        guard status == 0 else { throw .ffmpegFailed(status: status, log: process.errorText) }
         return url
     }
+}
 
-    func log() -> String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
-
-    /// The first executable called `name` on PATH.
-    public static func findExecutable(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
+/// Throws unless `url` is a regular file we can open (a FIFO or device would hang ffmpeg's read).
+func readableCheck(_ url: URL) throws(FaceError) -> URL {
+    do { try InputFile.checkRegular(url.path) } catch {
+        if case .cannotRead(_, let problem) = error, problem == "no such file" { throw .io(file: url.path, problem: "audio file not found") }
+        throw FaceError(error)
     }
+    return url
 }

@@ -2,6 +2,7 @@ import Foundation
 import M2FCheckedInput
 import M2FEngine
 import M2FNeural
+import M2FSystem
 
 /// What a GNPFA model folder (`Models/gnpfa/config.json`) holds: the architecture of each part that
 /// has weights in the folder.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import M2FFace
+import M2FSystem
 
 /// `m2f convert`: between Live Link Face CSV, m2f JSON and glTF/GLB (the default head), by extension.
 struct ConvertCommand: ParsableCommand {
@@ -33,6 +34,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputName.check(output)
         let outputURL = URL(fileURLWithPath: output)
         _ = try AnimationFile.format(of: outputURL)
         var animation: FaceAnimation

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import M2FDataset
 import M2FFace
+import M2FSystem
 
 /// `m2f dataset export`: one clip as our JSON animation (or CSV/GLB by extension), labels in the metadata.
 struct DatasetExportCommand: ParsableCommand {
@@ -22,6 +23,8 @@ struct DatasetExportCommand: ParsableCommand {
     var audio: String?
 
     func run() throws {
+        try OutputName.check(output)
+        if let audio { try OutputName.check(audio) }
         let dataset = try DatasetReader(directory: URL(fileURLWithPath: directory))
         let record = try dataset.record(id: clip)
         let animation = try dataset.animation(of: record)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import M2FEngine
 import M2FEval
+import M2FSystem
 import Media2Face
 
 /// `m2f eval human-speech`: the shipped model on recorded human speech, which training never heard

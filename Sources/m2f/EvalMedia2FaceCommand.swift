@@ -4,6 +4,7 @@ import M2FDataset
 import M2FEngine
 import M2FEval
 import M2FFace
+import M2FSystem
 import Media2Face
 
 /// `m2f eval` (the default of the eval group): the Media2Face model and its baselines on a held-out split.

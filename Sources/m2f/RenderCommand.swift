@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import M2FFace
+import M2FSystem
 
 /// `m2f render`: an animation to an MP4 (through ffmpeg) or PNG, or the 52-shape contact sheet.
 struct RenderCommand: ParsableCommand {
@@ -57,7 +58,10 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputName.check(output)
         let outputURL = URL(fileURLWithPath: output)
+        let format = try AnimationExport.Format(path: output)
+        guard format == .png || format.isVideo else { throw ValidationError("-o must end in .mp4, .mov, .mkv or .png") }
         let chosenCamera: Camera
         switch camera {
         case "portrait": chosenCamera = .portrait
@@ -96,22 +100,16 @@ struct RenderCommand: ParsableCommand {
         }
         animation = try animation.validated().0
         if let fps { animation = try animation.resampled(to: fps) }
-        if outputURL.pathExtension.lowercased() == "png" {
+        let export = AnimationExport(rig: rig, render: options, audioTrack: audio, stillFrame: frame)
+        if format == .png {
             guard (0..<animation.frameCount).contains(frame) else { throw ValidationError("--frame \(frame) is outside 0..<\(animation.frameCount)") }
-            try PNG.write(renderer.render(weights: animation.frame(frame), headPose: animation.headPose[frame]), to: outputURL)
+            try export.write(animation, to: output)
             print("wrote \(output) (frame \(frame))")
             return
         }
-        let encoder = try VideoEncoder(url: outputURL, width: size, height: size, fps: animation.fps, audio: audio.map { URL(fileURLWithPath: $0) })
-        var renderSeconds = 0.0
-        for f in 0..<animation.frameCount {
-            let start = Date()
-            let image = renderer.render(weights: animation.frame(f), headPose: animation.headPose[f])
-            renderSeconds += Date().timeIntervalSince(start)
-            try encoder.append(image)
-        }
-        try encoder.finish()
-        let perFrame = renderSeconds / Double(max(animation.frameCount, 1)) * 1000
-        print("wrote \(output): \(animation.frameCount) frames at \(animation.fps) fps, \(size)×\(size), render \(String(format: "%.1f", perFrame)) ms/frame")
+        let start = Date()
+        try export.write(animation, to: output)
+        let perFrame = Date().timeIntervalSince(start) / Double(max(animation.frameCount, 1)) * 1000
+        print("wrote \(output): \(animation.frameCount) frames at \(animation.fps) fps, \(size)×\(size), render and encode \(String(format: "%.1f", perFrame)) ms/frame")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import M2FFace
+import M2FSystem
 
 /// `m2f retarget`: writes an ARKit animation into a user's glTF/GLB avatar.
 struct RetargetCommand: ParsableCommand {
@@ -37,6 +38,7 @@ struct RetargetCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputName.check(output)
         var animation = try AnimationFile.read(URL(fileURLWithPath: input))
         animation = try animation.validated().0
         if let fps { animation = try animation.resampled(to: fps) }

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import M2FFace
+import M2FSystem
 
 /// Imports our GLB files into Blender in background mode: 52 shape keys, the frame count, and
 /// keyed values. Runs where `blender` is on PATH (`make test` installs it); skipped elsewhere.
-@Suite(.enabled(if: VideoEncoder.findExecutable("blender") != nil,
+@Suite(.enabled(if: Executable.find("blender") != nil,
                 "Blender is not installed (apt-get install blender python3-numpy, or `make test`): glTF import check skipped"))
 struct BlenderImportTests {
     /// Prints one JSON line: shape keys, keyframe count and sampled values per mesh object.
@@ -48,7 +49,7 @@ struct BlenderImportTests {
         let scriptURL = temporaryURL("check_import.py")
         try Data(Self.script.utf8).write(to: scriptURL)
         let process = Process()
-        process.executableURL = VideoEncoder.findExecutable("blender")
+        process.executableURL = Executable.find("blender").map { URL(fileURLWithPath: $0) }
         process.arguments = ["-b", "--factory-startup", "--python", scriptURL.path, "--", url.path, String(fps)] + samples
         let pipe = Pipe()
         process.standardOutput = pipe

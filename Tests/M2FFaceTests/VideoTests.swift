@@ -1,14 +1,15 @@
 import Foundation
 import Testing
 import M2FFace
+import M2FSystem
 
 @Suite struct VideoTests {
     @Test func missingFFmpegErrorNamesIt() {
         #expect(FaceError.ffmpegMissing.localizedDescription.contains("ffmpeg"))
-        #expect(VideoEncoder.findExecutable("definitely-not-a-real-tool-m2f") == nil)
+        #expect(Executable.find("definitely-not-a-real-tool-m2f") == nil)
     }
 
-    @Test(.enabled(if: VideoEncoder.findExecutable("ffmpeg") != nil, "ffmpeg is not installed: video encoding skipped"))
+    @Test(.enabled(if: Executable.find("ffmpeg") != nil, "ffmpeg is not installed: video encoding skipped"))
     func encodesFramesWithAudio() throws {
         // One second of a 440 Hz tone as 16-bit PCM WAV.
         let rate = 16_000

@@ -3,11 +3,12 @@ import M2FAudio
 import M2FDataset
 import M2FFace
 import M2FGNPFA
+import M2FSystem
 import Media2Face
 
 /// Whether ffmpeg is installed (MP4 and non-WAV tests need it; scripts/bootstrap.sh installs it).
 enum VideoEncoderAvailability {
-    static let ffmpeg = VideoEncoder.findExecutable("ffmpeg") != nil
+    static let ffmpeg = Executable.find("ffmpeg") != nil
 }
 
 /// WAV bytes for tests (the dataset's float WAV writer).

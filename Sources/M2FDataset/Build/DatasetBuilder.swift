@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FSystem
 
 /// Settings of `m2f dataset build --synthetic`.
 public struct SyntheticBuildConfiguration: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FSystem
 
 /// Runs feature extractors over a dataset, shard by shard, caching each shard's result in
 /// `features/<key>/<shard>.safetensors` (atomic). A shard whose cached file holds exactly the

@@ -2,6 +2,7 @@ import Foundation
 import M2FAudio
 import M2FEngine
 import M2FFace
+import M2FSystem
 
 /// Imports Live Link Face takes (CSV + audio) into a dataset.
 ///
@@ -175,19 +176,11 @@ public struct LiveLinkImporter {
     /// The `timecode` tag of a container (QuickTime's tmcd track), read with ffprobe; nil when none.
     static func containerTimecode(_ url: URL) -> String? {
         guard ["mov", "mp4", "m4a"].contains(url.pathExtension.lowercased()),
-              let ffprobe = VideoEncoder.findExecutable("ffprobe") else { return nil }
-        let process = Process()
-        process.executableURL = ffprobe
-        process.arguments = ["-v", "error", "-show_entries", "format_tags=timecode:stream_tags=timecode",
-                             "-of", "default=noprint_wrappers=1:nokey=1", url.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).first { Timecode($0) != nil }
+              let ffprobe = Executable.ffprobe,
+              let result = try? Subprocess.run(ffprobe, ["-v", "error", "-show_entries", "format_tags=timecode:stream_tags=timecode",
+                                                         "-of", "default=noprint_wrappers=1:nokey=1", url.path]),
+              result.status == 0 else { return nil }
+        return String(decoding: result.output, as: UTF8.self).split(separator: "\n").map(String.init).first { Timecode($0) != nil }
     }
 
     static func seconds(_ tc: Timecode, rate: Double) -> Double {

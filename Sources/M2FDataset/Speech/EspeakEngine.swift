@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 
 /// eSpeak NG synthesis through the `m2f-espeak` helper program: samples at 22 050 Hz and phoneme events.
 ///
@@ -53,7 +54,7 @@ final class EspeakEngine: @unchecked Sendable {
     static let helperName = "m2f-espeak"
 
     private let lock = NSLock()
-    private var helper: Process?
+    private var helper: Subprocess?
     private var input: FileHandle?
     private var output: FileHandle?
 
@@ -61,16 +62,7 @@ final class EspeakEngine: @unchecked Sendable {
 
     /// Where the helper is: `M2F_ESPEAK`, else next to this executable, else on PATH.
     static func helperPath() -> String? {
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["M2F_ESPEAK"], !path.isEmpty { return path }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        let besideUs = executable.deletingLastPathComponent().appendingPathComponent(helperName).path
-        if FileManager.default.isExecutableFile(atPath: besideUs) { return besideUs }
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(directory)/\(helperName)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        Executable.find(helperName, override: "M2F_ESPEAK", alsoIn: [Executable.ownFolder])
     }
 
     /// Synthesises `text` with `settings`; throws when the helper, the library or the voice is missing.
@@ -135,22 +127,15 @@ final class EspeakEngine: @unchecked Sendable {
                     + "(build it with `swift build -c release --product \(Self.helperName)`, or set M2F_ESPEAK to its path)",
                 aptPackage: "libespeak-ng-dev")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.standardError
-        try process.run()
+        let process = try Subprocess(path, [], input: .pipe, output: .pipe, errors: .inherit)
         helper = process
-        input = stdin.fileHandleForWriting
-        output = stdout.fileHandleForReading
+        input = process.input
+        output = process.output
         return (input!, output!)
     }
 
     private func stopHelper() {
-        try? input?.close()
-        if let helper, helper.isRunning { helper.terminate() }
+        if let helper { helper.terminate() }
         helper = nil
         input = nil
         output = nil

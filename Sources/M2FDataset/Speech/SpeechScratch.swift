@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 
 /// Per-process scratch space for synthesiser output files, and finding programs on PATH.
 ///
@@ -23,36 +24,16 @@ public enum SpeechScratch {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// The full path of `program` on PATH, or nil.
-    public static func which(_ program: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = "\(folder)/\(program)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    /// The full path of `program` (see `Executable`), or nil.
+    public static func which(_ program: String) -> String? { Executable.find(program) }
 
     /// Runs `executable` with `arguments`; returns stdout, throws `toolFailed` on a non-zero exit.
     static func run(_ executable: String, _ arguments: [String], tool: String) throws(SpeechError) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw .toolFailed(tool: tool, status: -1, stderr: error.localizedDescription)
+        let result: (status: Int32, output: Data, errors: String)
+        do { result = try Subprocess.run(executable, arguments) } catch {
+            throw .toolFailed(tool: tool, status: -1, stderr: error.problem)
         }
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .toolFailed(tool: tool, status: process.terminationStatus, stderr: String(decoding: stderr, as: UTF8.self))
-        }
-        return String(decoding: stdout, as: UTF8.self)
+        guard result.status == 0 else { throw .toolFailed(tool: tool, status: result.status, stderr: result.errors) }
+        return String(decoding: result.output, as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import M2FCheckedInput
 import M2FEngine
+import M2FSystem
 
 /// `dataset.json`: what a dataset directory is, which format version it uses and how it was made.
 ///

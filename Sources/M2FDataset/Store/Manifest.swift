@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FSystem
 
 /// `manifest.jsonl` and the per-shard parts it is rebuilt from: one `ClipRecord` per line.
 public enum Manifest {

@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FSystem
 
 /// Writes mono 32-bit float WAV files (for previews, so ffmpeg can mux a clip's audio).
 public enum WAVWriter {

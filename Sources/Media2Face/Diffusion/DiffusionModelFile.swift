@@ -1,6 +1,7 @@
 import Foundation
 import M2FEngine
 import M2FNeural
+import M2FSystem
 
 /// `config.json` of a Media2Face model directory.
 package struct DiffusionModelConfiguration: Codable, Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import M2FEngine
 import M2FFace
+import M2FSystem
 
 /// The output formats of `m2f animate`.
 public enum ExportFormat: String, CaseIterable, Codable, Sendable {
@@ -68,13 +69,14 @@ public struct AnimationExporter: Sendable {
         normalizedPrefix(prefix) + "." + format.rawValue
     }
 
-    /// Makes sure files can be written at `prefix` before any work is done: creates the folder (and its
-    /// parents) when needed, then checks it is a writable directory by creating and removing a probe file.
+    /// Makes sure files can be written at `prefix` before any work is done: refuses a prefix that names
+    /// no file (`""`, `.`, `..`, a trailing `/`), creates the folder (and its parents) when needed, then
+    /// checks it is a writable directory by staging and dropping a probe file.
     public static func prepareOutput(prefix: String) throws(PipelineError) {
-        let folder = URL(fileURLWithPath: normalizedPrefix(prefix)).deletingLastPathComponent()
-        guard !URL(fileURLWithPath: prefix).lastPathComponent.isEmpty, !prefix.hasSuffix("/") else {
-            throw .outputNotWritable(path: prefix, problem: "-o needs a file name prefix such as out/hello, not a folder")
+        do { try OutputName.check(prefix) } catch {
+            throw .outputNotWritable(path: prefix, problem: "-o needs a file name prefix such as out/hello: \(error.problem)")
         }
+        let folder = URL(fileURLWithPath: normalizedPrefix(prefix)).deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw .outputNotWritable(path: folder.path, problem: "it is a file, not a folder") }
@@ -83,14 +85,20 @@ public struct AnimationExporter: Sendable {
                 throw .outputNotWritable(path: folder.path, problem: "cannot create the folder: \(Self.reason(error))")
             }
         }
-        let probe = folder.appendingPathComponent(".m2f-write-test-\(getpid())-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else {
-            throw .outputNotWritable(path: folder.path, problem: "the folder is not writable")
+        do {
+            let probe = try StagedFile(replacing: normalizedPrefix(prefix) + ".csv")
+            try probe.write(Data())
+            probe.discard()
+        } catch {
+            throw .outputNotWritable(path: folder.path, problem: "the folder is not writable (\(error.problem))")
         }
-        try? FileManager.default.removeItem(at: probe)
     }
 
     /// Writes `animation` in `formats`; `audioPath` is referenced by the GLB and muxed into the MP4.
+    ///
+    /// All formats are staged first and moved into place together at the end (`StagedFileSet`): a failure
+    /// or kill part-way leaves every previous file as it was, and two runs on one prefix leave one run's
+    /// whole set, not a mix.
     /// - Parameter progress: (format, frames rendered, frames) during the MP4.
     @discardableResult
     public func write(_ animation: FaceAnimation, formats: [ExportFormat], prefix: String, audioPath: String?,
@@ -98,46 +106,24 @@ public struct AnimationExporter: Sendable {
         try Self.prepareOutput(prefix: prefix)
         var written: [ExportedFile] = []
         let clock = ContinuousClock()
+        let set = StagedFileSet()
         for format in formats {
             let started = clock.now
             let path = Self.path(prefix: prefix, format: format)
-            switch format {
-            case .csv: try Self.atomicWrite(LiveLinkCSV.serialize(animation), to: path)
-            case .json: try Self.atomicWrite(AnimationJSON.serialize(animation), to: path)
-            case .glb:
-                let audio = audioPath.map { Self.relativePath(of: $0, from: URL(fileURLWithPath: path).deletingLastPathComponent()) }
-                try Self.atomicWrite(GLTFWriter.data(animation, rig: rig, audio: audio, binary: true), to: path)
-            case .mp4:
-                try writeVideo(animation, to: path, audioPath: audioPath) { progress(.mp4, $0, $1) }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let export = AnimationExport(rig: chosenRig, render: RenderOptions(width: videoSize, height: videoSize, supersample: supersample),
+                                         audioReference: audioPath.map { Self.relativePath(of: $0, from: folder) }, audioTrack: audioPath)
+            do {
+                try export.stage(animation, as: path, format: AnimationExport.Format(rawValue: format.rawValue), in: set) { progress(format, $0, $1) }
+            } catch {
+                // ffmpeg's failures keep their own error (with its log); the rest is an unwritable output.
+                if format == .mp4 { throw error }
+                throw PipelineError.outputNotWritable(path: path, problem: Self.reason(error))
             }
             written.append(ExportedFile(format: format, path: path, seconds: seconds(clock.now - started)))
         }
+        do { try set.commit() } catch { throw PipelineError.outputNotWritable(path: error.file, problem: error.problem) }
         return written
-    }
-
-    /// Renders every frame on the rig and encodes H.264 (+ AAC from `audioPath`) into a temporary file
-    /// that replaces `path` only when ffmpeg succeeded.
-    func writeVideo(_ animation: FaceAnimation, to path: String, audioPath: String?, progress: (Int, Int) -> Void) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).\(UUID().uuidString).tmp.mp4")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let renderer = FaceRenderer(rig: rig, options: RenderOptions(width: videoSize, height: videoSize, supersample: supersample))
-        let encoder = try VideoEncoder(url: temporary, width: videoSize, height: videoSize, fps: animation.fps,
-                                       audio: audioPath.map { URL(fileURLWithPath: $0) })
-        for frame in 0..<animation.frameCount {
-            try encoder.append(renderer.render(weights: animation.frame(frame), headPose: animation.headPose[frame]))
-            if frame % 15 == 0 || frame == animation.frameCount - 1 { progress(frame + 1, animation.frameCount) }
-        }
-        try encoder.finish()
-        guard rename(temporary.path, url.path) == 0 else {
-            throw PipelineError.outputNotWritable(path: path, problem: String(cString: strerror(errno)))
-        }
-    }
-
-    static func atomicWrite(_ data: Data, to path: String) throws(PipelineError) {
-        do { try AtomicFile.write(data, to: path) } catch {
-            throw .outputNotWritable(path: path, problem: reason(error))
-        }
     }
 
     static func reason(_ error: Error) -> String {

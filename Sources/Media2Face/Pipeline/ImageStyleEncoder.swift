@@ -1,6 +1,7 @@
 import Foundation
 import M2FFace
 import M2FGNPFA
+import M2FSystem
 
 /// A face image as a style: decoded and scaled to the encoder's square input by ffmpeg (PNG, JPEG,
 /// WebP, a video's first frame…), then GNPFA's image encoder gives its expression code.
@@ -17,32 +18,21 @@ package struct ImageStyleEncoder {
 
     /// The first frame of `url` as size × size RGB (scaled to fill, centre-cropped).
     package static func decode(_ url: URL, size: Int) throws -> RGBImage {
-        guard let ffmpeg = VideoEncoder.findExecutable("ffmpeg") else {
+        guard let ffmpeg = Executable.ffmpeg else {
             throw PipelineError.imageUnreadable(image: url.path, problem: "reading images needs ffmpeg (apt-get install ffmpeg)")
         }
-        // Output and log go to temporary files (no pipes: nothing to drain while ffmpeg runs).
-        let stem = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-image-\(getpid())-\(UUID().uuidString)")
-        let raw = stem.appendingPathExtension("rgb"), logFile = stem.appendingPathExtension("log")
-        defer { try? FileManager.default.removeItem(at: raw); try? FileManager.default.removeItem(at: logFile) }
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = ffmpeg
-        process.arguments = ["-nostdin", "-loglevel", "error", "-y", "-i", url.path, "-frames:v", "1",
-                             "-vf", "scale=\(size):\(size):force_original_aspect_ratio=increase,crop=\(size):\(size)",
-                             "-f", "rawvideo", "-pix_fmt", "rgb24", raw.path]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
+        do { try InputFile.checkRegular(url.path) } catch { throw PipelineError.imageUnreadable(image: url.path, problem: error.problem) }
+        let result: (status: Int32, output: Data, errors: String)
         do {
-            process.standardError = try FileHandle(forWritingTo: logFile)
-            try process.run()
+            result = try Subprocess.run(ffmpeg, ["-nostdin", "-loglevel", "error", "-i", url.path, "-frames:v", "1",
+                                                 "-vf", "scale=\(size):\(size):force_original_aspect_ratio=increase,crop=\(size):\(size)",
+                                                 "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])
         } catch {
-            throw PipelineError.imageUnreadable(image: url.path, problem: "cannot start ffmpeg: \(error.localizedDescription)")
+            throw PipelineError.imageUnreadable(image: url.path, problem: "cannot start ffmpeg: \(error.problem)")
         }
-        process.waitUntilExit()
-        let bytes = (try? Data(contentsOf: raw)) ?? Data()
-        let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0, bytes.count == size * size * 3 else {
-            let detail = log.split(separator: "\n").last.map(String.init) ?? "not an image"
+        let bytes = result.output
+        guard result.status == 0, bytes.count == size * size * 3 else {
+            let detail = result.errors.split(separator: "\n").last.map(String.init) ?? "not an image"
             throw PipelineError.imageUnreadable(image: url.path, problem: detail)
         }
         return RGBImage(width: size, height: size, pixels: [UInt8](bytes))

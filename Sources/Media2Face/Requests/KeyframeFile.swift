@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 import M2FFace
 
 /// One entry of a keyframe file, before the clip's length is known.

@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 
 /// What is wrong with a keyframe or style-timeline file: each message names the file, the line, the
 /// field and how to fix it (the formats are in docs/USAGE.md).
@@ -78,8 +79,9 @@ struct RequestFieldReader {
     /// Reads the file's bytes and parses them.
     static func load(_ url: URL) throws(RequestFileError) -> LocatedJSON {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw .unreadable(file: url.path, problem: FileManager.default.fileExists(atPath: url.path) ? "no permission or not a file" : "no such file")
+        do { data = try InputFile.read(url.path, maximumBytes: 64 << 20) } catch {
+            if case let .cannotRead(_, problem) = error { throw .unreadable(file: url.path, problem: problem) }
+            throw .unreadable(file: url.path, problem: error.problem)
         }
         return try LocatedJSON.parse(data, file: url.path)
     }

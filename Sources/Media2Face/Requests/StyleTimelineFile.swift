@@ -1,5 +1,6 @@
 import Foundation
 import M2FFace
+import M2FSystem
 
 /// A style as a user states it, before any encoder has run: the pipeline turns it into a
 /// `StyleCondition` (text → MiniLM embedding, image → GNPFA expression code).
