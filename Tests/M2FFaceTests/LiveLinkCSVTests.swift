@@ -116,7 +116,9 @@ import M2FFace
         #expect(Timecode(absoluteFrames: 3600 * 60 + 61, rate: 60).description == "01:00:01:01.000")
     }
 
-    @Test func hourLongTakeParsesInAFewSeconds() throws {
+    /// Speed is a benchmark's job (`m2f convert` on an hour-long take), not a timed test's: this checks an
+    /// hour of rows parses completely and prints the time for the log.
+    @Test func hourLongTakeParses() throws {
         let frames = 108_000
         let animation = makeAnimation(frames: frames, fps: 30)
         let data = LiveLinkCSV.serialize(animation)
@@ -126,7 +128,6 @@ import M2FFace
         print("LiveLinkCSV: parsed \(frames) rows (\(data.count / 1_000_000) MB) in \(elapsed)")
         #expect(parsed?.frameCount == frames)
         #expect(parsed?.fps == 30)
-        #expect(elapsed < .seconds(5))
     }
 }
 
