@@ -78,22 +78,34 @@ package struct GNPFATrainingRun {
 
     private static func rounded(_ seconds: Double) -> Double { (seconds * 10).rounded() / 10 }
 
+    /// The step a stage starts from: its checkpoint's when resuming, else 0.
+    private func startStep(_ stage: GNPFAStage, module: any Module, optimizer: AdamW) throws -> Int {
+        resume ? try TrainingCheckpoint.load(module: module, optimizer: optimizer, from: checkpointPath(stage)) : 0
+    }
+
+    /// Runs one stage's training loop, saving its checkpoint as it goes; returns the wall seconds.
+    private func runLoop(_ stage: GNPFAStage, module: any Module, optimizer: AdamW, startStep: Int, steps: Int, learningRate: Float,
+                         warmupSteps: Int, events: (GNPFATrainingEvent) -> Void,
+                         lossAtStep: (Int) -> (loss: Tensor, parts: [String: Float])) throws -> Double {
+        let checkpoint = checkpointPath(stage)
+        let loop = TrainingLoop(stage: stage.rawValue, totalSteps: steps, learningRate: learningRate, warmupSteps: warmupSteps)
+        let start = Date()
+        try loop.run(module: module, optimizer: optimizer, startStep: startStep, lossAtStep: lossAtStep, progress: { events(.progress($0)) },
+                     checkpoint: { try TrainingCheckpoint.save(module: module, optimizer: optimizer, step: $0, to: checkpoint) })
+        return Date().timeIntervalSince(start)
+    }
+
     private func trainVAE(frames: ExpressionFrames, events: (GNPFATrainingEvent) -> Void) throws -> GNPFAStageReport {
         let options = vae
         var generator = RandomGenerator(seed: options.seed)
         let model = ExpressionVAE(vaeArchitecture, generator: &generator)
         let optimizer = makeOptimizer(for: model, learningRate: options.learningRate)
-        let checkpoint = checkpointPath(.vae)
-        let startStep = resume ? try TrainingCheckpoint.load(module: model, optimizer: optimizer, from: checkpoint) : 0
+        let startStep = try self.startStep(.vae, module: model, optimizer: optimizer)
         var objective = VAEObjective(model: model, options: options, recordedFrames: frames.training)
         // Resuming replays the sampler to the same position, so a resumed run sees the same batches.
         for _ in 0..<startStep { _ = objective.batch() }
-        let loop = TrainingLoop(stage: GNPFAStage.vae.rawValue, totalSteps: options.steps, learningRate: options.learningRate, warmupSteps: 200)
-        let start = Date()
-        try loop.run(module: model, optimizer: optimizer, startStep: startStep,
-                     lossAtStep: { objective.loss(step: $0) }, progress: { events(.progress($0)) },
-                     checkpoint: { try TrainingCheckpoint.save(module: model, optimizer: optimizer, step: $0, to: checkpoint) })
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = try runLoop(.vae, module: model, optimizer: optimizer, startStep: startStep, steps: options.steps,
+                                  learningRate: options.learningRate, warmupSteps: 200, events: events) { objective.loss(step: $0) }
         try model.saveParameters(to: outputDirectory.appendingPathComponent(GNPFAConfiguration.vaeFile).path,
                                  metadata: ["steps": "\(options.steps)", "seed": "\(options.seed)"])
         var configuration = (try? GNPFAConfiguration.read(directory: outputDirectory)) ?? GNPFAConfiguration(vae: vaeArchitecture)
@@ -127,17 +139,12 @@ package struct GNPFATrainingRun {
         let heads = identities.map { ReducedHead(identity: $0, configuration: architecture) }
         var objective = GeometryObjective(encoder: encoder, vae: model.vae, sampler: GeometrySampler(heads: heads, seed: options.seed), options: options)
         let optimizer = makeOptimizer(for: encoder, learningRate: options.learningRate)
-        let checkpoint = checkpointPath(.geometry)
-        let startStep = resume ? try TrainingCheckpoint.load(module: encoder, optimizer: optimizer, from: checkpoint) : 0
-        let loop = TrainingLoop(stage: GNPFAStage.geometry.rawValue, totalSteps: options.steps, learningRate: options.learningRate, warmupSteps: 100)
-        let start = Date()
-        try loop.run(module: encoder, optimizer: optimizer, startStep: startStep,
-                     lossAtStep: { step in
-                         defer { objective.dropVAEGradients() }
-                         return objective.loss(step: step)
-                     }, progress: { events(.progress($0)) },
-                     checkpoint: { try TrainingCheckpoint.save(module: encoder, optimizer: optimizer, step: $0, to: checkpoint) })
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = try runLoop(.geometry, module: encoder, optimizer: optimizer,
+                                  startStep: startStep(.geometry, module: encoder, optimizer: optimizer), steps: options.steps,
+                                  learningRate: options.learningRate, warmupSteps: 100, events: events) { step in
+            defer { objective.dropVAEGradients() }
+            return objective.loss(step: step)
+        }
         try encoder.saveParameters(to: outputDirectory.appendingPathComponent(GNPFAConfiguration.geometryFile).path,
                                    metadata: ["steps": "\(options.steps)", "seed": "\(options.seed)"])
         var configuration = try GNPFAConfiguration.read(directory: outputDirectory)
@@ -172,17 +179,12 @@ package struct GNPFATrainingRun {
         let encoder = ImageEncoder(architecture, generator: &generator)
         var objective = ImageObjective(encoder: encoder, vae: model.vae, images: set, options: options)
         let optimizer = makeOptimizer(for: encoder, learningRate: options.learningRate)
-        let checkpoint = checkpointPath(.image)
-        let startStep = resume ? try TrainingCheckpoint.load(module: encoder, optimizer: optimizer, from: checkpoint) : 0
-        let loop = TrainingLoop(stage: GNPFAStage.image.rawValue, totalSteps: options.steps, learningRate: options.learningRate, warmupSteps: 100)
-        let start = Date()
-        try loop.run(module: encoder, optimizer: optimizer, startStep: startStep,
-                     lossAtStep: { step in
-                         defer { model.vae.zeroGrad() }
-                         return objective.loss(step: step)
-                     }, progress: { events(.progress($0)) },
-                     checkpoint: { try TrainingCheckpoint.save(module: encoder, optimizer: optimizer, step: $0, to: checkpoint) })
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = try runLoop(.image, module: encoder, optimizer: optimizer,
+                                  startStep: startStep(.image, module: encoder, optimizer: optimizer), steps: options.steps,
+                                  learningRate: options.learningRate, warmupSteps: 100, events: events) { step in
+            defer { model.vae.zeroGrad() }
+            return objective.loss(step: step)
+        }
         try encoder.saveParameters(to: outputDirectory.appendingPathComponent(GNPFAConfiguration.imageFile).path,
                                    metadata: ["steps": "\(options.steps)", "seed": "\(options.seed)", "images": "\(options.imageCount)"])
         var configuration = try GNPFAConfiguration.read(directory: outputDirectory)
