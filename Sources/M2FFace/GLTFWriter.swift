@@ -75,7 +75,8 @@ public enum GLTFWriter {
         doc.json.set("nodes", .array([.object([("name", .string("Head")), ("mesh", .number(0))])]))
         doc.json.set("scenes", .array([.object([("name", .string("m2f")), ("nodes", .array([.number(0)]))])]))
         var extras: [(String, JSONValue)] = [("generator", .string("m2f"))]
-        if let audio { extras.append(("audio", .string(audio))) }
+        // The file name only: a path would give away the user's folders and break once the files move.
+        if let audio { extras.append(("audio", .string(URL(fileURLWithPath: audio).lastPathComponent))) }
         if let animation {
             extras.append(("fps", .number(animation.fps)))
             extras.append(("frameCount", .number(Double(animation.frameCount))))
