@@ -15,6 +15,7 @@ struct M2F: AsyncParsableCommand {
             MelCommand.self,
             EncodeAudioCommand.self,
             ModelsCommand.self,
+            DoctorCommand.self,
             EmbedTextCommand.self,
             DatasetCommand.self,
             TrainCommand.self,
