@@ -44,8 +44,8 @@ public struct ModelStore: Sendable {
         self.tools = tools
     }
 
-    /// `$M2F_MODELS`; else `~/.cache/m2f`, unless that lacks an encoder that the install's
-    /// `PREFIX/share/m2f/encoders` (`make install`) has all of.
+    /// `$M2F_MODELS`; else `~/.cache/m2f`, unless the install's `PREFIX/share/m2f/encoders`
+    /// (`make install`) holds every model that it holds and more.
     public static var defaultRoot: URL {
         if let path = ProcessInfo.processInfo.environment["M2F_MODELS"], !path.isEmpty {
             return URL(fileURLWithPath: (path as NSString).expandingTildeInPath, isDirectory: true)
@@ -55,10 +55,10 @@ public struct ModelStore: Sendable {
             ?? FileManager.default.homeDirectoryForCurrentUser
         let home = homeFolder.appendingPathComponent(".cache/m2f", isDirectory: true)
         let installed = InstalledFiles.shareFolder.appendingPathComponent("encoders", isDirectory: true)
-        func hasAll(_ root: URL) -> Bool {
-            ModelCatalog.entries.allSatisfy { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0.name)/manifest.json").path) }
+        func held(_ root: URL) -> Set<String> {
+            Set(ModelCatalog.entries.map(\.name).filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/manifest.json").path) })
         }
-        return !hasAll(home) && hasAll(installed) ? installed : home
+        return held(home).isStrictSubset(of: held(installed)) ? installed : home
     }
 
     /// The folder of `entry`'s installed files.

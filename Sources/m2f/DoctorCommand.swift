@@ -41,20 +41,23 @@ struct DoctorCommand: ParsableCommand {
         }
 
         let store = ModelStore()
+        // What `animate` loads; the other catalog entries serve other commands.
+        let animateNeeds: Set<String> = ["whisper-tiny-en", "all-minilm-l6-v2"]
         print("\nencoders (\(store.root.path))")
         for entry in ModelCatalog.entries {
+            let needed = animateNeeds.contains(entry.name)
             switch store.status(of: entry) {
             case let .installed(manifest):
                 print("  \(entry.name): \(store.directory(for: entry).path) (\(manifest.package) \(manifest.version))")
             case .missing:
-                print("  \(entry.name): MISSING (m2f models fetch --only \(entry.name))")
-                missingForAnimate.append("the \(entry.name) encoder (m2f models fetch)")
+                print("  \(entry.name): MISSING\(needed ? "" : ", not needed by animate") (m2f models fetch --only \(entry.name))")
+                if needed { missingForAnimate.append("the \(entry.name) encoder (m2f models fetch)") }
             case let .outdated(version):
                 print("  \(entry.name): OUTDATED \(version), \(entry.version) pinned (m2f models fetch --only \(entry.name))")
-                missingForAnimate.append("the \(entry.name) encoder (m2f models fetch)")
+                if needed { missingForAnimate.append("the \(entry.name) encoder (m2f models fetch)") }
             case let .corrupt(file, problem):
                 print("  \(entry.name): CORRUPT \(file) \(problem) (m2f models fetch --only \(entry.name) --force)")
-                missingForAnimate.append("the \(entry.name) encoder (m2f models fetch --force)")
+                if needed { missingForAnimate.append("the \(entry.name) encoder (m2f models fetch --force)") }
             }
         }
 
