@@ -93,15 +93,17 @@ enum CompressedAvatars {
         var asset = try GLTFAsset.load(source)
         var meshes = asset.json["meshes"]!.arrayValue!
         var primitives = meshes[0]["primitives"]!.arrayValue!
-        let names = ["POSITION", "NORMAL", "COLOR_0"]
-        let kinds: [Int32] = [0, 1, 2], bits: [Int32] = [14, 10, 0]
+        // Draco's kind and quantisation per attribute the primitive has.
+        let known: [(name: String, kind: Int32, bits: Int32)] = [("POSITION", 0, 14), ("NORMAL", 1, 10), ("COLOR_0", 2, 0)]
+        let present = known.filter { primitives[0]["attributes"]![$0.name] != nil }
+        let names = present.map(\.name), kinds = present.map(\.kind), bits = present.map(\.bits)
         let accessorIndices = names.map { primitives[0]["attributes"]![$0]!.intValue! }
         let values = try accessorIndices.map { try asset.floats(accessor: $0).values }
         let indexAccessor = primitives[0]["indices"]!.intValue!
         let indices = try asset.floats(accessor: indexAccessor).values.map { UInt32($0) }
         let points = values[0].count / 3
         var ids = [UInt32](repeating: 0, count: names.count), size = 0
-        let components: [Int32] = [3, 3, 3]
+        let components = values.map { Int32($0.count / points) }
         let pointers = values.map { v -> UnsafeMutablePointer<Float> in
             let p = UnsafeMutablePointer<Float>.allocate(capacity: v.count)
             p.initialize(from: v, count: v.count)
