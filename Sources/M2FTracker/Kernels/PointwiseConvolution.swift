@@ -26,8 +26,9 @@ struct SharedPointers<Value>: @unchecked Sendable {
 
 /// The tracker's epilogue kernels beside the engine's `ImageKernels`.
 enum TrackerKernels {
-    /// Largest K·N for which a 1×1 convolution uses `pointwise` instead of `sgemm`.
-    static let pointwiseLimit = 128 * 128
+    /// Largest K·N for which a 1×1 convolution uses `pointwise` instead of `sgemm`: 0, since measured on the
+    /// landmark network the pixel loop lost to `sgemm` (74 vs 54 ms a frame under load); kept, tested, for tuning.
+    static let pointwiseLimit = 0
 
     /// `activation` in place over `pixels` rows of `channels` values (rows split across cores).
     static func activate(_ values: UnsafeMutablePointer<Float>, pixels: Int, channels: Int, activation: OutputActivation) {
