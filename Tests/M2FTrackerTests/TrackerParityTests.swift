@@ -8,8 +8,6 @@ import Testing
 /// `demo_video.json`; inputs and recipe beside them).
 @Suite("Tracker parity with Python MediaPipe", .serialized)
 struct TrackerParityTests {
-    static let tracker = Result { try FaceTracker(directory: try InstalledTracker.directory(), mode: .video) }
-    static let imageTracker = Result { try FaceTracker(directory: try InstalledTracker.directory(), mode: .image) }
 
     static func input(_ name: String) -> String { ReferenceFrame.fixtureFolder.appendingPathComponent("inputs/\(name)").path }
 
@@ -36,7 +34,7 @@ struct TrackerParityTests {
 
     @Test("stills (IMAGE mode): landmarks ≤ 0.5 % of the inter-ocular distance, blendshape MAE ≤ 0.01, rotation ≤ 1°")
     func stills() throws {
-        let tracker = try Self.imageTracker.get()
+        let tracker = try FaceTracker(directory: try InstalledTracker.directory(), mode: .image)
         let references = try ReferenceFrame.load().filter { ["jaw.png", "smile.png", "blink.png", "gaze.png"].contains($0.file) }
         #expect(references.count == 4)
         for reference in references {
@@ -52,8 +50,7 @@ struct TrackerParityTests {
 
     @Test("the demo video (VIDEO mode: tracking and smoothing): same face decisions, per-frame errors within the bounds")
     func video() throws {
-        let tracker = try Self.tracker.get()
-        tracker.reset()
+        let tracker = try FaceTracker(directory: try InstalledTracker.directory(), mode: .video)
         let data = try Data(contentsOf: ReferenceFrame.fixtureFolder.appendingPathComponent("demo_video.json"))
         let root = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let entries = root["frames"] as! [[String: Any]]
