@@ -1,16 +1,8 @@
 import Foundation
 
-/// What can go wrong in the face tracker, from the model files to the video or image it reads; each
-/// message names the file and the fix.
+/// What can go wrong between a video or image file and tracked frames, and in loading and running the
+/// networks; each message names the file.
 public enum TrackerError: LocalizedError, Equatable, Sendable {
-    /// A `.tflite` flatbuffer, a converted graph or the geometry metadata is not what the parser expects.
-    case malformedModel(path: String, problem: String)
-    /// The graph holds an operator the engine does not implement.
-    case unsupportedOperator(path: String, name: String)
-    /// Strict loading: the weights file and the graph disagree (missing, unused or mis-shaped tensors).
-    case weightMismatch(path: String, problem: String)
-    /// An input of the wrong size was passed to a network.
-    case badInput(network: String, problem: String)
     /// ffmpeg or ffprobe is not installed.
     case ffmpegMissing(path: String)
     /// The file is missing, unreadable or not a regular file.
@@ -19,21 +11,21 @@ public enum TrackerError: LocalizedError, Equatable, Sendable {
     case undecodable(path: String, problem: String)
     /// The file decodes but holds no picture (an audio file, zero frames).
     case noFrames(path: String)
-    /// A picture too large to read at all (each side and the pixel count are capped).
+    /// A frame larger than the tracker accepts (each side and the pixel count are capped).
     case tooLarge(path: String, width: Int, height: Int)
     /// An image holds no face.
     case noFace(path: String)
+    /// A `.tflite` flatbuffer, a converted graph or the geometry metadata is not what the parser expects.
+    case malformedModel(path: String, problem: String)
+    /// The graph holds an operator the engine does not implement.
+    case unsupportedOperator(path: String, name: String)
+    /// Strict loading: the weights file and the graph disagree (missing, unused or mis-shaped tensors).
+    case weightMismatch(path: String, problem: String)
+    /// An input of the wrong size was passed to a network.
+    case badInput(network: String, problem: String)
 
     public var errorDescription: String? {
         switch self {
-        case let .malformedModel(path, problem):
-            return "\(path): not a usable model (\(problem)); reinstall it with `m2f models fetch --only face-landmarker --force`"
-        case let .unsupportedOperator(path, name):
-            return "\(path): operator \(name) is not implemented by the tracker's graph runner"
-        case let .weightMismatch(path, problem):
-            return "\(path): \(problem); reinstall it with `m2f models fetch --only face-landmarker --force`"
-        case let .badInput(network, problem):
-            return "\(network): \(problem)"
         case let .ffmpegMissing(path):
             return "\(path): ffmpeg and ffprobe are needed to read videos and images; install ffmpeg (scripts/bootstrap.sh) or set M2F_FFMPEG"
         case let .unreadable(path, problem):
@@ -46,6 +38,14 @@ public enum TrackerError: LocalizedError, Equatable, Sendable {
             return "\(path): \(width) × \(height) pixels is beyond what the tracker reads (at most \(FrameLimits.maximumSourceSide) px a side, \(FrameLimits.maximumSourcePixels / 1_000_000) MP)"
         case let .noFace(path):
             return "\(path): no face found in the image"
+        case let .malformedModel(path, problem):
+            return "\(path): not a usable model (\(problem)); reinstall it with `m2f models fetch --only face-landmarker --force`"
+        case let .unsupportedOperator(path, name):
+            return "\(path): operator \(name) is not implemented by the tracker's graph runner"
+        case let .weightMismatch(path, problem):
+            return "\(path): \(problem); reinstall it with `m2f models fetch --only face-landmarker --force`"
+        case let .badInput(network, problem):
+            return "\(network): \(problem)"
         }
     }
 }
