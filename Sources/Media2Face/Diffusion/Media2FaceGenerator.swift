@@ -127,8 +127,16 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         try options.sampling.validate(diffusionSteps: model.diffusionSteps, windowLength: model.windowLength)
         let f = audioFeatures.shape[0]
         let timeline = try StyleTimeline(segments: style, frameCount: f, fps: fps)
-        let styleTokens: Tensor? = timeline.hasStyle
-            ? try withoutGrad { timeline.frameTokens(denoiser.style(try timeline.conditions.map(prepared))) } : nil
+        // Emotion intensity scales the style guidance (diffusion); a regression model has no guidance
+        // branches, so there it stays in the emotion token.
+        let guidedIntensity = model.objective == .diffusion
+        // Strength 0 everywhere (emotion intensity 0) is no style: the style branch would add nothing.
+        let strengths = timeline.strengths
+        let styled = timeline.hasStyle && !(guidedIntensity && strengths.toArray().allSatisfy { $0 == 0 })
+        let validated = timeline.hasStyle ? try timeline.conditions.map(prepared) : []
+        let styleTokens: Tensor? = styled
+            ? try withoutGrad { timeline.frameTokens(denoiser.style(guidedIntensity ? try timeline.tokenConditions.map(prepared) : validated)) }
+            : nil
         let latentNormalization = normalization.prefix(model.latentSize)
         let constraints = keyframes.isEmpty ? nil
             : try KeyframeConstraints(keyframes: keyframes, frameCount: f, fps: fps, coding: coding, latentNormalization: latentNormalization)
@@ -140,8 +148,9 @@ package final class Media2FaceGenerator: @unchecked Sendable {
                 throw DiffusionError.invalidOption(name: "prefix", value: "\(prefix.shape)", allowed: "[P, \(model.frameSize)] with 1 ≤ P < \(f) frames")
             }
         }
-        let sample = try sampler.sample(audio: features, styleTokens: styleTokens, keyframes: constraints,
-                                    prefix: prefix.map(FramePrefix.init(frames:)), options: options.sampling, progress: progress)
+        let sample = try sampler.sample(audio: features, styleTokens: styleTokens,
+                                        styleStrength: styleTokens != nil && guidedIntensity ? strengths : nil, keyframes: constraints,
+                                        prefix: prefix.map(FramePrefix.init(frames:)), options: options.sampling, progress: progress)
         let sampled = clock.now
 
         let frames = withoutGrad { normalization.denormalize(sample) }
