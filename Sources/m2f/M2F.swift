@@ -22,6 +22,7 @@ struct M2F: AsyncParsableCommand {
             GNPFACommand.self,
             AnimateCommand.self,
             StreamCommand.self,
+            TrackCommand.self,
         ]
     )
 }
