@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import M2FAudio
 import M2FBenchmarks
 import M2FDataset
 import M2FEncoders
@@ -27,8 +28,11 @@ struct AnimateCommand: AsyncParsableCommand {
             Unreal, Blender or a web page: docs/USAGE.md.
             """)
 
-    @Argument(help: "An audio or video file (wav natively; mp3, m4a, flac, ogg, mp4… via ffmpeg), or a folder of them.")
+    @Argument(help: "An audio or video file (wav natively; mp3, m4a, flac, ogg, mp4… via ffmpeg), a folder of them, or - for stdin (WAV, or raw s16le 16 kHz mono with --raw).")
     var input: String?
+
+    @Flag(help: "With - : stdin is raw signed 16-bit little-endian mono at 16 kHz, not WAV.")
+    var raw = false
 
     @Option(name: .shortAndLong, help: "Output prefix (out/hello → out/hello.csv …); a folder in batch mode.")
     var output: String
@@ -95,6 +99,7 @@ struct AnimateCommand: AsyncParsableCommand {
     func validate() throws {
         if input == nil && list == nil { throw ValidationError("give an audio file, a folder, or --list FILE") }
         if input != nil && list != nil { throw ValidationError("give either an input or --list, not both") }
+        if raw && !readsStandardInput { throw ValidationError("--raw describes stdin; give - as the input") }
         if [text, emotion, image].compactMap({ $0 }).count > 1 {
             throw ValidationError("give at most one of --text, --emotion and --image (use --style-timeline to combine styles over time)")
         }
@@ -132,6 +137,10 @@ struct AnimateCommand: AsyncParsableCommand {
         let timelineFile = try styleTimeline.map { try StyleTimelineFile.read(URL(fileURLWithPath: $0)) }
         if let image, !FileManager.default.isReadableFile(atPath: image) {
             throw PipelineError.imageUnreadable(image: image, problem: "no such file or no permission to read it")
+        }
+        if readsStandardInput {
+            try await animateStandardInput(formats: formats, keyframes: keyframeFile, timeline: timelineFile)
+            return
         }
         let shardSpec = try shard.map { try BatchShard(parsing: $0) } ?? .whole
         let jobs = shardSpec.select(try AnimationBatch.jobs(input: input, list: list, output: output))
@@ -215,6 +224,33 @@ struct AnimateCommand: AsyncParsableCommand {
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}
+
+extension AnimateCommand {
+    /// `-` (or /dev/stdin, which is not a file that can be mapped or probed): the whole of stdin.
+    var readsStandardInput: Bool { input == "-" || input == "/dev/stdin" }
+
+    /// Animates all of stdin: a WAV stream (its size may be unknown) or raw s16le 16 kHz with --raw.
+    func animateStandardInput(formats: [ExportFormat], keyframes: KeyframeFile?, timeline: StyleTimelineFile?) async throws {
+        try AnimationExporter.prepareOutput(prefix: output)
+        let bar = ProgressBar(enabled: !quiet)
+        bar.message("reading stdin…")
+        let audio = try await StreamInput.readAll(container: raw ? .raw(sampleRate: 16_000, channels: 1) : .detect)
+        let samples = audio.sampleRate == 16_000 ? audio.samples : Resampler(from: audio.sampleRate)(audio.samples)
+        bar.message("loading models…")
+        let pipeline = try await models.loadPipeline()
+        let request = AnimationRequest(audioPath: "stdin", style: style, timeline: timeline, keyframes: keyframes, options: options)
+        let result = try await pipeline.animate(samples: samples, source: "stdin", request: request) {
+            bar.update(stage: $0.stage.rawValue, done: $0.completed, total: $0.total)
+        }
+        let files = try AnimationExporter(videoSize: videoSize).write(result.animation, formats: formats, prefix: output, audioPath: nil) { _, done, total in
+            bar.update(stage: "mp4", done: done, total: total)
+        }
+        bar.finish()
+        for warning in result.warnings { FileHandle.standardError.write(Data("warning: stdin: \(warning)\n".utf8)) }
+        let timing = String(format: "%.2f s of audio in %.2f s (rtf %.3f)", result.audioDuration, result.timings.total, result.realTimeFactor)
+        print("stdin: \(result.animation.frameCount) frames, \(timing) → \(files.map(\.path).joined(separator: ", "))")
     }
 }
 

@@ -118,9 +118,11 @@ package struct DiffusionSampler {
     ///   - styleStrength: per-frame scale s [F, 1] of the style term (`StyleTimeline.strengths`), nil for 1:
     ///     x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·(s·f(A,P) + (1 − s)·f(A,∅)).
     ///   - keyframes: constraints imposed at every step (may be empty).
+    ///   - prefix: known first frames (a stream's emitted frames), imposed at every step; nil for none.
     ///   - progress: (step done, steps) after each step; what it throws (a `CancellationError`) stops
     ///     sampling there, so a cancelled caller waits at most one step.
-    package func sample(audio: Tensor, styleTokens: Tensor?, styleStrength: Tensor? = nil, keyframes: KeyframeConstraints?, options: SamplingOptions,
+    package func sample(audio: Tensor, styleTokens: Tensor?, styleStrength: Tensor? = nil, keyframes: KeyframeConstraints?,
+                       prefix: FramePrefix? = nil, options: SamplingOptions,
                        progress: (Int, Int) throws -> Void = { _, _ in }) rethrows -> Tensor {
         let configuration = denoiser.configuration
         let (f, d) = (audio.shape[0], configuration.frameSize)
@@ -184,6 +186,7 @@ package struct DiffusionSampler {
                 clean = keyframes.easing(toward: latentTargets, on: clean)
                 targets = latentTargets
             }
+            if let prefix { clean = prefix.imposingClean(on: clean) }
             x = configuration.objective == .regression ? clean
                 : withoutGrad { schedule.ddimStep(noisy: x, predictedClean: clean, step: t, previous: previous) }
             if let keyframes, let targets, let previous {
@@ -191,6 +194,9 @@ package struct DiffusionSampler {
                 let noise = Tensor.randomNormal(targets.shape, generator: &generator)
                 let noised = targets * schedule.signalScale(previous) + noise * schedule.noiseScale(previous)
                 x = keyframes.imposing(noised, on: x)
+            }
+            if let prefix, let previous {
+                x = prefix.imposingNoised(on: x, schedule: schedule, previous: previous, generator: &generator)
             }
             try progress(index + 1, stepsToRun.count)
         }
