@@ -9,7 +9,8 @@ import M2FFace
 /// level eyes. So, as Live Link Face's "calibrate" does with a neutral pose:
 /// - every channel k: w′ = clamp(scale_k · (w − neutral_k), 0, 1), neutral_k the median over the
 ///   speaker's resting frames (face tracked, no speech within ±0.1 s), scale_k = 1 / (1 − neutral_k);
-/// - jawOpen: neutral is its resting value, scale = `referenceJawOpenPerLipGap / jawOpenPerLipGap`, the
+/// - jawOpen: neutral is its regression value at the resting lip gap (the gap's 5th percentile), scale =
+///   `referenceJawOpenPerLipGap / jawOpenPerLipGap`, the
 ///   speaker's regression slope of jawOpen on the lip gap (`LipGap`, inter-pupil units) mapped to the
 ///   default head's, so every speaker's jawOpen′ ≈ reference · (gap − resting gap);
 /// - mouthClose′ = clamp(jawOpen′ − reference · (gap − lipGapRest), 0, jawOpen′): the part of the jaw
@@ -27,7 +28,7 @@ public struct TrackerCalibration: Codable, Sendable, Equatable {
     /// jawOpen keeps scale 1).
     public var jawOpenPerLipGap: Float?
     public var referenceJawOpenPerLipGap: Float
-    /// Median lip gap over the resting frames (inter-pupil units).
+    /// The lips' resting gap: the 5th percentile of the lip gap (inter-pupil units).
     public var lipGapRest: Float
     /// yaw, pitch, roll (radians), tx, ty, tz (metres) subtracted from every frame. [6]
     public var headPoseCentre: [Float]
@@ -72,11 +73,20 @@ public struct TrackerCalibration: Codable, Sendable, Equatable {
             neutral[k] = min(0.9, max(0, median(resting.map { samples[$0].weights[samples[$0].weights.startIndex + k] })))
             scale[k] = 1 / (1 - neutral[k])
         }
-        let gapRest = count > 0 ? median(resting.map { samples[$0].lipGap }) : 0
+        // Lips at rest: the 5th percentile of the gap (closures in speech reach it; silent frames often
+        // hold the mouth ajar: their median gap read up to 0.17 on realface-dev and clamped real openings).
+        let gaps = samples.map(\.lipGap).filter(\.isFinite).sorted()
+        let gapRest = gaps.isEmpty ? 0 : gaps[Int(Double(gaps.count - 1) * 0.05)]
         let jaw = ARKit.index(of: "jawOpen")!, close = ARKit.index(of: "mouthClose")!
-        let slope = count > 0 ? regressionSlope(samples.map { $0.weights[$0.weights.startIndex + jaw] }, on: samples.map(\.lipGap)) : nil
+        let jaws = samples.map { $0.weights[$0.weights.startIndex + jaw] }
+        let slope = count > 0 ? regressionSlope(jaws, on: samples.map(\.lipGap)) : nil
         let fitted = slope.flatMap { $0 > 0.05 ? $0 : nil }
         scale[jaw] = fitted.map { reference / $0 } ?? 1
+        if let fitted {
+            // jawOpen's rest on its regression line at the resting gap, so jawOpen′ ≈ reference · (gap − rest).
+            let meanJaw = jaws.reduce(0, +) / Float(count), meanGap = samples.reduce(0) { $0 + $1.lipGap } / Float(count)
+            neutral[jaw] = min(0.9, max(0, meanJaw + fitted * (gapRest - meanGap)))
+        }
         (neutral[close], scale[close]) = (0, 1)
         let centre = (0..<6).map { c in count > 0 ? median(samples.map { $0.head.values[c] }) : 0 }
         return TrackerCalibration(scope: scope, neutral: neutral, scale: scale, jawOpenPerLipGap: fitted, referenceJawOpenPerLipGap: reference,

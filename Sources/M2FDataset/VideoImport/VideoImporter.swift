@@ -125,6 +125,13 @@ public struct VideoImporter {
             report.rejected = whole.map { var s = $0; s.reason = String(format: "audio and picture out of sync: the audio %@ the lips by %.0f ms (r %.2f; allowed ±%.0f ms)", sync.bestLag > 0 ? "follows" : "leads", 1000 * Double(abs(sync.bestLag)) / fps, sync.bestCorrelation, 1000 * gates.maximumSyncLag); return s }
             return []
         }
+        let jaw = ARKit.index(of: "jawOpen")!
+        let agreement = AudioLipSync.correlation((0..<count).map { take.animation.weights[$0 * ARKit.count + jaw] }, take.lipGap,
+                                                 valid: zip(take.faceFound, take.lipGap).map { $0 && $1.isFinite }, lag: 0).r
+        if agreement < gates.minimumJawLipAgreement {
+            report.rejected = whole.map { var s = $0; s.reason = String(format: "tracking unreliable: jawOpen does not follow the landmark lip gap (r %.2f, minimum %.2f)", agreement, gates.minimumJawLipAgreement); return s }
+            return []
+        }
         let (clips, rejected) = gates.spans(faceFound: take.faceFound, jitter: jitter, fps: fps)
         report.rejected = rejected
         return clips

@@ -30,6 +30,10 @@ public struct VideoQualityGates: Codable, Sendable, Equatable {
     /// 0.12 from compression noise: lip motion, not r, tells it apart).
     public var minimumSyncCorrelation = 0.05
     public var minimumLipMotion = 0.005
+    /// The tracker's jawOpen must follow its own landmark lip gap (Pearson r over the face frames); on
+    /// realface-dev 17 of 19 videos read 0.60–0.95 and one speaker (styletalk_andrew) −0.19 and −0.07:
+    /// weights that contradict the landmarks are not trained on.
+    public var minimumJawLipAgreement = 0.3
     /// Good stretches shorter than this are dropped; longer than `maximumClipSeconds` are cut in equal parts.
     public var minimumClipSeconds = 2.0
     public var maximumClipSeconds = 20.0
