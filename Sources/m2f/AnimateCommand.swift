@@ -24,6 +24,8 @@ struct AnimateCommand: AsyncParsableCommand {
               m2f animate talk.wav --keyframes keys.json --style-timeline styles.json -o out/edited
               m2f animate recordings/ -o out/          # batch over a folder
               m2f animate --list files.txt -o out/     # batch over a list (one path per line)
+              m2f animate --dialogue a.wav b.wav -o out/talk   # two faces: out/talk-a.*, out/talk-b.*
+              m2f animate --dialogue talk.wav -o out/talk      # stereo WAV, a speaker per channel
 
             Formats of --keyframes and --style-timeline, and how to import each output into Unity, \
             Unreal, Blender or a web page: docs/USAGE.md.
@@ -31,6 +33,9 @@ struct AnimateCommand: AsyncParsableCommand {
 
     @Argument(help: "An audio or video file (wav natively; mp3, m4a, flac, ogg, mp4… via ffmpeg), a folder of them, or - for stdin (WAV, or raw s16le 16 kHz mono with --raw).")
     var input: String?
+
+    @Option(parsing: .upToNextOption, help: "A dialogue: two files (a speaker each) or one stereo WAV (a speaker per channel); writes OUT-a.* and OUT-b.*, each face speaking on its own voice and listening to the other.")
+    var dialogue: [String] = []
 
     @Flag(help: "With - : stdin is raw signed 16-bit little-endian mono at 16 kHz, not WAV.")
     var raw = false
@@ -98,7 +103,10 @@ struct AnimateCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if input == nil && list == nil { throw ValidationError("give an audio file, a folder, or --list FILE") }
+        if !dialogue.isEmpty {
+            if input != nil || list != nil { throw ValidationError("--dialogue takes its files itself; give no other input or --list") }
+            if !(1...2).contains(dialogue.count) { throw ValidationError("--dialogue takes two files or one stereo WAV, not \(dialogue.count)") }
+        } else if input == nil && list == nil { throw ValidationError("give an audio file, a folder, --list FILE or --dialogue FILES") }
         if input != nil && list != nil { throw ValidationError("give either an input or --list, not both") }
         if raw && !readsStandardInput { throw ValidationError("--raw describes stdin; give - as the input") }
         if [text, emotion, image].compactMap({ $0 }).count > 1 {
@@ -138,6 +146,10 @@ struct AnimateCommand: AsyncParsableCommand {
         let timelineFile = try styleTimeline.map { try StyleTimelineFile.read(URL(fileURLWithPath: $0)) }
         if let image, !FileManager.default.isReadableFile(atPath: image) {
             throw PipelineError.imageUnreadable(image: image, problem: "no such file or no permission to read it")
+        }
+        if !dialogue.isEmpty {
+            try await animateDialogue(formats: formats, keyframes: keyframeFile, timeline: timelineFile)
+            return
         }
         if readsStandardInput {
             try await animateStandardInput(formats: formats, keyframes: keyframeFile, timeline: timelineFile)
@@ -265,6 +277,37 @@ extension AnimateCommand {
         for warning in result.warnings { FileHandle.standardError.write(Data("warning: stdin: \(warning)\n".utf8)) }
         let timing = String(format: "%.2f s of audio in %.2f s (rtf %.3f)", result.audioDuration, result.timings.total, result.realTimeFactor)
         print("stdin: \(result.animation.frameCount) frames, \(timing) → \(files.map(\.path).joined(separator: ", "))")
+    }
+}
+
+extension AnimateCommand {
+    /// `--dialogue`: one animation per speaker, written to OUT-a.* and OUT-b.* (DialogueAnimation.swift).
+    func animateDialogue(formats: [ExportFormat], keyframes: KeyframeFile?, timeline: StyleTimelineFile?) async throws {
+        for path in dialogue where !FileManager.default.isReadableFile(atPath: path) {
+            throw AudioError.unreadable(path: path, problem: Self.unreadableProblem(path))
+        }
+        let prefixes = [output + "-a", output + "-b"]
+        for prefix in prefixes { try AnimationExporter.prepareOutput(prefix: prefix) }
+        let bar = ProgressBar(enabled: !quiet)
+        bar.message("loading models…")
+        let pipeline = try await models.loadPipeline()
+        let voices = try pipeline.loadDialogue(dialogue)
+        let sources = dialogue.count == 2 ? dialogue : [dialogue[0] + " (left)", dialogue[0] + " (right)"]
+        let request = AnimationRequest(audioPath: sources[0], style: style, timeline: timeline, keyframes: keyframes, options: options)
+        let tracks = try await pipeline.animateDialogue(voices, sources: sources, request: request) {
+            bar.update(stage: $0.stage.rawValue, done: $0.completed, total: $0.total)
+        }
+        for (index, track) in tracks.enumerated() {
+            // The MP4 gets the speaker's own channel when the voices are separate files.
+            let audio = dialogue.count == 2 ? dialogue[index] : nil
+            let files = try AnimationExporter(videoSize: videoSize).write(track.result.animation, formats: formats, prefix: prefixes[index], audioPath: audio) { _, done, total in
+                bar.update(stage: "mp4", done: done, total: total)
+            }
+            bar.finish()
+            for warning in track.result.warnings { FileHandle.standardError.write(Data("warning: \(sources[index]): \(warning)\n".utf8)) }
+            let spoken = track.speaking.filter { $0 }.count
+            print("\(sources[index]): \(track.result.animation.frameCount) frames, speaking in \(spoken) → \(files.map(\.path).joined(separator: ", "))")
+        }
     }
 }
 
