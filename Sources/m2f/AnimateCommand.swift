@@ -5,6 +5,7 @@ import M2FBenchmarks
 import M2FDataset
 import M2FEncoders
 import M2FFace
+import M2FSystem
 import Media2Face
 
 /// `m2f animate`: speech → ARKit animation (+ head pose) in Live Link CSV, JSON, GLB and MP4.
@@ -148,6 +149,10 @@ struct AnimateCommand: AsyncParsableCommand {
             print("shard \(shardSpec) has no inputs (the list is shorter than its shard count)")
             return
         }
+        // One input that cannot be read stops here, before the models load (a batch reports it and goes on).
+        if !isBatch, let audio = jobs.first?.audio, !FileManager.default.isReadableFile(atPath: audio) {
+            throw AudioError.unreadable(path: audio, problem: Self.unreadableProblem(audio))
+        }
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
         let batch = isBatch ? BatchReport(path: report ?? BatchReport(folder: output, shard: shardSpec).path) : nil
 
@@ -163,7 +168,7 @@ struct AnimateCommand: AsyncParsableCommand {
             // neither redone nor written again.
             let missing = batch == nil || redo ? formats : formats.filter { !FileManager.default.fileExists(atPath: AnimationExporter.path(prefix: job.prefix, format: $0)) }
             if let batch, missing.isEmpty {
-                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? FileDigest.sha256Hex(ofFileAt: job.audio), shard: shardSpec,
                                              status: .skipped, outputs: paths))
                 print("\(job.audio): skipped, its outputs are complete")
                 skipped += 1
@@ -193,7 +198,7 @@ struct AnimateCommand: AsyncParsableCommand {
                     let seconds = ["load_audio": t.loadAudio, "speech_features": t.speechFeatures, "style": t.styleConditions,
                                    "generation": t.generation, "assembly": t.assembly, "write": files.reduce(0) { $0 + $1.seconds },
                                    "total": Self.seconds(since: started)]
-                    try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                    try batch.append(BatchRecord(input: job.audio, inputSHA256: try? FileDigest.sha256Hex(ofFileAt: job.audio), shard: shardSpec,
                                                  status: .done, outputs: files.map(\.path), audioSeconds: result.audioDuration,
                                                  seconds: seconds, realTimeFactor: result.realTimeFactor))
                 }
@@ -203,7 +208,7 @@ struct AnimateCommand: AsyncParsableCommand {
                 guard let batch else { throw error }
                 if error is CancellationError { throw error }
                 FileHandle.standardError.write(Data("error: \(job.audio): \(error.localizedDescription)\n".utf8))
-                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? FileDigest.sha256Hex(ofFileAt: job.audio), shard: shardSpec,
                                              status: .failed, seconds: ["total": Self.seconds(since: started)], error: error.localizedDescription))
                 failures += 1
             }
@@ -212,6 +217,15 @@ struct AnimateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(jobs.count - failures - skipped) of \(jobs.count) files animated, \(skipped) already complete, \(failures) failed.\n".utf8))
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Why `audio` cannot be read; names the demo clip's real place (a checkout's or `PREFIX/share/m2f`'s
+    /// `Examples/`) when the missing file has its name, as when the README's command runs elsewhere.
+    static func unreadableProblem(_ audio: String) -> String {
+        let problem = "no such file or no permission to read it"
+        let name = URL(fileURLWithPath: audio).lastPathComponent
+        guard let clip = InstalledFiles.locate("Examples/" + name) else { return problem }
+        return problem + "; the demo clip \(name) is at \(clip.path)"
     }
 
     /// A batch: a list or a folder of inputs (each named after its file in the output folder).
