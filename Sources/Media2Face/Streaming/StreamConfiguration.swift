@@ -79,4 +79,8 @@ public struct StreamStatistics: Sendable, Equatable {
     /// Seconds spent on Whisper features and on the generator, over all hops.
     public var featureSeconds = 0.0
     public var generationSeconds = 0.0
+    /// Of `generationSeconds`, the seconds spent decoding latents to ARKit weights (GNPFA).
+    public var decodingSeconds = 0.0
+    /// The slowest hop's features + generation, in seconds.
+    public var longestHopSeconds = 0.0
 }
