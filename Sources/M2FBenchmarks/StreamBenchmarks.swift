@@ -14,7 +14,10 @@ package struct StreamBenchmarkResult: Codable, Sendable {
     package var look_ahead_ms: Double
     package var hop_frames: Int
     package var context_frames: Int
+    /// DDIM steps per hop, and the offline animation's (the default options').
     package var steps: Int
+    package var offline_steps: Int
+    package var cross_fade_frames: Int
     package var feature_window_s: Double
     package var frames: Int
     /// Wall time from the arrival of a frame's audio sample to the frame's emission, over all frames.
@@ -81,14 +84,15 @@ enum BenchmarkJSON {
 
 /// `m2f bench stream`: latency, cost and closeness to offline of the streaming session.
 package enum StreamBenchmarks {
-    package static func run(audioPath: String?, seconds: Int, lookAheads: [Int], hop: Int, context: Int, featureWindow: Double, steps: Int,
+    package static func run(audioPath: String?, seconds: Int, lookAheads: [Int], hop: Int, context: Int, featureWindow: Double, stepsPerHop: Int?, crossFade: Int,
                            driftWindows: [Double], modelDirectory: String?, paced: Bool = true,
                            reportStream: (StreamBenchmarkResult) -> Void, reportDrift: (FeatureDriftResult) -> Void,
                            reportOffline: (AnimateBenchmarkResult) -> Void) async throws {
         let speech = try StreamBenchmarkSpeech.load(path: audioPath, seconds: seconds)
         let samples = speech.samples
         let pipeline = try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: modelDirectory))
-        let options = AnimationOptions(steps: steps)
+        let options = AnimationOptions()
+        let steps = stepsPerHop ?? options.steps
 
         // The offline animation of the same audio (`m2f bench animate`'s measurement, in this run).
         let offline = try await pipeline.animate(samples: samples, source: speech.source, request: AnimationRequest(audioPath: "speech", options: options))
@@ -96,7 +100,7 @@ package enum StreamBenchmarks {
         otherSeed.seed &+= 1
         let offlineOther = try await pipeline.animate(samples: samples, source: speech.source, request: AnimationRequest(audioPath: "speech", options: otherSeed))
         let t = offline.timings
-        reportOffline(AnimateBenchmarkResult(bench: "stream-offline-reference", audio_seconds: offline.audioDuration, steps: steps,
+        reportOffline(AnimateBenchmarkResult(bench: "stream-offline-reference", audio_seconds: offline.audioDuration, steps: options.steps,
                                              load_audio_s: 0, speech_features_s: t.speechFeatures, style_s: t.styleConditions,
                                              generation_s: t.generation, assembly_s: t.assembly, total_s: t.total,
                                              rtf: offline.realTimeFactor, export_s: [:], model_load_s: pipeline.loadSeconds))
@@ -118,7 +122,8 @@ package enum StreamBenchmarks {
         }
         let offlineClosure = closure(offlineGaps)
         for lookAhead in lookAheads {
-            let configuration = StreamConfiguration(lookAheadFrames: lookAhead, hopFrames: hop, contextFrames: context, featureWindowSeconds: featureWindow)
+            let configuration = StreamConfiguration(lookAheadFrames: lookAhead, hopFrames: hop, contextFrames: context, featureWindowSeconds: featureWindow,
+                                                    stepsPerHop: steps, crossFadeFrames: crossFade)
             let run = try await realTime(pipeline: pipeline, samples: samples, options: options, configuration: configuration, paced: paced)
             let streamed = FaceAnimation(fps: pipeline.fps, weights: run.frames.flatMap(\.weights), headPose: run.frames.map(\.headPose))
             let gaps = geometry.gapsMillimetres(of: streamed)
@@ -132,7 +137,7 @@ package enum StreamBenchmarks {
             func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))] * 1000 }
             reportStream(StreamBenchmarkResult(
                 audio_seconds: audioSeconds, look_ahead_frames: lookAhead, look_ahead_ms: Double(lookAhead) / pipeline.fps * 1000,
-                hop_frames: hop, context_frames: context, steps: steps, feature_window_s: featureWindow, frames: run.frames.count,
+                hop_frames: hop, context_frames: context, steps: steps, offline_steps: options.steps, cross_fade_frames: crossFade, feature_window_s: featureWindow, frames: run.frames.count,
                 latency_p50_ms: percentile(0.5), latency_p95_ms: percentile(0.95), latency_p99_ms: percentile(0.99), latency_max_ms: percentile(1),
                 cpu_s_per_audio_s: run.cpuSeconds / audioSeconds, features_s_per_audio_s: run.statistics.featureSeconds / audioSeconds,
                 generation_s_per_audio_s: run.statistics.generationSeconds / audioSeconds,

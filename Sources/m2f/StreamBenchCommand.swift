@@ -35,8 +35,11 @@ struct StreamBenchCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Emitted frames kept as fixed context per window.")
     var context = StreamConfiguration().contextFrames
 
-    @Option(parsing: .unconditional, help: "DDIM steps.")
-    var steps = SamplingOptions.defaultSteps
+    @Option(parsing: .unconditional, help: "DDIM steps per hop (the offline reference keeps the default \(SamplingOptions.defaultSteps)).")
+    var steps = StreamConfiguration().stepsPerHop ?? SamplingOptions.defaultSteps
+
+    @Option(parsing: .unconditional, help: "Frames at the start of each hop cross-faded from the previous hop's prediction.")
+    var crossFade = StreamConfiguration().crossFadeFrames
 
     @Flag(help: "Push the audio as fast as the stream takes it instead of at real-time pace (quality figures only; latency and CPU are then meaningless).")
     var unpaced = false
@@ -57,7 +60,7 @@ struct StreamBenchCommand: AsyncParsableCommand {
             return value
         }
         try await StreamBenchmarks.run(audioPath: audio, seconds: seconds, lookAheads: looks, hop: hop, context: context, featureWindow: featureWindow,
-                                       steps: steps, driftWindows: windows, modelDirectory: model, paced: !unpaced,
+                                       stepsPerHop: steps, crossFade: crossFade, driftWindows: windows, modelDirectory: model, paced: !unpaced,
                                        reportStream: { print($0.jsonLine) }, reportDrift: { print($0.jsonLine) },
                                        reportOffline: { print($0.jsonLine) })
     }

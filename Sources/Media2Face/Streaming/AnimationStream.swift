@@ -209,7 +209,7 @@ public actor AnimationStream {
         if available > 0 { samples.replaceSubrange(0..<available, with: audio[(first - audioBase)..<(first - audioBase + available)]) }
 
         let (audioGuidance, styleGuidance) = guidance(at: start)
-        let generation = GenerationOptions(sampling: SamplingOptions(steps: options.steps, audioGuidance: audioGuidance,
+        let generation = GenerationOptions(sampling: SamplingOptions(steps: configuration.stepsPerHop ?? options.steps, audioGuidance: audioGuidance,
                                                                      styleGuidance: styleGuidance, seed: options.seed, overlap: 0),
                                            headPose: options.headPose)
         let style = AnimationEngine.shifted(segments, from: Double(window.lowerBound) / fps, to: Double(window.upperBound) / fps)
@@ -223,9 +223,10 @@ public actor AnimationStream {
         statistics.longestHopSeconds = max(statistics.longestHopSeconds, result.featureSeconds + result.generationSeconds)
 
         let last = min(start + schedule.hop, totalFrames ?? Int.max)
-        // Frames start ..< last cross-fade from the previous hop's look-ahead prediction of them (which
-        // continues the frames already out) to this hop's, as the offline windows cross-fade: without
-        // it the first new frame of each hop jumped (twice the usual frame-to-frame speed).
+        // The first `crossFadeFrames` frames cross-fade from the previous hop's look-ahead prediction of
+        // them (which continues the frames already out) to this hop's: without it the first new frame of
+        // each hop jumps (twice the usual frame-to-frame speed); over the whole hop it costs closeness to
+        // offline, because the older prediction saw less audio (docs/ARCHITECTURE.md, "Streaming").
         let animation = result.motion.animation
         let d = result.motion.normalizedFrames.shape[1]
         let normalized = result.motion.normalizedFrames.contiguous().toArray()
@@ -236,8 +237,9 @@ public actor AnimationStream {
             var weights = Array(animation.weights[(row * ARKit.count)..<((row + 1) * ARKit.count)])
             var pose = animation.headPose[row].values
             var x = Array(normalized[(row * d)..<((row + 1) * d)])
-            if let earlier = lookAheadPrediction, let index = earlier.frames.firstIndex(of: frame) {
-                let old = 1 - Float(frame - start + 1) / Float(schedule.hop + 1)
+            let fade = configuration.crossFadeFrames
+            if frame - start < fade, let earlier = lookAheadPrediction, let index = earlier.frames.firstIndex(of: frame) {
+                let old = 1 - Float(frame - start + 1) / Float(fade + 1)
                 func blend(_ new: inout [Float], _ previous: ArraySlice<Float>) {
                     for (i, value) in zip(new.indices, previous) { new[i] += old * (value - new[i]) }
                 }

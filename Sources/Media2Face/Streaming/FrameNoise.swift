@@ -6,20 +6,20 @@ import M2FEngine
 /// prefix with them, so a stream follows the offline trajectory of each frame instead of drawing
 /// fresh noise per hop (measured in `m2f bench stream`: it is most of the stream's closeness to offline).
 /// Rows depend on the frame index alone, so they are the same whatever the audio chunks were.
-struct FrameNoise {
-    let width: Int
+package struct FrameNoise {
+    package let width: Int
     private var generator: RandomGenerator
     /// Rows from frame `base` on, generated so far.
     private var rows: [Float] = []
     private var base = 0
 
-    init(seed: UInt64, width: Int) {
+    package init(seed: UInt64, width: Int) {
         generator = RandomGenerator(seed: seed)
         self.width = width
     }
 
     /// Rows `frames` [frames.count, D]; frames at or after the first not yet forgotten.
-    mutating func rows(_ frames: Range<Int>) -> Tensor {
+    package mutating func rows(_ frames: Range<Int>) -> Tensor {
         precondition(frames.lowerBound >= base, "noise of frame \(frames.lowerBound) was forgotten (kept from \(base))")
         while base * width + rows.count < frames.upperBound * width { rows.append(generator.nextNormal()) }
         let first = (frames.lowerBound - base) * width
@@ -27,7 +27,7 @@ struct FrameNoise {
     }
 
     /// Drops the rows before `frame` (no later window reads them).
-    mutating func forget(before frame: Int) {
+    package mutating func forget(before frame: Int) {
         _ = rows(frame..<frame)  // draws up to `frame`, so the generator stays in step with the rows
         let drop = min(max(frame - base, 0) * width, rows.count)
         guard drop > 0 else { return }
