@@ -5,6 +5,7 @@ import M2FBenchmarks
 import M2FDataset
 import M2FEncoders
 import M2FFace
+import M2FSystem
 import Media2Face
 
 /// `m2f animate`: speech → ARKit animation (+ head pose) in Live Link CSV, JSON, GLB and MP4.
@@ -58,7 +59,7 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Emotion intensity in [0, 1] (with --emotion).")
     var intensity: Float = 1
 
-    @Option(help: "Style from the expression of a face image (PNG).")
+    @Option(help: "Style from the expression of a face in a photo (PNG, JPEG, …; read by the face tracker, see --image-style).")
     var image: String?
 
     @Option(help: "Keyframes to hit (JSON; docs/USAGE.md).")
@@ -148,6 +149,10 @@ struct AnimateCommand: AsyncParsableCommand {
             print("shard \(shardSpec) has no inputs (the list is shorter than its shard count)")
             return
         }
+        // One input that cannot be read stops here, before the models load (a batch reports it and goes on).
+        if !isBatch, let audio = jobs.first?.audio, !FileManager.default.isReadableFile(atPath: audio) {
+            throw AudioError.unreadable(path: audio, problem: Self.unreadableProblem(audio))
+        }
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
         let batch = isBatch ? BatchReport(path: report ?? BatchReport(folder: output, shard: shardSpec).path) : nil
 
@@ -212,6 +217,15 @@ struct AnimateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(jobs.count - failures - skipped) of \(jobs.count) files animated, \(skipped) already complete, \(failures) failed.\n".utf8))
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Why `audio` cannot be read; names the demo clip's real place (a checkout's or `PREFIX/share/m2f`'s
+    /// `Examples/`) when the missing file has its name, as when the README's command runs elsewhere.
+    static func unreadableProblem(_ audio: String) -> String {
+        let problem = "no such file or no permission to read it"
+        let name = URL(fileURLWithPath: audio).lastPathComponent
+        guard let clip = InstalledFiles.locate("Examples/" + name) else { return problem }
+        return problem + "; the demo clip \(name) is at \(clip.path)"
     }
 
     /// A batch: a list or a folder of inputs (each named after its file in the output folder).
