@@ -138,7 +138,7 @@ let package = Package(
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FSystem", "M2FTracker"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FEval", "M2FSystem", "M2FTracker"]
         ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
