@@ -82,8 +82,9 @@ struct DialogueGateTests {
     @Test func stereoWAVChannelsReadApart() throws {
         let url = PipelineFixtures.folder("dialogue-wav").appendingPathComponent("talk.wav")
         try DialogueFixture.stereoWAV(left: [0.5, 0.5, 0.5], right: [-0.25, -0.25, -0.25]).write(to: url)
-        #expect(abs(try WAVReader.read(path: url.path, channel: 0).samples[1] - 0.5) < 1e-3)
-        #expect(abs(try WAVReader.read(path: url.path, channel: 1).samples[1] + 0.25) < 1e-3)
+        let left = try WAVReader.read(path: url.path, channel: 0), right = try WAVReader.read(path: url.path, channel: 1)
+        #expect(abs(left.samples[1] - 0.5) < 1e-3)
+        #expect(abs(right.samples[1] + 0.25) < 1e-3)
         #expect(throws: AudioError.self) { try WAVReader.read(path: url.path, channel: 2) }
     }
 
@@ -128,7 +129,7 @@ struct DialogueTrainedModelTests {
             let yawStd = DialogueFixture.std(listening.map { face.headPose[$0].yaw * degrees })
             let pitchStd = DialogueFixture.std(listening.map { face.headPose[$0].pitch * degrees })
             let eyeWide = listening.map { face[$0, .eyeBlinkLeft] }.reduce(0, +) / Float(max(1, listening.count))
-            print(String(format: "{\"dialogue_face\": %d, \"jaw_vs_own_loudness\": %.3f, \"jaw_vs_other_loudness\": %.3f, \"listening_seconds\": %.2f, \"listening_jaw_mean\": %.4f, \"speaking_jaw_mean\": %.4f, \"listening_blinks\": %d, \"listening_head_yaw_std_deg\": %.3f, \"listening_head_pitch_std_deg\": %.3f, \"listening_eye_blink_mean\": %.3f}",
+            print(String(format: "{\"dialogue_face\": %ld, \"jaw_vs_own_loudness\": %.3f, \"jaw_vs_other_loudness\": %.3f, \"listening_seconds\": %.2f, \"listening_jaw_mean\": %.4f, \"speaking_jaw_mean\": %.4f, \"listening_blinks\": %ld, \"listening_head_yaw_std_deg\": %.3f, \"listening_head_pitch_std_deg\": %.3f, \"listening_eye_blink_mean\": %.3f}",
                          me, own, cross, Double(listening.count) / face.fps, listeningJaw,
                          speakingJaw.reduce(0, +) / Float(max(1, speakingJaw.count)), blinks, yawStd, pitchStd, eyeWide))
             #expect(own > 0.4, "face \(me): jaw vs its own speaker's loudness \(own)")
