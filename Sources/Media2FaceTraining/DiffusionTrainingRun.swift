@@ -79,6 +79,17 @@ package struct DiffusionTrainingRun {
         let denoiser = Media2FaceDenoiser(model, seed: training.seed)
         var savedState: [String: Tensor]?
         var normalization = start?.normalization
+        if let start, !resume {
+            // Head pose is where new data differ in scale by design (the synthetic teacher barely moves the
+            // head, real speakers do): refit those channels on the mix, as the crops will sample it; the
+            // expression latents keep the units the model learnt.
+            let pose = (model.latentSize)..<(model.latentSize + model.poseSize)
+            let mix = FrameNormalization.fit(data.training.map(\.frames), weights: data.training.map(\.samplingWeight))
+            normalization = start.normalization.replacing(pose, from: mix)
+            let before = start.normalization.std.toArray()[pose].map { String(format: "%.4f", $0) }.joined(separator: " ")
+            let after = normalization!.std.toArray()[pose].map { String(format: "%.4f", $0) }.joined(separator: " ")
+            events(.message("head-pose scale refitted on the training mix: std \(before) → \(after)"))
+        }
         if let start { try denoiser.loadParameters(start.parameters, source: initDirectory!.path) }
         if resume {
             guard FileManager.default.fileExists(atPath: statePath) else {

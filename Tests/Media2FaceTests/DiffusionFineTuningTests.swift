@@ -70,4 +70,17 @@ import Media2Face
                                           windowLength: window, limit: nil, skipUnfeaturized: false)
         }
     }
+
+    @Test func weightedFitCountsEachBlockByItsWeight() {
+        // Block a: rows 0 and 2 (mean 1), block b: rows 10 (mean 10); b counts 3 times per row.
+        let a = Tensor([0, 2], shape: [2, 1]), b = Tensor([10], shape: [1, 1])
+        let fitted = FrameNormalization.fit([a, b], weights: [1, 3])
+        // numpy: np.average([0, 2, 10], weights=[1, 1, 3]) = 6.4; weighted std = sqrt(average((x-6.4)^2)) = 4.4542
+        #expect(Swift.abs(fitted.mean.toArray()[0] - 6.4) < 1e-5)
+        #expect(Swift.abs(fitted.std.toArray()[0] - 4.4542115) < 1e-4)
+        let spliced = FrameNormalization(mean: Tensor([1, 2, 3], shape: [3]), std: Tensor([4, 5, 6], shape: [3]))
+            .replacing(1..<3, from: FrameNormalization(mean: Tensor([7, 8, 9], shape: [3]), std: Tensor([10, 11, 12], shape: [3])))
+        #expect(spliced.mean.toArray() == [1, 8, 9])
+        #expect(spliced.std.toArray() == [4, 11, 12])
+    }
 }
