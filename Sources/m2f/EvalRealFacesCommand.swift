@@ -31,25 +31,11 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
     @Option(help: "Another Media2Face model folder to measure beside --model (repeatable).")
     var compare: [String] = []
 
-    @Flag(help: "Print the scores as one JSON object on stdout.")
-    var json = false
-
-    @Option(name: .shortAndLong, help: "Also write the JSON scores to this file.")
-    var output: String?
-
-    @Option(parsing: .unconditional, help: "DDIM steps.")
-    var steps = SamplingOptions.defaultSteps
-
-    @Option(parsing: .unconditional, help: "Seed.")
-    var seed: UInt64 = 0
+    @OptionGroup var evaluation: EvalRunOptions
 
     @OptionGroup var models: ModelFolderOptions
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
-
     func validate() throws {
-        try OptionRange.check(steps, "--steps", 1...1000)
         guard split == "all" || DatasetSplit(rawValue: split) != nil else {
             throw ValidationError("--split \(split): use train, val, test or all")
         }
@@ -59,8 +45,13 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
         let reader = try DatasetReader(directory: URL(fileURLWithPath: data))
         let records = split == "all" ? reader.records : reader.clips(in: DatasetSplit(rawValue: split)!)
         guard !records.isEmpty else { throw ValidationError("\(data): no clips in split \"\(split)\"") }
-        let bar = ProgressBar(enabled: !quiet)
+        let bar = ProgressBar(enabled: !evaluation.quiet)
         let signals = FaceSignals()
+        // Each clip is read once, whatever the number of models.
+        let clips = try records.map { record in
+            let arrays = try reader.arrays(of: record)
+            return (record: record, samples: arrays.audio.toArray(), truth: arrays.animation(fps: record.fps))
+        }
         let folders = [models.model] + compare.map { Optional($0) }
         var tracked = RealFaceComparison()
         var perModel = [RealFaceComparison](repeating: RealFaceComparison(), count: folders.count)
@@ -68,20 +59,17 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
             bar.message("loading \(folder ?? "the default model")…")
             let pipeline = try await Media2FacePipeline.load(
                 configuration: Media2FacePipelineConfiguration(modelDirectory: folder, gnpfaDirectory: models.gnpfa))
-            let options = AnimationOptions(steps: steps, seed: seed)
-            for (index, record) in records.enumerated() {
-                bar.update(stage: "model \(m + 1)/\(folders.count)", done: index, total: records.count)
-                let arrays = try reader.arrays(of: record)
-                let samples = arrays.audio.toArray()
-                var truth = arrays.animation(fps: record.fps)
-                var animation = try await pipeline.animate(samples: samples, source: record.id,
-                                                           request: AnimationRequest(audioPath: record.id, options: options)).animation
+            for (index, clip) in clips.enumerated() {
+                bar.update(stage: "model \(m + 1)/\(folders.count)", done: index, total: clips.count)
+                var truth = clip.truth
+                var animation = try await pipeline.animate(samples: clip.samples, source: clip.record.id,
+                                                           request: AnimationRequest(audioPath: clip.record.id, options: evaluation.animationOptions)).animation
                 if animation.fps != truth.fps { animation = try animation.resampled(to: truth.fps) }
                 // The two may differ by a frame at the end (rounding of the audio length).
                 let frames = min(animation.frameCount, truth.frameCount)
                 guard frames >= 2 else { continue }
                 (animation, truth) = (try animation.trimmed(frames: 0..<frames), try truth.trimmed(frames: 0..<frames))
-                let loudness = LipSyncMetrics.loudness(samples: samples, sampleRate: 16_000, fps: truth.fps, frameCount: truth.frameCount)
+                let loudness = LipSyncMetrics.loudness(samples: clip.samples, sampleRate: 16_000, fps: truth.fps, frameCount: truth.frameCount)
                 if m == 0 { tracked.add(RealFaceMotion(truth, loudness: loudness), match: nil) }
                 perModel[m].add(RealFaceMotion(animation, loudness: loudness), match: RealFaceMouthMatch(model: animation, tracked: truth, signals: signals))
             }
@@ -89,15 +77,7 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
         bar.finish()
         let report = RealFaceReport(dataset: data, split: split, people: tracked.scores,
                                     models: zip(folders, perModel).map { RealFaceReport.Model(folder: $0 ?? "default", scores: $1.scores) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        if let output { try AtomicFile.write(try encoder.encode(report), to: output) }
-        if json {
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table)
-        }
+        try evaluation.emit(report) { report.table }
     }
 }
 
