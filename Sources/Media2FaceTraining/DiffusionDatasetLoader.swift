@@ -69,8 +69,10 @@ package enum DiffusionDatasetLoader {
                 let latents = withoutGrad { coding.encode(weights: arrays.weights) }
                 let frames = Tensor.concatenate([latents, arrays.headPose], axis: 1)
                 let text = try style.map { try reader.feature($0, of: record).toArray() }
-                splits[index].append(DiffusionTrainingClip(id: record.id, frames: frames, audio: audio, textEmbedding: text,
-                                                           emotion: record.emotion, intensity: Float(record.intensity)))
+                var clip = DiffusionTrainingClip(id: record.id, frames: frames, audio: audio, textEmbedding: text,
+                                                 emotion: record.emotion, intensity: Float(record.intensity))
+                clip.bilabialFrames = record.phonemes.map { bilabialFrames($0, frameCount: f, fps: reader.info.fps) }
+                splits[index].append(clip)
                 if index == 1 { validationWeights.append(arrays.weights) }
                 done += 1
                 progress(done, total)
@@ -80,5 +82,19 @@ package enum DiffusionDatasetLoader {
             throw DiffusionError.invalidTrainingData(path: directory.path, problem: "no training clips (split \"train\")")
         }
         return (splits[0], splits[1], validationWeights, skipped, speechPolicy(of: whisper))
+    }
+
+    /// Phones whose lips close (ARPAbet, as the dataset's alignments spell them).
+    package static let bilabials: Set<String> = ["p", "b", "m", "em"]
+
+    /// [F] whether frame f (time f / fps … (f + 1) / fps) overlaps a bilabial phone.
+    package static func bilabialFrames(_ phones: [TimedPhone], frameCount: Int, fps: Double) -> [Bool] {
+        var frames = [Bool](repeating: false, count: frameCount)
+        for phone in phones where bilabials.contains(phone.phone.lowercased()) {
+            let first = max(0, Int((phone.start * fps).rounded(.down)))
+            let last = min(frameCount - 1, Int((phone.end * fps - 1e-9).rounded(.down)))
+            if first <= last { for f in first...last { frames[f] = true } }
+        }
+        return frames
     }
 }

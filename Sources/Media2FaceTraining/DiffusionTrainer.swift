@@ -80,8 +80,10 @@ package final class DiffusionTrainer {
                           decayWhere: { !$0.hasSuffix("bias") && !$0.contains("norm") && !$0.contains("null") })
         learningRates = WarmupCosineSchedule(peakLearningRate: configuration.peakLearningRate, warmupSteps: min(configuration.warmupSteps, configuration.steps),
                                              totalSteps: configuration.steps, minimumLearningRate: configuration.peakLearningRate * 0.05)
-        sampler = DiffusionBatchSampler(clips: training, normalization: self.normalization, windowLength: model.windowLength,
-                                        latentSize: model.latentSize, dropout: configuration.dropout, audioNoise: configuration.audioNoise)
+        var sampler = DiffusionBatchSampler(clips: training, normalization: self.normalization, windowLength: model.windowLength,
+                                            latentSize: model.latentSize, dropout: configuration.dropout, audioNoise: configuration.audioNoise)
+        sampler.bilabialWeight = configuration.loss.bilabialWeight
+        self.sampler = sampler
         // A fixed validation set: up to 64 crops from the start of each clip, full conditions.
         if validation.isEmpty {
             self.validation = []
@@ -105,7 +107,7 @@ package final class DiffusionTrainer {
         let condition = model.audioCondition(features: batch.audio, keepAudio: batch.keepAudio) + model.style(batch.style).unsqueezed(1)
         let prediction = model(noisy: noisy, stepEmbedding: model.stepEmbedding(regression ? steps.map { _ in schedule.stepCount - 1 } : steps),
                                condition: condition, padding: batch.padding)
-        return configuration.loss(prediction: prediction, target: batch.clean, valid: batch.valid)
+        return configuration.loss(prediction: prediction, target: batch.clean, valid: batch.valid, emphasis: batch.emphasis)
     }
 
     /// One optimiser step on a fresh random batch; returns the loss.

@@ -18,6 +18,10 @@ package struct DiffusionTrainingClip: @unchecked Sendable {
     /// Relative chance per usable frame that a training crop comes from this clip (1: plain); set by
     /// `--data-share` so a small real-face set is not drowned by a large synthetic one.
     package var samplingWeight: Double = 1
+    /// [F] frames inside a bilabial phone (p, b, m) of the clip's alignment; nil without one (real video).
+    /// The loss can weigh them more (`DiffusionLoss.bilabialWeight`): lip closure is a few frames per
+    /// word that the mean loss barely sees.
+    package var bilabialFrames: [Bool]?
 
     package init(id: String, frames: Tensor, audio: Tensor, textEmbedding: [Float]?, emotion: Emotion, intensity: Float) {
         precondition(frames.rank == 2 && audio.rank == 2 && frames.shape[0] == audio.shape[0] && frames.shape[0] >= 2,
@@ -51,6 +55,8 @@ struct DiffusionBatch {
     var style: [StyleCondition]
     /// [B, 1, 1] 1 where audio is kept.
     var keepAudio: Tensor
+    /// [B, L, 1] per-frame loss weight (bilabial frames heavier); nil: all frames alike.
+    var emphasis: Tensor?
 }
 
 /// How conditions are dropped and chosen while training (classifier-free guidance needs all of
@@ -81,6 +87,8 @@ struct DiffusionBatchSampler {
     let dropout: ConditionDropout
     /// Std of Gaussian noise added to the audio features (augmentation toward unseen voices). 0: none.
     let audioNoise: Float
+    /// Loss weight of bilabial frames (1: no emphasis).
+    var bilabialWeight: Float = 1
     /// Cumulative min(F, N) over clips, to pick clips in proportion to the frames a crop can use.
     let cumulativeWeights: [Double]
 
@@ -164,9 +172,18 @@ struct DiffusionBatchSampler {
             }
         }
         let paddingTensor = Tensor(padding, shape: [b, l])
+        var emphasis: Tensor?
+        if bilabialWeight != 1 {
+            var weights = [Float](repeating: 1, count: b * l)
+            for (row, item) in items.enumerated() {
+                guard let bilabial = clips[item.clip].bilabialFrames else { continue }
+                for i in 0..<item.length where bilabial[item.start + i] { weights[row * l + i] = bilabialWeight }
+            }
+            emphasis = Tensor(weights, shape: [b, l, 1])
+        }
         return DiffusionBatch(
             clean: Tensor(clean, shape: [b, l, d]), audio: Tensor(audio, shape: [b, l, a]),
             padding: padding.contains(1) ? paddingTensor : nil, valid: (1 - paddingTensor).unsqueezed(2),
-            style: styles, keepAudio: Tensor(keepAudio, shape: [b, 1, 1]))
+            style: styles, keepAudio: Tensor(keepAudio, shape: [b, 1, 1]), emphasis: emphasis)
     }
 }

@@ -50,6 +50,7 @@ struct TrainDiffusionCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Frames per window (training crops and sampling windows).") var window: Int = DenoiserConfiguration(latentSize: 1).windowLength
     @Option(parsing: .unconditional, help: "Validation loss and checkpoint every N steps.") var checkpointEvery: Int = 250
     @Option(parsing: .unconditional, help: "Random seed (initialisation, batches, noise).") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Loss weight of frames inside p/b/m phones (clips with phone alignments; 1: none). Keeps lip closure when fine-tuning on real video, which has no alignment.") var bilabialWeight: Float = 1
     @Option(parsing: .unconditional, help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
     @Flag(help: "Continue from OUTPUT/checkpoint/state.safetensors.") var resume = false
     @Flag(help: "Train on the clips whose Whisper features are cached and skip the rest (with a warning).") var skipUnfeaturized = false
@@ -65,6 +66,7 @@ struct TrainDiffusionCommand: ParsableCommand {
         try OptionRange.check(steps, "--steps", 1...100_000_000)
         try OptionRange.check(batchSize, "--batch-size", 1...4096)
         try OptionRange.check(learningRate, "--learning-rate", Float.leastNormalMagnitude...1)
+        try OptionRange.check(bilabialWeight, "--bilabial-weight", 1...100)
         try OptionRange.check(width, "--width", 8...4096)
         try OptionRange.check(layers, "--layers", 1...64)
         try OptionRange.check(heads, "--heads", 1...64)
@@ -118,7 +120,7 @@ struct TrainDiffusionCommand: ParsableCommand {
                                       objective: regression ? .regression : .diffusion)
             },
             training: DiffusionTrainingConfiguration(steps: steps, batchSize: batchSize, peakLearningRate: learningRate,
-                                                     checkpointEvery: checkpointEvery, seed: seed),
+                                                     loss: DiffusionLoss(bilabialWeight: bilabialWeight), checkpointEvery: checkpointEvery, seed: seed),
             resume: resume, maxMinutes: maxMinutes,
             command: "m2f train diffusion " + CommandLine.arguments.dropFirst(3).joined(separator: " "), clipLimit: clipLimit)
         run.skipUnfeaturized = skipUnfeaturized
