@@ -39,6 +39,26 @@ struct PipelineTrainedModelTests {
         #expect(jawRange(silent) < 0.5 * jawRange(speech), "jaw range \(jawRange(silent)) in silence vs \(jawRange(speech)) in speech")
     }
 
+    /// No style is the trained neutral face, in silence too: the null token (the average over every
+    /// style in training) gave browInnerUp 0.42, eyeWide 0.34 and browDown 0.24 on 30 s of silence.
+    @Test func silenceWithNoStyleIsANeutralFace() async throws {
+        let wav = PipelineFixtures.folder("trained-rest").appendingPathComponent("silence.wav")
+        try WAVFile.data([Float](repeating: 0, count: 12 * 16_000)).write(to: wav)
+        func means(_ neutralRest: Bool) async throws -> (brows: Float, eyesWide: Float, browDown: Float) {
+            var options = Self.options
+            options.neutralRest = neutralRest
+            let a = try await Self.pipeline.animate(AnimationRequest(audioPath: wav.path, options: options)).animation
+            func mean(_ shapes: [ARKitBlendshape]) -> Float {
+                shapes.reduce(0) { sum, shape in sum + (0..<a.frameCount).reduce(0) { $0 + a[$1, shape] } } / Float(a.frameCount * shapes.count)
+            }
+            return (mean([.browInnerUp]), mean([.eyeWideLeft, .eyeWideRight]), mean([.browDownLeft, .browDownRight]))
+        }
+        let rest = try await means(true), null = try await means(false)
+        #expect(rest.brows < 0.08 && rest.eyesWide < 0.08 && rest.browDown < 0.08, "neutral rest: \(rest)")
+        // The measured cause: the null token's face in silence is far from neutral.
+        #expect(null.brows + null.eyesWide + null.browDown > 2 * (rest.brows + rest.eyesWide + rest.browDown), "null \(null) vs rest \(rest)")
+    }
+
     @Test func seedsVaryTheUpperFaceMoreThanTheLips() async throws {
         var samples: [FaceAnimation] = []
         for seed in [UInt64(1), 2] {

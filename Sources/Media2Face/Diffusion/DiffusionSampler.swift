@@ -122,7 +122,10 @@ package struct DiffusionSampler {
     ///   - initialNoise: x_T [F, D] (a stream's `FrameNoise` rows); nil: drawn from the seed.
     ///   - progress: (step done, steps) after each step; what it throws (a `CancellationError`) stops
     ///     sampling there, so a cancelled caller waits at most one step.
-    package func sample(audio: Tensor, styleTokens: Tensor?, styleStrength: Tensor? = nil, keyframes: KeyframeConstraints?,
+    ///   - restingStyle: the style token [1, C] of the audio branch f(A,·) (the neutral emotion's token:
+    ///     with no style the face is the trained neutral, and a style pushes away from it); nil: the null
+    ///     token, the average over every style in training (a worried, scowling face in silence).
+    package func sample(audio: Tensor, styleTokens: Tensor?, styleStrength: Tensor? = nil, restingStyle: Tensor? = nil, keyframes: KeyframeConstraints?,
                        prefix: FramePrefix? = nil, initialNoise: Tensor? = nil, options: SamplingOptions,
                        progress: (Int, Int) throws -> Void = { _, _ in }) rethrows -> Tensor {
         let configuration = denoiser.configuration
@@ -132,6 +135,7 @@ package struct DiffusionSampler {
         let audioWindows = plan.split(audio)
         let styleWindows = styleTokens.map { plan.split($0) }
         let nullStyle = denoiser.style.nullToken.value.reshaped([1, 1, configuration.width])
+        let audioBranchStyle = restingStyle?.reshaped([1, 1, configuration.width]) ?? nullStyle
 
         // A strength below 1 somewhere: the style term is scaled per frame (it needs f(A,∅) and f(A,P)).
         let strengthWindows = styleWindows == nil || configuration.objective == .regression ? nil
@@ -154,7 +158,8 @@ package struct DiffusionSampler {
                 let audioCondition = denoiser.audioCondition(features: audioWindows.sliced(axis: 0, chunk))
                 let nullAudio = denoiser.nullAudioCondition(batch: chunk.count, frames: length)
                 return Tensor.concatenate(branches.map { branch -> Tensor in
-                    (branch.audio ? audioCondition : nullAudio) + (branch.style ? styleWindows!.sliced(axis: 0, chunk) : nullStyle)
+                    (branch.audio ? audioCondition : nullAudio)
+                        + (branch.style ? styleWindows!.sliced(axis: 0, chunk) : branch.audio ? audioBranchStyle : nullStyle)
                 }, axis: 0).contiguous()
             }
         }

@@ -11,11 +11,15 @@ package struct GenerationOptions: Sendable, Equatable {
     package var headPose: Bool
     /// Emotion intensity in the token, as in training, not through the style guidance (see `AnimationOptions`).
     package var emotionIntensityAsTrained: Bool
+    /// The audio guidance branch sees the neutral emotion's token instead of the null token (see
+    /// `DiffusionSampler.sample(restingStyle:)`). Default true.
+    package var neutralRest: Bool
 
-    package init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true, emotionIntensityAsTrained: Bool = false) {
+    package init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true, emotionIntensityAsTrained: Bool = false, neutralRest: Bool = true) {
         self.sampling = sampling
         self.headPose = headPose
         self.emotionIntensityAsTrained = emotionIntensityAsTrained
+        self.neutralRest = neutralRest
     }
 }
 
@@ -156,8 +160,10 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         if let noise, noise.shape != [f, model.frameSize] {
             throw DiffusionError.invalidOption(name: "noise", value: "\(noise.shape)", allowed: "[\(f), \(model.frameSize)]")
         }
+        let restingStyle: Tensor? = options.neutralRest && model.objective == .diffusion
+            ? withoutGrad { denoiser.style([StyleCondition.emotion(.neutral, intensity: 0)]) } : nil
         let sample = try sampler.sample(audio: features, styleTokens: styleTokens,
-                                        styleStrength: styleTokens != nil && guidedIntensity ? strengths : nil, keyframes: constraints,
+                                        styleStrength: styleTokens != nil && guidedIntensity ? strengths : nil, restingStyle: restingStyle, keyframes: constraints,
                                         prefix: prefix.map { FramePrefix(frames: $0, noise: noise?.sliced(axis: 0, 0..<$0.shape[0]).contiguous()) },
                                         initialNoise: noise, options: options.sampling, progress: progress)
         let sampled = clock.now

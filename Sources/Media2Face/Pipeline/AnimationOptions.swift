@@ -20,6 +20,12 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     /// as the user-facing strength of the style guidance (`StyleTimeline.guidanceStrength`). For scoring
     /// against the synthetic split, whose labels are the teacher's intensities.
     package var emotionIntensityAsTrained = false
+    /// The face with no style is the trained neutral (the audio branch sees the neutral emotion's token),
+    /// not the null token's average over all styles. False only to measure the difference.
+    package var neutralRest = true
+
+    /// The user's settings only: the two measurement switches above are not part of a saved request.
+    private enum CodingKeys: String, CodingKey { case steps, audioGuidance, styleGuidance, seed, headPose, maximumSeconds }
 
     /// 4 hours: about 2 GB and 0.2–1 h of work. An 18-hour file (5.5 GB, an hour or more) needs --max-hours.
     public static let defaultMaximumSeconds: Double = 4 * 3600
@@ -58,6 +64,6 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     func generation(piece: Int, overlap: Int) -> GenerationOptions {
         GenerationOptions(sampling: SamplingOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance,
                                                     seed: seed &+ UInt64(piece), overlap: overlap),
-                          headPose: headPose, emotionIntensityAsTrained: emotionIntensityAsTrained)
+                          headPose: headPose, emotionIntensityAsTrained: emotionIntensityAsTrained, neutralRest: neutralRest)
     }
 }
