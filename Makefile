@@ -90,8 +90,7 @@ dataset: build build-espeak models
 # replaces the committed ones: each step passes --overwrite, without which m2f train refuses a folder
 # that holds a model): the default dataset, the three GNPFA stages (the VAE on the dataset's
 # frames plus sampled ones), the diffusion model and its regression baseline, with the flags each
-# Models/*/README.md records. The default Models/media2face is media2face-synthetic fine-tuned on real
-# video (scripts/realface/finetune_realface.sh, which needs ../shared/realface-dev). Measured stage by stage on the 2-core dev VM (2026-12-01, partly side by
+# Models/*/README.md records. Measured stage by stage on the 2-core dev VM (2026-12-01, partly side by
 # side): dataset + features ≈ 5 min, VAE 3 min, geometry 6–10 min, image 3 min renders + 6 min,
 # diffusion 1.23 h, regressor 0.17 h: ≈ 1.9 h in all, one stage after the other.
 TRAIN_OUT ?= .build/train
@@ -101,7 +100,7 @@ train: dataset
 	    --closure-weight 0.002 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
 	$(M2F) train gnpfa --stage geometry --geometry-steps 10000 --geometry-identities 24 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
 	$(M2F) train gnpfa --stage image --image-steps 4500 --images 12000 --image-identities 32 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
-	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face-synthetic \
+	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face \
 	    --steps $(DIFFUSION_STEPS) --batch-size 16 --learning-rate 8e-4 --checkpoint-every 500 --seed 1
 	$(M2F) train diffusion --regression --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face-regressor \
 	    --steps 1500 --batch-size 16 --learning-rate 8e-4 --checkpoint-every 250 --seed 2

@@ -1,6 +1,5 @@
 #!/bin/bash
-# Models/media2face, the default model: Models/media2face-synthetic fine-tuned on real talking faces
-# (issue 17 item 1). OUT=Models/media2face replaces the committed one.
+# Models/media2face-realface: the shipped model fine-tuned on real talking faces (issue 17 item 1).
 #   scripts/realface/finetune_realface.sh [WORK_DIR]   (default /work/data; ../shared/realface-dev needed)
 # ship-labels.json keeps shippable clips apart: only MIT-licensed clips of realface-dev are in "train"
 # (and one in "val"); research-only and unlicensed clips, plus two MIT speakers (styletalk_kristinoem,
@@ -10,7 +9,7 @@ cd "$(dirname "$0")/../.."
 work=${1:-/work/data}
 clips=${REALFACE_DEV:-../shared/realface-dev}
 m2f=${M2F:-.build/release/m2f}
-out=${OUT:-runs/media2face-default}
+out=${OUT:-runs/media2face-realface}
 [ -f "$work/m2fd-default/manifest.jsonl" ] || make dataset DATASET_DIR="$work/m2fd-default"
 if [ ! -f "$work/realface-ship/manifest.jsonl" ]; then
     "$m2f" dataset import-video "$clips"/*.mp4 -o "$work/realface-ship" --labels scripts/realface/ship-labels.json
@@ -18,8 +17,8 @@ if [ ! -f "$work/realface-ship/manifest.jsonl" ]; then
 fi
 # A quarter synthetic (keeps lip closure and the emotion controls; its p/b/m frames weigh 6x), three
 # quarters real (2.9 min of video).
-"$m2f" train diffusion --init Models/media2face-synthetic --gnpfa Models/gnpfa \
+"$m2f" train diffusion --init Models/media2face --gnpfa Models/gnpfa \
     --data "$work/m2fd-default" --data "$work/realface-ship" --data-share 1,3 \
     --steps 2000 --batch-size 16 --learning-rate 2e-4 --checkpoint-every 500 --seed 2 --bilabial-weight 6 -o "$out" --overwrite
-"$m2f" eval real-faces --data "$work/realface-ship" --split test --model Models/media2face-synthetic --compare "$out"
+"$m2f" eval real-faces --data "$work/realface-ship" --split test --compare "$out"
 "$m2f" eval media2face --data "$work/m2fd-default" --split test --subjects media2face --model "$out"

@@ -26,11 +26,14 @@ package struct StyleTimeline: Sendable, Equatable {
         }
         return weights.matmul(Tensor(perCondition, shape: [conditions.count, 1]))
     }
-    /// An emotion intensity in [0, 1] → its style strength, intensity^0.6. The face responds to the
+    /// An emotion intensity in [0, 1] → its style strength, intensity^0.35. The face responds to the
     /// strength convexly (weights clamp at 0, so a small push shows as nothing: a strength of 0.25 gave
     /// 6 % of the full smile on hello.wav), and the exponent, measured on four emotions, makes intensity
     /// 0.25 show at least a quarter of the full effect while keeping the order (docs/ARCHITECTURE.md).
-    package static func guidanceStrength(intensity: Float) -> Float { Foundation.pow(max(intensity, 0), 0.6) }
+    /// With the neutral rest (`DiffusionSampler.sample(restingStyle:)`) the push starts from the calm
+    /// face rather than the null token's average, which already held some of every emotion: 0.6 left
+    /// happy at 0.25 with 10 % of its smile; 0.35 gives 33 % (sad 42 %) on hello.wav.
+    package static func guidanceStrength(intensity: Float) -> Float { Foundation.pow(max(intensity, 0), 0.35) }
 
     /// The conditions the style tokens are made of: every emotion at full intensity (see `strengths`).
     package var tokenConditions: [StyleCondition] {
