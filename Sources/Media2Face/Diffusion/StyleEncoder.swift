@@ -74,6 +74,8 @@ package final class StyleEncoder: Module {
                 emotion.replaceSubrange(row * emotionCount..<(row + 1) * emotionCount,
                                         with: Self.emotionVector(label, intensity: intensity, count: emotionCount))
                 selectors[2][row] = 1
+            case .blend:
+                preconditionFailure("a blend is mixed from its parts' tokens (callAsFunction(_ conditions:)), not packed")
             }
         }
         return Batch(text: Tensor(text, shape: [b, textSize]), image: Tensor(image, shape: [b, imageSize]),
@@ -90,6 +92,22 @@ package final class StyleEncoder: Module {
             + nullToken.value.unsqueezed(0) * batch.selectNull
     }
 
-    /// Style tokens [K, C] for K conditions.
-    package func callAsFunction(_ conditions: [StyleCondition]) -> Tensor { self(batch(conditions)) }
+    /// Style tokens [K, C] for K conditions; a blend's token is the weighted mean of its parts' tokens.
+    package func callAsFunction(_ conditions: [StyleCondition]) -> Tensor {
+        guard conditions.contains(where: { $0.parts.count != 1 || $0.parts[0].condition != $0 }) else { return self(batch(conditions)) }
+        // Tokens of all parts [P, C], mixed by a [K, P] matrix of normalised weights.
+        let parts = conditions.map(\.parts)
+        let flat = parts.flatMap { $0.map(\.condition) }
+        var mixing = [Float](repeating: 0, count: conditions.count * flat.count)
+        var column = 0
+        for (row, weighted) in parts.enumerated() {
+            let total = weighted.reduce(0) { $0 + $1.weight }
+            precondition(total > 0, "a blend needs a positive total weight")
+            for part in weighted {
+                mixing[row * flat.count + column] = part.weight / total
+                column += 1
+            }
+        }
+        return Tensor(mixing, shape: [conditions.count, flat.count]).matmul(self(batch(flat)))
+    }
 }

@@ -20,11 +20,15 @@ package struct StyleTimeline: Sendable, Equatable {
     /// intensity (`tokenConditions`): the model hardly responds to an emotion token below intensity 0.5
     /// (happy at 0.25 gave 4 % of the full smile), while the guided prediction moves linearly with it.
     package var strengths: Tensor {
-        let perCondition = conditions.map { condition -> Float in
-            if case let .emotion(_, intensity) = condition { return Self.guidanceStrength(intensity: intensity) }
-            return 1
+        weights.matmul(Tensor(conditions.map(Self.strength), shape: [conditions.count, 1]))
+    }
+    /// The style strength of one condition: intensity^0.6 for an emotion, Σ weight · strength for a blend, 1 otherwise.
+    static func strength(_ condition: StyleCondition) -> Float {
+        switch condition {
+        case let .emotion(_, intensity): return guidanceStrength(intensity: intensity)
+        case let .blend(parts): return parts.reduce(0) { $0 + $1.weight * strength($1.condition) }
+        default: return 1
         }
-        return weights.matmul(Tensor(perCondition, shape: [conditions.count, 1]))
     }
     /// An emotion intensity in [0, 1] → its style strength, intensity^0.6. The face responds to the
     /// strength convexly (weights clamp at 0, so a small push shows as nothing: a strength of 0.25 gave
@@ -34,14 +38,21 @@ package struct StyleTimeline: Sendable, Equatable {
 
     /// The conditions the style tokens are made of: every emotion at full intensity (see `strengths`).
     package var tokenConditions: [StyleCondition] {
-        conditions.map { condition in
-            if case let .emotion(emotion, _) = condition { return .emotion(emotion, intensity: 1) }
-            return condition
+        conditions.map(Self.fullIntensity)
+    }
+    static func fullIntensity(_ condition: StyleCondition) -> StyleCondition {
+        switch condition {
+        case let .emotion(emotion, _): return .emotion(emotion, intensity: 1)
+        case let .blend(parts): return .blend(parts.map { WeightedStyle(fullIntensity($0.condition), weight: $0.weight) })
+        default: return condition
         }
     }
+    /// Per-frame speaking-style dials [F] from the segments' (same fades; uncovered time is neutral),
+    /// nil when every frame is neutral.
+    package let speaking: [SpeakingStyle]?
 
     package static func == (lhs: StyleTimeline, rhs: StyleTimeline) -> Bool {
-        lhs.conditions == rhs.conditions && lhs.weights.shape == rhs.weights.shape && lhs.weights.toArray() == rhs.weights.toArray()
+        lhs.conditions == rhs.conditions && lhs.speaking == rhs.speaking && lhs.weights.shape == rhs.weights.shape && lhs.weights.toArray() == rhs.weights.toArray()
     }
 
     /// One condition for the whole clip.
@@ -49,6 +60,7 @@ package struct StyleTimeline: Sendable, Equatable {
         conditions = [condition]
         weights = Tensor.ones([frameCount, 1])
         hasStyle = condition != .none
+        speaking = nil
     }
 
     /// - Throws: `DiffusionError.invalidStyleSegment` for a segment with end ≤ start, a negative fade or
@@ -59,6 +71,11 @@ package struct StyleTimeline: Sendable, Equatable {
                 throw DiffusionError.invalidStyleSegment(index: index,
                     problem: "start \(segment.start) s, end \(segment.end) s, fade \(segment.fade) s (need end > start and fade ≥ 0)")
             }
+            let dials = segment.speaking
+            guard SpeakingStyle.articulationRange.contains(dials.articulation), SpeakingStyle.energyRange.contains(dials.energy),
+                  SpeakingStyle.headMotionRange.contains(dials.headMotion) else {
+                throw DiffusionError.invalidStyleSegment(index: index, problem: "speaking style \(dials) is outside articulation 0…2, energy 0…2, head motion 0…4")
+            }
         }
         var distinct: [StyleCondition] = []
         for segment in segments where !distinct.contains(segment.condition) { distinct.append(segment.condition) }
@@ -67,19 +84,24 @@ package struct StyleTimeline: Sendable, Equatable {
         let k = distinct.count
         let duration = Double(frameCount) / fps
         var values = [Float](repeating: 0, count: frameCount * k)
+        let dialed = segments.contains { $0.speaking != .neutral }
+        var speaking: [SpeakingStyle] = []
         for frame in 0..<frameCount {
             let time = Double(frame) / fps
             var row = [Double](repeating: 0, count: k)
-            for segment in segments {
-                let w = Self.segmentWeight(segment, time: time, duration: duration)
-                row[distinct.firstIndex(of: segment.condition)!] += w
-            }
+            let perSegment = segments.map { Self.segmentWeight($0, time: time, duration: duration) }
+            for (segment, w) in zip(segments, perSegment) { row[distinct.firstIndex(of: segment.condition)!] += w }
             let sum = row.reduce(0, +)
+            if dialed {
+                let scale = Float(sum > 1 ? 1 / sum : 1)
+                speaking.append(.mixed(zip(segments, perSegment).map { ($0.speaking, Float($1) * scale) }))
+            }
             if sum > 1 { for i in row.indices { row[i] /= sum } }
             row[k - 1] += max(0, 1 - row.reduce(0, +))
             for i in 0..<k { values[frame * k + i] = Float(row[i]) }
         }
         conditions = distinct
+        self.speaking = dialed ? speaking : nil
         weights = Tensor(values, shape: [frameCount, k])
         hasStyle = distinct.contains { $0 != .none } && (0..<frameCount).contains { frame in
             distinct.indices.contains { distinct[$0] != .none && values[frame * k + $0] > 0 }
