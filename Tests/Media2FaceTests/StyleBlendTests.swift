@@ -25,7 +25,7 @@ import Testing
         let blend = StyleCondition.blend([WeightedStyle(.emotion(.happy, intensity: 0.25), weight: 0.5),
                                           WeightedStyle(.emotion(.sad, intensity: 1), weight: 0.3)])
         let timeline = try StyleTimeline(segments: [StyleSegment(start: 0, end: 1, fade: 0, condition: blend)], frameCount: 30, fps: 30)
-        let expected = 0.5 * StyleTimeline.guidanceStrength(intensity: 0.25) + 0.3
+        let expected = 0.5 * StyleTimeline.guidanceStrength(.happy, intensity: 0.25) + 0.3
         #expect(abs(timeline.strengths.toArray()[0] - expected) < 1e-6)
         #expect(timeline.tokenConditions[0] == .blend([WeightedStyle(.emotion(.happy, intensity: 1), weight: 0.5),
                                                        WeightedStyle(.emotion(.sad, intensity: 1), weight: 0.3)]))

@@ -34,10 +34,12 @@ package final class StyleEncoder: Module {
         [("text_proj", textProjection), ("image_proj", imageProjection), ("emotion_proj", emotionProjection)]
     }
 
-    /// The one-hot(label) × intensity vector of an emotion (length `emotionCount`).
+    /// The one-hot(label) × intensity vector of an emotion (length `emotionCount`). Neutral is all zeros at
+    /// any intensity: the training set labels every neutral clip with intensity 0, so that is the calm
+    /// token the model learned.
     package static func emotionVector(_ emotion: Emotion, intensity: Float, count: Int = Emotion.allCases.count) -> [Float] {
         var vector = [Float](repeating: 0, count: count)
-        vector[Emotion.allCases.firstIndex(of: emotion)!] = intensity
+        vector[Emotion.allCases.firstIndex(of: emotion)!] = emotion == .neutral ? 0 : intensity
         return vector
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import M2FEngine
+import M2FFace
 
 /// A style that changes over time, as per-frame weights over a few distinct conditions.
 ///
@@ -15,26 +16,26 @@ package struct StyleTimeline: Sendable, Equatable {
     package let weights: Tensor
     /// Whether any frame has a style other than `.none` (if not, guidance needs no style branch).
     package let hasStyle: Bool
-    /// Per-frame strength of the style [F, 1]: Σₖ wₖ·strengthₖ, an emotion's intensity and 1 for every
-    /// other condition. The sampler scales the style guidance term by it and the tokens are made at full
-    /// intensity (`tokenConditions`): the model hardly responds to an emotion token below intensity 0.5
-    /// (happy at 0.25 gave 4 % of the full smile), while the guided prediction moves linearly with it.
+    /// Per-frame strength of the style [F, 1]: Σₖ wₖ·strengthₖ, an emotion's calibrated intensity and 1 for
+    /// every other condition. The sampler scales the style guidance term by it and the tokens are made at
+    /// full intensity (`tokenConditions`): the model hardly responds to an emotion token below intensity
+    /// 0.5 (happy at 0.25 gave 4 % of the full smile), while the guided prediction moves with it.
     package var strengths: Tensor {
         weights.matmul(Tensor(conditions.map(Self.strength), shape: [conditions.count, 1]))
     }
     /// The style strength of one condition: intensity^0.6 for an emotion, Σ weight · strength for a blend, 1 otherwise.
     static func strength(_ condition: StyleCondition) -> Float {
         switch condition {
-        case let .emotion(_, intensity): return guidanceStrength(intensity: intensity)
+        case let .emotion(emotion, intensity): return guidanceStrength(emotion, intensity: intensity)
         case let .blend(parts): return parts.reduce(0) { $0 + $1.weight * strength($1.condition) }
         default: return 1
         }
     }
-    /// An emotion intensity in [0, 1] → its style strength, intensity^0.6. The face responds to the
-    /// strength convexly (weights clamp at 0, so a small push shows as nothing: a strength of 0.25 gave
-    /// 6 % of the full smile on hello.wav), and the exponent, measured on four emotions, makes intensity
-    /// 0.25 show at least a quarter of the full effect while keeping the order (docs/ARCHITECTURE.md).
-    package static func guidanceStrength(intensity: Float) -> Float { Foundation.pow(max(intensity, 0), 0.6) }
+    /// An emotion at an intensity in [0, 1] → its style strength (`IntensityCalibration`): the face follows
+    /// intensity near-linearly, as the teacher's does; neutral is always 1.
+    package static func guidanceStrength(_ emotion: Emotion, intensity: Float) -> Float {
+        IntensityCalibration.strength(emotion, intensity: intensity)
+    }
 
     /// The conditions the style tokens are made of: every emotion at full intensity (see `strengths`).
     package var tokenConditions: [StyleCondition] {
@@ -122,5 +123,46 @@ package struct StyleTimeline: Sendable, Equatable {
     package func frameTokens(_ tokens: Tensor) -> Tensor {
         precondition(tokens.rank == 2 && tokens.shape[0] == conditions.count, "tokens \(tokens.shape) for \(conditions.count) conditions")
         return weights.matmul(tokens)
+    }
+}
+
+/// Emotion intensity → style strength (the scale of the style term of the guidance), measured so that
+/// the face follows intensity as the teacher's does: linearly (a pattern × intensity).
+///
+/// The model's response to the strength s is not linear: weights clamp at 0, so a small push shows as
+/// nothing, and it saturates towards 1. `shares` holds, per emotion, the share of the full effect (its
+/// signature channel's mean minus no style, over strength 1's) measured on Examples/hello.wav with the
+/// shipped model at the default guidance, at the strengths in `strengths` (`docs/ARCHITECTURE.md`,
+/// "Emotion intensity"). An intensity I asks for the share I^0.8 (near-linear, a little above it at low
+/// intensities so 0.25 shows more than a quarter) and gets the strength that gives it, by linear
+/// interpolation of the inverse. Neutral has no intensity (the training clips had none): its token is
+/// always the calm face at full strength.
+package enum IntensityCalibration {
+    package static let strengths: [Float] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1]
+    /// Share of the full effect at each of `strengths` (happy: smile, sad: frown, angry: browDown,
+    /// surprised: eyeWide, fearful: mouthStretch, disgusted: noseSneer; contempt: their mean).
+    package static let shares: [Emotion: [Float]] = [
+        .happy: [0, 0.03, 0.04, 0.12, 0.31, 0.54, 0.68, 0.88, 1],
+        .sad: [0, 0.01, 0.05, 0.34, 0.58, 0.70, 0.79, 0.92, 1],
+        .angry: [0, 0.15, 0.23, 0.31, 0.44, 0.64, 0.75, 0.90, 1],
+        .surprised: [0, 0.06, 0.28, 0.46, 0.60, 0.71, 0.79, 0.91, 1],
+        .fearful: [0, 0.17, 0.35, 0.53, 0.64, 0.73, 0.81, 0.92, 1],
+        .disgusted: [0, 0.14, 0.23, 0.29, 0.41, 0.59, 0.72, 0.89, 1],
+        .contempt: [0, 0.09, 0.20, 0.34, 0.50, 0.65, 0.76, 0.90, 1],
+    ]
+    /// The share of the full effect intensity I asks for: I^0.8 (0.25 → 0.33, 0.5 → 0.57, 0.75 → 0.79).
+    package static let targetExponent: Float = 0.8
+
+    /// The style strength for `emotion` at `intensity` in [0, 1].
+    package static func strength(_ emotion: Emotion, intensity: Float) -> Float {
+        guard emotion != .neutral else { return 1 }
+        let target = Foundation.pow(min(max(intensity, 0), 1), targetExponent)
+        let curve = shares[emotion]!
+        guard target > 0 else { return 0 }
+        for i in 1..<curve.count where curve[i] >= target {
+            let u = (target - curve[i - 1]) / max(curve[i] - curve[i - 1], 1e-6)
+            return strengths[i - 1] + u * (strengths[i] - strengths[i - 1])
+        }
+        return 1
     }
 }

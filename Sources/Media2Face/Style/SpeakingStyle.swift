@@ -37,7 +37,7 @@ public struct SpeakingStyle: Codable, Sendable, Equatable, Hashable {
     }
 
     /// Σ weightₖ · styleₖ, dial by dial (weights need not sum to 1; the rest goes to `neutral`).
-    static func mixed(_ parts: [(style: SpeakingStyle, weight: Float)]) -> SpeakingStyle {
+    package static func mixed(_ parts: [(style: SpeakingStyle, weight: Float)]) -> SpeakingStyle {
         let rest = max(0, 1 - parts.reduce(0) { $0 + $1.weight })
         func mix(_ dial: (SpeakingStyle) -> Float) -> Float { parts.reduce(rest) { $0 + $1.weight * dial($1.style) } }
         return SpeakingStyle(articulation: mix(\.articulation), energy: mix(\.energy), headMotion: mix(\.headMotion))
@@ -67,7 +67,7 @@ public struct SpeakingStyle: Codable, Sendable, Equatable, Hashable {
 
     /// Applies per-frame styles to F frames: `weights` [F · 52] (clamped to [0, 1]) and `pose`
     /// [F · poseSize] (yaw, pitch, roll, tx, ty, tz or a prefix of them; empty for a still head).
-    static func apply(_ styles: [SpeakingStyle], weights: inout [Float], pose: inout [Float], poseSize: Int = 6) {
+    package static func apply(_ styles: [SpeakingStyle], weights: inout [Float], pose: inout [Float], poseSize: Int = 6) {
         precondition(weights.count == styles.count * ARKit.count, "\(weights.count) weights for \(styles.count) frames")
         precondition(pose.isEmpty || pose.count == styles.count * poseSize, "\(pose.count) pose values for \(styles.count) frames")
         var cached: (style: SpeakingStyle, gains: [Float])?
