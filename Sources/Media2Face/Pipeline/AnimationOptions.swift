@@ -16,6 +16,10 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     /// Longer audio is refused before any work, with what it would take (`RunEstimate`); nil means
     /// `defaultMaximumSeconds`. The CLI's --max-hours raises it.
     public var maximumSeconds: Double?
+    /// Emotion intensity enters as the model was trained (one-hot × intensity in the token) instead of
+    /// as the user-facing strength of the style guidance (`StyleTimeline.guidanceStrength`). For scoring
+    /// against the synthetic split, whose labels are the teacher's intensities.
+    package var emotionIntensityAsTrained = false
 
     /// 4 hours: about 2 GB and 0.2–1 h of work. An 18-hour file (5.5 GB, an hour or more) needs --max-hours.
     public static let defaultMaximumSeconds: Double = 4 * 3600
@@ -54,6 +58,6 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     func generation(piece: Int, overlap: Int) -> GenerationOptions {
         GenerationOptions(sampling: SamplingOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance,
                                                     seed: seed &+ UInt64(piece), overlap: overlap),
-                          headPose: headPose)
+                          headPose: headPose, emotionIntensityAsTrained: emotionIntensityAsTrained)
     }
 }
