@@ -9,10 +9,13 @@ package struct GenerationOptions: Sendable, Equatable {
     package var sampling: SamplingOptions
     /// Whether to output the generated head pose; when false it is all zeros (a still head).
     package var headPose: Bool
+    /// Emotion intensity in the token, as in training, not through the style guidance (see `AnimationOptions`).
+    package var emotionIntensityAsTrained: Bool
 
-    package init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true) {
+    package init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true, emotionIntensityAsTrained: Bool = false) {
         self.sampling = sampling
         self.headPose = headPose
+        self.emotionIntensityAsTrained = emotionIntensityAsTrained
     }
 }
 
@@ -131,7 +134,7 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         let timeline = try StyleTimeline(segments: style, frameCount: f, fps: fps)
         // Emotion intensity scales the style guidance (diffusion); a regression model has no guidance
         // branches, so there it stays in the emotion token.
-        let guidedIntensity = model.objective == .diffusion
+        let guidedIntensity = model.objective == .diffusion && !options.emotionIntensityAsTrained
         // Strength 0 everywhere (emotion intensity 0) is no style: the style branch would add nothing.
         let strengths = timeline.strengths
         let styled = timeline.hasStyle && !(guidedIntensity && strengths.toArray().allSatisfy { $0 == 0 })

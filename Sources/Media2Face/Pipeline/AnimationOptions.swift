@@ -22,6 +22,10 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     /// Text prompts as their bare MiniLM embedding (the model's training input), not read through the
     /// style vocabulary (`--raw-text`; how text worked before, for comparison). Default false.
     public var rawTextEmbedding = false
+    /// Emotion intensity enters as the model was trained (one-hot × intensity in the token) instead of
+    /// as the user-facing strength of the style guidance (`StyleTimeline.guidanceStrength`). For scoring
+    /// against the synthetic split, whose labels are the teacher's intensities.
+    package var emotionIntensityAsTrained = false
 
     /// 4 hours: about 2 GB and 0.2–1 h of work. An 18-hour file (5.5 GB, an hour or more) needs --max-hours.
     public static let defaultMaximumSeconds: Double = 4 * 3600
@@ -64,6 +68,6 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     func generation(piece: Int, overlap: Int) -> GenerationOptions {
         GenerationOptions(sampling: SamplingOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance,
                                                     seed: seed &+ UInt64(piece), overlap: overlap),
-                          headPose: headPose)
+                          headPose: headPose, emotionIntensityAsTrained: emotionIntensityAsTrained)
     }
 }
