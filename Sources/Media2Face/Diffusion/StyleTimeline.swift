@@ -114,8 +114,10 @@ package struct StyleTimeline: Sendable, Equatable {
         func smoothstep(_ x: Double) -> Double { let c = min(max(x, 0), 1); return c * c * (3 - 2 * c) }
         if segment.fade == 0 { return time >= segment.start && time < segment.end ? 1 : 0 }
         let half = segment.fade / 2
-        let rise = segment.start <= 0 ? 1 : smoothstep((time - (segment.start - half)) / segment.fade)
-        let fall = segment.end >= duration ? 1 : 1 - smoothstep((time - (segment.end - half)) / segment.fade)
+        // A segment cut at a window's edge (a stream hop, a piece of long audio) reaches it up to rounding:
+        // it must not fade out there.
+        let rise = segment.start <= 1e-6 ? 1 : smoothstep((time - (segment.start - half)) / segment.fade)
+        let fall = segment.end >= duration - 1e-6 ? 1 : 1 - smoothstep((time - (segment.end - half)) / segment.fade)
         return rise * fall
     }
 
