@@ -1,4 +1,5 @@
 import Foundation
+import M2FEngine
 
 /// An 8-bit RGB picture, rows top to bottom, pixels interleaved (what ffmpeg's rgb24 gives).
 public struct RGBImage: Sendable {
@@ -27,9 +28,13 @@ public struct RGBImage: Sendable {
         let corner = region.center - SIMD2(c, s) * (region.size.x / 2) - SIMD2(-s, c) * (region.size.y / 2)
         let scale = (range.upperBound - range.lowerBound) / 255, offset = range.lowerBound
         let maxX = width - 1, maxY = height - 1
-        pixels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<size {
+        pixels.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+              let buffers = SharedPointers((source, target))
+              // Output rows split across cores (each writes its own rows).
+              Parallel.forRows(size, rowLength: size * 12) { rows in
+                let (src, dst) = buffers.value
+                for y in rows {
                     var p = corner + stepY * Float(y)
                     for x in 0..<size {
                         let x0f = p.x.rounded(.down), y0f = p.y.rounded(.down)
@@ -64,6 +69,7 @@ public struct RGBImage: Sendable {
                         p += stepX
                     }
                 }
+              }
             }
         }
         return out
