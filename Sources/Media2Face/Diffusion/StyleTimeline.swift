@@ -135,7 +135,8 @@ package struct StyleTimeline: Sendable, Equatable {
 /// nothing, and it saturates towards 1. `shares` holds, per emotion, the share of the full effect (its
 /// signature channel's mean minus no style, over strength 1's) measured on Examples/hello.wav with the
 /// shipped model at the default guidance, at the strengths in `strengths` (`docs/ARCHITECTURE.md`,
-/// "Emotion intensity"). An intensity I asks for the share I^0.8 (near-linear, a little above it at low
+/// "Emotion intensity"), with the neutral rest (the push starts from the calm face, so small strengths
+/// show less than they did from the null token's face: happy 0.54 → 0.14 of the smile at 0.5). An intensity I asks for the share I^0.8 (near-linear, a little above it at low
 /// intensities so 0.25 shows more than a quarter) and gets the strength that gives it, by linear
 /// interpolation of the inverse. Neutral has no intensity (the training clips had none): its token is
 /// always the calm face at full strength.
@@ -144,13 +145,13 @@ package enum IntensityCalibration {
     /// Share of the full effect at each of `strengths` (happy: smile, sad: frown, angry: browDown,
     /// surprised: eyeWide, fearful: mouthStretch, disgusted: noseSneer; contempt: their mean).
     package static let shares: [Emotion: [Float]] = [
-        .happy: [0, 0.03, 0.04, 0.12, 0.31, 0.54, 0.68, 0.88, 1],
-        .sad: [0, 0.01, 0.05, 0.34, 0.58, 0.70, 0.79, 0.92, 1],
-        .angry: [0, 0.15, 0.23, 0.31, 0.44, 0.64, 0.75, 0.90, 1],
-        .surprised: [0, 0.06, 0.28, 0.46, 0.60, 0.71, 0.79, 0.91, 1],
-        .fearful: [0, 0.17, 0.35, 0.53, 0.64, 0.73, 0.81, 0.92, 1],
-        .disgusted: [0, 0.14, 0.23, 0.29, 0.41, 0.59, 0.72, 0.89, 1],
-        .contempt: [0, 0.09, 0.20, 0.34, 0.50, 0.65, 0.76, 0.90, 1],
+        .happy: [0, 0.01, 0.02, 0.04, 0.08, 0.14, 0.29, 0.67, 1],
+        .sad: [0, 0, 0, 0, 0.01, 0.12, 0.40, 0.73, 1],
+        .angry: [0, 0, 0, 0.01, 0.07, 0.19, 0.35, 0.71, 1],
+        .surprised: [0, 0, 0, 0, 0.01, 0.06, 0.33, 0.71, 1],
+        .fearful: [0, 0.02, 0.05, 0.09, 0.14, 0.22, 0.37, 0.72, 1],
+        .disgusted: [0, 0, 0, 0, 0.04, 0.18, 0.31, 0.67, 1],
+        .contempt: [0, 0.005, 0.012, 0.023, 0.058, 0.152, 0.342, 0.702, 1],
     ]
     /// The share of the full effect intensity I asks for: I^0.8 (0.25 → 0.33, 0.5 → 0.57, 0.75 → 0.79).
     package static let targetExponent: Float = 0.8
