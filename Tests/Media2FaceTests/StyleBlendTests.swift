@@ -30,4 +30,17 @@ import Testing
         #expect(timeline.tokenConditions[0] == .blend([WeightedStyle(.emotion(.happy, intensity: 1), weight: 0.5),
                                                        WeightedStyle(.emotion(.sad, intensity: 1), weight: 0.3)]))
     }
+
+    /// With the neutral rest a neutral part pushes nowhere: it lowers the blend's strength and leaves
+    /// the token to the parts that push (diluting it made "down in the dumps" frown 0.007 instead of 0.1).
+    @Test func neutralPartsLowerTheStrengthNotTheToken() throws {
+        let blend = StyleCondition.blend([WeightedStyle(.emotion(.sad, intensity: 0.5), weight: 0.6),
+                                          WeightedStyle(.emotion(.neutral, intensity: 0), weight: 0.4)])
+        let timeline = try StyleTimeline(segments: [StyleSegment(start: 0, end: 1, fade: 0, condition: blend)], frameCount: 30, fps: 30)
+        #expect(abs(timeline.strengths.toArray()[0] - 0.6 * StyleTimeline.guidanceStrength(.sad, intensity: 0.5)) < 1e-6)
+        #expect(timeline.tokenConditions[0] == .blend([WeightedStyle(.emotion(.sad, intensity: 1), weight: 0.6)]))
+        let calm = StyleCondition.blend([WeightedStyle(.emotion(.neutral, intensity: 0), weight: 0.7)])
+        let still = try StyleTimeline(segments: [StyleSegment(start: 0, end: 1, fade: 0, condition: calm)], frameCount: 30, fps: 30)
+        #expect(still.strengths.toArray()[0] == 0)
+    }
 }

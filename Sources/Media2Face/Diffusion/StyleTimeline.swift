@@ -27,7 +27,8 @@ package struct StyleTimeline: Sendable, Equatable {
     static func strength(_ condition: StyleCondition) -> Float {
         switch condition {
         case let .emotion(emotion, intensity): return guidanceStrength(emotion, intensity: intensity)
-        case let .blend(parts): return parts.reduce(0) { $0 + $1.weight * strength($1.condition) }
+        // A neutral part pushes nowhere: the audio branch already rests on the neutral token.
+        case let .blend(parts): return parts.reduce(0) { $0 + (isNeutral($1.condition) ? 0 : $1.weight * strength($1.condition)) }
         default: return 1
         }
     }
@@ -44,9 +45,17 @@ package struct StyleTimeline: Sendable, Equatable {
     static func fullIntensity(_ condition: StyleCondition) -> StyleCondition {
         switch condition {
         case let .emotion(emotion, _): return .emotion(emotion, intensity: 1)
-        case let .blend(parts): return .blend(parts.map { WeightedStyle(fullIntensity($0.condition), weight: $0.weight) })
+        case let .blend(parts):
+            // Neutral parts would only dilute the token toward the rest (a weak, barely answered push);
+            // their share already lowers the blend's strength instead.
+            let pushing = parts.filter { !isNeutral($0.condition) }
+            return .blend((pushing.isEmpty ? parts : pushing).map { WeightedStyle(fullIntensity($0.condition), weight: $0.weight) })
         default: return condition
         }
+    }
+    static func isNeutral(_ condition: StyleCondition) -> Bool {
+        if case .emotion(.neutral, _) = condition { return true }
+        return false
     }
     /// Per-frame speaking-style dials [F] from the segments' (same fades; uncovered time is neutral),
     /// nil when every frame is neutral.
