@@ -6,7 +6,8 @@ import M2FEncoders
 struct StyleResolver {
     /// Loads the text encoder on first use (MiniLM costs ~0.3 s to load; most runs have no text).
     let textEncoder: () throws -> any TextEncoding
-    let imageEncoder: ImageStyleEncoder?
+    /// Photos → style codes through the face tracker.
+    let photos: PhotoExpressionTracker
 
     func condition(_ style: StyleSpecification) throws -> StyleCondition {
         switch style {
@@ -17,12 +18,11 @@ struct StyleResolver {
         case let .emotion(emotion, intensity):
             return .emotion(emotion, intensity: intensity)
         case let .image(path):
-            guard let imageEncoder else { throw PipelineError.imageEncoderUnavailable(image: path) }
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw PipelineError.imageUnreadable(image: path, problem: "no such file or no permission to read it")
             }
             do {
-                return .image(code: try imageEncoder.expressionCode(imageAt: URL(fileURLWithPath: path)))
+                return .image(code: try photos.expressionCode(imageAt: URL(fileURLWithPath: path)))
             } catch let error as PipelineError {
                 throw error
             } catch {
