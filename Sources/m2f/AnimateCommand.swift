@@ -94,6 +94,8 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated output formats: csv, json, glb, mp4.")
     var format = "csv,json,glb"
 
+    @OptionGroup var speaking: SpeakingStyleOptions
+
     @OptionGroup var models: ModelFolderOptions
 
     @Option(parsing: .unconditional, help: "MP4 frame size in pixels.")
@@ -129,7 +131,7 @@ struct AnimateCommand: AsyncParsableCommand {
     var options: AnimationOptions {
         var options = AnimationOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance, seed: seed, headPose: !noHeadPose)
         options.maximumSeconds = maxHours.map { $0 * 3600 }
-        return options
+        return speaking.applied(to: options)
     }
 
     var style: StyleSpecification {

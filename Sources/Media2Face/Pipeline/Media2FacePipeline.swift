@@ -80,9 +80,12 @@ public final class Media2FacePipeline: Sendable {
                        configuration: StreamConfiguration = StreamConfiguration()) async throws -> AnimationStream {
         try options.validate(maximumSteps: engine.diffusionSteps)
         try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps, diffusionSteps: engine.diffusionSteps)
-        let condition = try await engine.condition(for: style)
-        return AnimationStream(engine: engine, style: condition, options: options, configuration: configuration)
+        let resolved = try await engine.condition(for: style, rawText: options.rawTextEmbedding)
+        return AnimationStream(engine: engine, style: resolved, options: options, configuration: configuration)
     }
+
+    /// How the style vocabulary reads a text prompt: its condition, dials and nearest anchors.
+    package func readPrompt(_ text: String) async throws -> StyleReading { try await engine.reading(text) }
 
     /// The same models under other long-audio settings (model paths in `configuration` are ignored).
     package func reconfigured(_ configuration: Media2FacePipelineConfiguration) throws -> Media2FacePipeline {
