@@ -200,7 +200,9 @@ final class LazyTextEncoder {
     /// The style vocabulary embedded by the encoder, made on first use and kept.
     func reader() throws -> StylePromptReader {
         if let promptReader { return promptReader }
-        let made = StylePromptReader(encoder: try get())
+        let cache = VocabularyEmbeddingCache(directory: store.root.appendingPathComponent("style-vocabulary"),
+                                             encoderIdentity: MiniLMModel.catalogEntry.wheelSHA256)
+        let made = StylePromptReader(encoder: try get(), cache: cache)
         promptReader = made
         return made
     }

@@ -44,13 +44,17 @@ package struct StylePromptReader: Sendable {
     package static let keepRawFrom: Float = 0.85
     package static let rawFrom: Float = 0.97
 
-    /// Embeds the vocabulary once (≈ 0.5 s of MiniLM for ~250 short anchors).
-    package init(encoder: any TextEncoding, anchors: [StyleAnchor] = StyleVocabulary.anchors) {
+    /// Embeds the vocabulary (≈ 1 s of MiniLM for ~250 short anchors), or reads it from `cache`.
+    init(encoder: any TextEncoding, anchors: [StyleAnchor] = StyleVocabulary.anchors, cache: VocabularyEmbeddingCache? = nil) {
         self.anchors = anchors
-        let rows = encoder.embed(anchors.map(\.text))
-        size = rows.first?.count ?? 0
-        embeddings = rows.flatMap { Self.unit($0) }
+        let d = encoder.dimensions
+        size = d
+        let flat = cache?.embeddings(of: anchors, encoder: encoder) ?? encoder.embed(anchors.map(\.text)).flatMap { $0 }
+        embeddings = (0..<anchors.count).flatMap { Self.unit(Array(flat[($0 * d)..<(($0 + 1) * d)])) }
     }
+
+    /// The vocabulary embedded by `encoder` (tests).
+    package init(encoder: any TextEncoding) { self.init(encoder: encoder, anchors: StyleVocabulary.anchors, cache: nil) }
 
     /// The reading of a prompt's MiniLM embedding.
     package func read(_ embedding: [Float]) -> StyleReading {
