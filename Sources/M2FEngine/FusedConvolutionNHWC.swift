@@ -47,7 +47,9 @@ package enum FusedImageKernels {
         let operands = UncheckedSendable((a, weightT, bias, residual, output)), e = epilogue.c
         let m2f_conv_rows = portable ? m2f_conv_rows_portable : CImageKernels.m2f_conv_rows
         if rows >= 8 {
-            Parallel.forRows(rows, rowLength: depth * n) { range in
+            // Four ranges per worker, claimed one at a time: when ffmpeg or another process takes a core
+            // for a while, the other worker finishes the rest instead of waiting at the join.
+            Parallel.forRanges(rows, minimumPerWorker: max(1, 32_768 / max(1, depth * n)), partsPerWorker: 4) { range in
                 let (a, w, b, r, o) = operands.value
                 m2f_conv_rows(a, depth, w, b, n, r, e, o, range.lowerBound, range.upperBound, 0, n)
             }
@@ -68,7 +70,8 @@ package enum FusedImageKernels {
     ) {
         let operands = UncheckedSendable((input, weight, bias, output)), e = epilogue.c
         let m2f_depthwise_rows = portable ? m2f_depthwise_rows_portable : CImageKernels.m2f_depthwise_rows
-        Parallel.forRows(g.outputHeight, rowLength: g.outputWidth * channels * g.kernelHeight * g.kernelWidth) { range in
+        Parallel.forRanges(g.outputHeight, minimumPerWorker: max(1, 32_768 / max(1, g.outputWidth * channels * g.kernelHeight * g.kernelWidth)),
+                           partsPerWorker: 4) { range in
             let (input, weight, bias, output) = operands.value
             m2f_depthwise_rows(input, g.inputHeight, g.inputWidth, channels, g.kernelHeight, g.kernelWidth, g.strideY, g.strideX,
                                g.padTop, g.padLeft, g.outputWidth, weight, bias, e, output, range.lowerBound, range.upperBound)

@@ -45,6 +45,11 @@ public final class VideoFrames {
         }
         arguments += ["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
         do { child = try Subprocess(ffmpeg, arguments) } catch { throw .ffmpegMissing(path: path) }
+        #if os(Linux)
+        // A 1 MiB pipe (the default is 64 KiB): ffmpeg writes ahead into the next frame while this one is
+        // tracked, so reading a frame waits less. Best effort: a refusal leaves the default.
+        if let descriptor = child.output?.fileDescriptor { _ = fcntl(descriptor, 1031 /* F_SETPIPE_SZ */, 1 << 20) }
+        #endif
     }
 
     deinit { child.terminate() }

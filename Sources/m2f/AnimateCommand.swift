@@ -64,7 +64,7 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Emotion intensity in [0, 1] (with --emotion).")
     var intensity: Float = 1
 
-    @Option(help: "Style from the expression of a face in a photo (PNG, JPEG, …; read by the face tracker, see --image-style).")
+    @Option(help: "Style from the expression of a face in a photo (PNG, JPEG, …; read by the face tracker, needs `m2f models fetch`).")
     var image: String?
 
     @Option(help: "Keyframes to hit (JSON; docs/USAGE.md).")

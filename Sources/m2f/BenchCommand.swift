@@ -40,10 +40,10 @@ struct BenchCommand: ParsableCommand {
             commandName: "track",
             abstract: "Face tracker: frames per second of the three networks and of the whole per-frame path on a 720p video, beside MediaPipe (needs `m2f models fetch`).",
             discussion: """
-              The video is the scripted demo rendered on the default head at 1280×720 (made in a temporary
-              folder) unless --video names one. With --reference PYTHON, bench/mediapipe_track.py times the
-              same networks (LiteRT) and the same video (MediaPipe's FaceLandmarker, video mode) in the same
-              run; its lines carry "impl": "litert" or "mediapipe".
+              The video is the scripted demo rendered on the default head at 1280×720 (made in a temporary \
+              folder) unless --video names one. With --reference PYTHON, bench/mediapipe_track.py times the \
+              same networks (LiteRT) and the same video (MediaPipe's FaceLandmarker, video mode) in the same \
+              run; its lines carry "impl": "litert" or "mediapipe". Every line carries the 1-minute load average.
               """)
 
         @Flag(help: "Fewer iterations (a smoke run, not for quoting).")

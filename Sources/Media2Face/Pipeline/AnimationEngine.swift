@@ -33,7 +33,7 @@ actor AnimationEngine {
     nonisolated let frameSize: Int
 
     init(generator: Media2FaceGenerator, modelVersion: String, speechEncoder: sending WhisperEncoder,
-         imageEncoder: sending ImageStyleEncoder?, encoderCache: String?) {
+         photos: sending PhotoExpressionTracker, encoderCache: String?) {
         self.generator = generator
         self.modelVersion = modelVersion
         let model = generator.denoiser.configuration
@@ -45,7 +45,7 @@ actor AnimationEngine {
         speech = SpeechFeatureExtractor(encoder: speechEncoder,
                                         shortAudio: generator.configuration.encodesNeededFramesOnly ? .encodeNeededFrames : .padToWindow)
         let lazyText = LazyTextEncoder(store: ModelStore(root: encoderCache.map { URL(fileURLWithPath: $0) }))
-        styles = StyleResolver(textEncoder: { try lazyText.get() }, promptReader: { try lazyText.reader() }, imageEncoder: imageEncoder)
+        styles = StyleResolver(textEncoder: { try lazyText.get() }, promptReader: { try lazyText.reader() }, photos: photos)
     }
 
     /// Animates 16 kHz mono samples (options already validated) in `ChunkPlan` pieces.

@@ -59,7 +59,7 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
         }
         for (name, value, range) in speaking.settings where !range.contains(value) {
             throw .invalidOption(name: name, value: "\(value)",
-                                 allowed: "\(Int(range.lowerBound)) … \(Int(range.upperBound)) (1 = as generated; docs/USAGE.md, Speaking style)")
+                                 allowed: "\(Int(range.lowerBound)) … \(Int(range.upperBound)) (1 = as generated; docs/USAGE.md, \"Text prompts and speaking style\")")
         }
         for (name, value) in [("--audio-guidance", audioGuidance), ("--style-guidance", styleGuidance)] {
             guard value.isFinite, value >= 0, value <= Self.maximumGuidance else {

@@ -14,7 +14,8 @@ struct StyleResolver {
     let textEncoder: () throws -> any TextEncoding
     /// The style vocabulary embedded by that encoder, made on first use.
     let promptReader: () throws -> StylePromptReader
-    let imageEncoder: ImageStyleEncoder?
+    /// Photos → style codes through the face tracker.
+    let photos: PhotoExpressionTracker
 
     /// A style's condition and the dials its words imply (neutral for anything but text).
     /// - Parameter rawText: text as its bare MiniLM embedding (what the model was trained on), not
@@ -31,12 +32,11 @@ struct StyleResolver {
         case let .emotion(emotion, intensity):
             return ResolvedStyle(condition: .emotion(emotion, intensity: intensity), speaking: .neutral)
         case let .image(path):
-            guard let imageEncoder else { throw PipelineError.imageEncoderUnavailable(image: path) }
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw PipelineError.imageUnreadable(image: path, problem: "no such file or no permission to read it")
             }
             do {
-                return ResolvedStyle(condition: .image(code: try imageEncoder.expressionCode(imageAt: URL(fileURLWithPath: path))), speaking: .neutral)
+                return ResolvedStyle(condition: .image(code: try photos.expressionCode(imageAt: URL(fileURLWithPath: path))), speaking: .neutral)
             } catch let error as PipelineError {
                 throw error
             } catch {
