@@ -21,6 +21,7 @@ struct M2F: AsyncParsableCommand {
             EvalCommand.self,
             GNPFACommand.self,
             AnimateCommand.self,
+            ServeCommand.self,
         ]
     )
 }

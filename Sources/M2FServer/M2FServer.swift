@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Media2Face
+import NIOCore
+import ServiceLifecycle
+
+/// `m2f serve`: the HTTP and WebSocket API over a loaded pipeline, and the web viewer.
+///
+/// Routes: POST /v1/animate (`AnimateEndpoint`), GET|WS /v1/stream (`StreamEndpoint`), GET /v1/head.glb
+/// (the default head, no animation), GET /healthz, GET /metrics, and the viewer at / (with three.js
+/// from Debian's libjs-three under /three/). Every error is JSON (`ServerError`).
+public struct M2FServer: Sendable {
+    public let pipeline: Media2FacePipeline
+    public let configuration: ServerConfiguration
+    public let metrics = ServerMetrics()
+    let executor: EngineExecutor
+    let uploads: AdmissionGate
+    let streams: AdmissionGate
+    let head = HeadAsset()
+
+    public init(pipeline: Media2FacePipeline, configuration: ServerConfiguration) throws(ServerError) {
+        try configuration.validate()
+        self.pipeline = pipeline
+        self.configuration = configuration
+        executor = EngineExecutor(threads: configuration.engineThreads)
+        uploads = AdmissionGate(capacity: configuration.maximumConcurrentUploads, queueLimit: configuration.maximumQueuedUploads)
+        streams = AdmissionGate(capacity: max(configuration.maximumStreams, 1), queueLimit: 0)
+    }
+
+    /// Serves until SIGINT or SIGTERM (or the task is cancelled), then stops taking connections and lets
+    /// requests in flight finish. `onRunning` gets the bound port (the chosen one when the port is 0).
+    public func run(logger: Logger = Logger(label: "m2f-serve"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let application = makeApplication(logger: logger, onRunning: onRunning)
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    func makeApplication(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.middlewares.add(ErrorMiddleware(metrics: metrics))
+        router.middlewares.add(AuthorizationMiddleware(token: configuration.bearerToken))
+        addRoutes(to: router)
+        let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout * 1e9))
+        let webSocket = WebSocketServerConfiguration(maxFrameSize: 48_000 * 4,
+                                                     autoPing: .enabled(timePeriod: .seconds(Int64(max(configuration.idleTimeout / 2, 1)))),
+                                                     closeTimeout: .seconds(5))
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router,
+                                          configuration: .init(http1: .init(idleTimeout: idle), ws: webSocket)),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "m2f"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
+        let animate = AnimateEndpoint(pipeline: pipeline, configuration: configuration, executor: executor, gate: uploads, metrics: metrics)
+        router.post("/v1/animate") { request, _ in try await animate.handle(request) }
+        // WS /v1/stream (StreamEndpoint) is added when the library's AnimationStream is on main.
+        router.get("/v1/head.glb") { _, _ in
+            let data = try await executor.run { await head.data() }
+            var headers = HTTPFields()
+            headers[.contentType] = "model/gltf-binary"
+            headers[.cacheControl] = "max-age=3600"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.get("/healthz") { _, _ in
+            let body: [String: Any] = ["status": "ok", "streams": metrics.activeStreams,
+                                       "uploadsRunning": await uploads.holders, "uploadsWaiting": await uploads.waitingCount]
+            return Self.json(body)
+        }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.prometheusText())))
+        }
+        ViewerAssets(threeDirectory: configuration.threeDirectory, demoAudio: configuration.demoAudio).addRoutes(to: router)
+    }
+
+    static func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
