@@ -73,6 +73,13 @@ let package = Package(
             name: "M2FEncoders",
             dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FCheckedInput", "M2FSystem"]
         ),
+        // The face tracker's networks (MediaPipe Face Landmarker: detector, 478 landmarks, blendshapes) as
+        // graphs converted from TFLite at install and run on the engine's kernels; their model store entry.
+        // Around them: frames through ffmpeg, detection decoding, face crops and tracking, head pose, gaze.
+        .target(
+            name: "M2FTracker",
+            dependencies: ["M2FEngine", "M2FEncoders", "M2FFace", "M2FSystem"]
+        ),
         // The face: ARKit schema, emotion labels, animation type, formats, default head, renderer.
         .target(
             name: "M2FFace",
@@ -129,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "m2f",
             dependencies: [
-                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "GNPFATraining", "Media2Face", "Media2FaceTraining", "M2FEval", "M2FBenchmarks", "M2FSystem", "M2FServer",
+                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "GNPFATraining", "Media2Face", "Media2FaceTraining", "M2FEval", "M2FBenchmarks", "M2FSystem", "M2FTracker", "M2FServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -157,6 +164,7 @@ let package = Package(
         .testTarget(name: "M2FNeuralTests", dependencies: ["M2FNeural", "M2FTestSupport"]),
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
+        .testTarget(name: "M2FTrackerTests", dependencies: ["M2FTracker", "M2FEngine", "M2FEncoders", "M2FFace", "M2FSystem", "M2FTestSupport"]),
         .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace", "M2FSystem"]),
         .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "Media2FaceTraining", "M2FDataset", "M2FTestSupport", "M2FSystem"]),
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),

@@ -85,4 +85,22 @@ struct PipelineTrainedModelTests {
         let p99 = Self.percentile(Self.speeds(free), 0.99)
         #expect(near <= 2 * p99, "speed around the keyframe \(near) vs free p99 \(p99)")
     }
+
+    /// A keyframe beside a range constraint (a key at every frame) eases in and out: the range used to block
+    /// the easing, and the key became a one-frame pop (jaw 0.21 → 0.90 → 0.21, issue 17's case).
+    @Test func keyframeBesideARangeEasesIn() async throws {
+        let file = try KeyframeFile.parse(Data("""
+            {"keyframes": [{"frame": 60, "weights": {"jawOpen": 0.9}}, {"start": 0, "weights": {"browInnerUp": 0}}]}
+            """.utf8), file: "keys.json")
+        let animation = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, keyframes: file, options: Self.options)).animation
+        #expect(abs(animation[60, .jawOpen] - 0.9) <= 0.02)
+        #expect((0..<animation.frameCount).allSatisfy { animation[$0, .browInnerUp] <= 0.02 })
+        // The jaw approaches the key over several frames; a pop leaves its neighbours near the free path.
+        #expect(animation[59, .jawOpen] >= 0.6 && animation[61, .jawOpen] >= 0.6,
+                "jaw at 58...62: \((58...62).map { animation[$0, .jawOpen] })")
+        let speeds = Self.speeds(animation)
+        let next = speeds[58...61].max()!
+        let p99 = Self.percentile(speeds, 0.99)
+        #expect(next <= p99, "speed into and out of the key \(next) vs the clip's p99 \(p99)")
+    }
 }

@@ -11,7 +11,8 @@ import M2FGNPFA
 ///    no latent of its own: at every step the latent the model currently predicts for that frame is
 ///    moved, by damped Gauss–Newton on the decoder (finite-difference Jacobian, batched into one decode),
 ///    to the nearest latent whose decoded constrained channels hit the targets; the other channels stay
-///    close to the prediction.
+///    close to the prediction. Nearby keys' channels join a partial key as soft, eased targets
+///    (`widened`), so a range constraint (a key at every frame) cannot block the easing toward a point key.
 /// 2. **RePaint, eased.** At every DDIM step the predicted x̂₀ is pulled toward the latent targets around
 ///    each keyframe (weight 1 at the key, a half cosine to 0 over `latentSpread` frames: a hard replacement
 ///    at one frame left a jump the model did not smooth), and the next noisy sample xₜ₋₁ takes the
@@ -103,8 +104,9 @@ package struct KeyframeConstraints: @unchecked Sendable {
         var values = rows.toArray()
         if !partial.isEmpty {
             let start = Tensor(partial.flatMap { Array(values[($0.offset * z)..<(($0.offset + 1) * z)]) }, shape: [partial.count, z])
-            let solved = Self.solve(targets: partial.map(\.element), start: start, anchorWeight: 1e-4, coding: coding,
-                                    normalization: latentNormalization)
+            let predicted = withoutGrad { coding.decode(latents: latentNormalization.denormalize(start)) }.contiguous().toArray()
+            let solved = Self.solve(targets: widened(partial.map(\.element), predicted: predicted), start: start, anchorWeight: 1e-4,
+                                    coding: coding, normalization: latentNormalization)
             for (row, entry) in partial.enumerated() {
                 values.replaceSubrange((entry.offset * z)..<((entry.offset + 1) * z), with: solved[(row * z)..<((row + 1) * z)])
             }
@@ -113,6 +115,37 @@ package struct KeyframeConstraints: @unchecked Sendable {
             values.replaceSubrange((row * z)..<((row + 1) * z), with: fullFrameLatents[target.frame]!)
         }
         return Tensor(values, shape: [targets.count, z])
+    }
+
+    /// Partial targets widened by their neighbours: the channels of a key within `latentSpread` frames
+    /// that a partial key does not constrain itself become soft targets there, eased from the predicted
+    /// weights `predicted` [K·52] toward the key's values (the `easing` weights; the nearest key wins).
+    /// Without this a range constraint, which is a key at every frame, blocks the easing toward a point
+    /// key, and the point key becomes a one-frame pop (jaw 0.21 → 0.90 → 0.21).
+    func widened(_ partial: [Target], predicted: [Float]) -> [Target] {
+        guard latentSpread > 0 else { return partial }
+        let keyAt = Dictionary(uniqueKeysWithValues: targets.map { ($0.frame, $0) })
+        return partial.enumerated().map { row, target in
+            var values = Dictionary(uniqueKeysWithValues: zip(target.channels, target.values))
+            let own = Set(target.channels)
+            var closest: [Int: Int] = [:]
+            for distance in 1...latentSpread {
+                let weight = 0.5 * (1 + Foundation.cos(Float.pi * Float(distance) / Float(latentSpread + 1)))
+                for frame in [target.frame - distance, target.frame + distance] {
+                    guard let key = keyAt[frame] else { continue }
+                    for (channel, value) in zip(key.channels, key.values) where !own.contains(channel) {
+                        guard closest[channel] == nil || closest[channel] == distance else { continue }
+                        let start = predicted[row * 52 + channel]
+                        // Two keys at the same distance on both sides: their average.
+                        let eased = start + weight * (value - start)
+                        values[channel] = closest[channel] == distance ? 0.5 * (values[channel]! + eased) : eased
+                        closest[channel] = distance
+                    }
+                }
+            }
+            let channels = values.keys.sorted()
+            return Target(frame: target.frame, channels: channels, values: channels.map { values[$0]! })
+        }
     }
 
     /// x [F, D] with rows `frames`, columns 0..<Z replaced by `latents` [K, Z].
