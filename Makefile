@@ -109,6 +109,7 @@ fixtures:
 	python3 scripts/fixtures/make_teacher_fixtures.py
 	python3 scripts/fixtures/make_text_fixtures.py
 	python3 scripts/fixtures/make_whisper_fixtures.py
+	python3 scripts/fixtures/make_tracker_fixtures.py
 
 clean:
 	rm -rf .build

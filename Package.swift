@@ -119,7 +119,7 @@ let package = Package(
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FSystem"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FSystem", "M2FTracker"]
         ),
         // `m2f serve`: the HTTP/WebSocket server (Hummingbird) and the web viewer, built as a library so tests
         // run it on loopback. Only this target links NIO; the Media2Face library does not.

@@ -13,6 +13,8 @@ package struct BenchmarkResult: Codable, Sendable {
     package var weights: String? = nil
     /// This median over the baseline's median measured in the same run (interleaved rounds); omitted otherwise.
     package var ratio: Double? = nil
+    /// Frames per second (1000 / median_ms) for per-frame benches (`m2f bench track`); omitted otherwise.
+    package var fps: Double? = nil
 
     package var jsonLine: String {
         let encoder = JSONEncoder()

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What can go wrong between a video or image file and tracked frames; each message names the file.
+/// What can go wrong between a video or image file and tracked frames, and in loading and running the
+/// networks; each message names the file.
 public enum TrackerError: LocalizedError, Equatable, Sendable {
     /// ffmpeg or ffprobe is not installed.
     case ffmpegMissing(path: String)
@@ -16,6 +17,14 @@ public enum TrackerError: LocalizedError, Equatable, Sendable {
     case badModel(path: String, problem: String)
     /// An image holds no face.
     case noFace(path: String)
+    /// A `.tflite` flatbuffer (or a converted graph) is not what the parser expects.
+    case malformedModel(path: String, problem: String)
+    /// The graph holds an operator the engine does not implement.
+    case unsupportedOperator(path: String, name: String)
+    /// Strict loading: the weights file and the graph disagree (missing, unused or mis-shaped tensors).
+    case weightMismatch(path: String, problem: String)
+    /// An input of the wrong size was passed to a network.
+    case badInput(network: String, problem: String)
 
     public var errorDescription: String? {
         switch self {
@@ -33,6 +42,14 @@ public enum TrackerError: LocalizedError, Equatable, Sendable {
             return "\(path): broken face model file: \(problem); run `m2f models fetch` again"
         case let .noFace(path):
             return "\(path): no face found in the image"
+        case let .malformedModel(path, problem):
+            return "\(path): not a usable model (\(problem)); reinstall it with `m2f models fetch --only face-landmarker --force`"
+        case let .unsupportedOperator(path, name):
+            return "\(path): operator \(name) is not implemented by the tracker's graph runner"
+        case let .weightMismatch(path, problem):
+            return "\(path): \(problem); reinstall it with `m2f models fetch --only face-landmarker --force`"
+        case let .badInput(network, problem):
+            return "\(network): \(problem)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import M2FEncoders
+import M2FTracker
 
 /// `m2f models fetch|list`: the pretrained encoders in the model cache (`$M2F_MODELS`, default `~/.cache/m2f`).
 struct ModelsCommand: ParsableCommand {
@@ -9,6 +10,16 @@ struct ModelsCommand: ParsableCommand {
         abstract: "Install and list the pretrained encoders (cache: $M2F_MODELS, default ~/.cache/m2f).",
         subcommands: [Fetch.self, List.self]
     )
+
+    /// The encoders' catalog plus the models of targets above M2FEncoders (the face tracker).
+    static let catalog: [ModelCatalogEntry] = ModelCatalog.entries + [FaceLandmarkerModel.catalogEntry]
+
+    static func entry(named name: String) throws -> ModelCatalogEntry {
+        guard let entry = catalog.first(where: { $0.name == name }) else {
+            throw EncoderError.unknownModel(name: name, known: catalog.map(\.name))
+        }
+        return entry
+    }
 
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,7 +33,7 @@ struct ModelsCommand: ParsableCommand {
 
         func run() throws {
             let store = ModelStore()
-            let entries = try only.map { [try ModelCatalog.entry(named: $0)] } ?? ModelCatalog.entries
+            let entries = try only.map { [try ModelsCommand.entry(named: $0)] } ?? ModelsCommand.catalog
             for entry in entries {
                 let outcome = try store.fetch(entry, force: force) { line in
                     FileHandle.standardError.write(Data("m2f models: \(line)\n".utf8))
@@ -44,7 +55,7 @@ struct ModelsCommand: ParsableCommand {
         func run() {
             let store = ModelStore()
             print("cache: \(store.root.path)")
-            for entry in ModelCatalog.entries {
+            for entry in ModelsCommand.catalog {
                 let state: String
                 switch store.status(of: entry, checksums: verify) {
                 case let .installed(manifest): state = "installed \(manifest.package)==\(manifest.version) on \(manifest.installedAt)"
