@@ -104,8 +104,10 @@ struct LoopbackHTTP {
     var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
     var error: String { json["error"] as? String ?? "" }
 
-    static func request(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: Data = Data()) throws -> LoopbackHTTP {
-        let socket = try LoopbackSocket(port: port)
+    /// `timeout` is long: suites run side by side and uploads wait their turn behind the others' (and the CLI's) work.
+    static func request(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: Data = Data(),
+                        timeout: Double = 300) throws -> LoopbackHTTP {
+        let socket = try LoopbackSocket(port: port, timeout: timeout)
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         try socket.send(head + "\r\n")
