@@ -30,8 +30,20 @@ models: build
 
 test: bootstrap-test models build-espeak human-speech-data
 	swift test $(SWIFT_FLAGS)
+	$(MAKE) install-check
 	$(MAKE) example
 	$(MAKE) fuzz-ci
+
+# Installs m2f so it runs from any folder: PREFIX/bin/m2f and PREFIX/share/m2f (Models, the encoders from
+# the model cache, the Blender add-on, the demo clip); `m2f doctor` says where it finds each.
+.PHONY: install install-check
+PREFIX ?= /usr/local
+install: build models
+	bash scripts/install.sh $(PREFIX) $(M2F)
+
+# make test: an install into a temporary PREFIX animates from / with an empty HOME (scripts/check_install.sh).
+install-check: build models
+	bash scripts/check_install.sh
 
 # The example package (Examples/AnimateHello, its own package depending on this one by path): the public
 # API as a user's package sees it, built and run on the bundled clip from the repository root; its CSV
@@ -80,7 +92,8 @@ dataset: build build-espeak models
 	$(M2F) dataset stats $(DATASET_DIR)
 
 # Reproduces the shipped models from scratch into TRAIN_OUT (default .build/train; TRAIN_OUT=Models
-# replaces the committed ones): the default dataset, the three GNPFA stages (the VAE on the dataset's
+# replaces the committed ones: each step passes --overwrite, without which m2f train refuses a folder
+# that holds a model): the default dataset, the three GNPFA stages (the VAE on the dataset's
 # frames plus sampled ones), the diffusion model and its regression baseline, with the flags each
 # Models/*/README.md records. Measured stage by stage on the 2-core dev VM (2026-12-01, partly side by
 # side): dataset + features ≈ 5 min, VAE 3 min, geometry 6–10 min, image 3 min renders + 6 min,
@@ -89,12 +102,12 @@ TRAIN_OUT ?= .build/train
 DIFFUSION_STEPS ?= 14000
 train: dataset
 	$(M2F) train gnpfa --stage vae --data $(DATASET_DIR) --vae-steps 8000 --latent-size 16 --kl-weight 5e-5 --lip-weight 0.3 \
-	    --closure-weight 0.002 --seed 1 -o $(TRAIN_OUT)/gnpfa
-	$(M2F) train gnpfa --stage geometry --geometry-steps 10000 --geometry-identities 24 --seed 1 -o $(TRAIN_OUT)/gnpfa
-	$(M2F) train gnpfa --stage image --image-steps 4500 --images 12000 --image-identities 32 --seed 1 -o $(TRAIN_OUT)/gnpfa
-	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa -o $(TRAIN_OUT)/media2face \
+	    --closure-weight 0.002 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
+	$(M2F) train gnpfa --stage geometry --geometry-steps 10000 --geometry-identities 24 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
+	$(M2F) train gnpfa --stage image --image-steps 4500 --images 12000 --image-identities 32 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
+	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face \
 	    --steps $(DIFFUSION_STEPS) --batch-size 16 --learning-rate 8e-4 --checkpoint-every 500 --seed 1
-	$(M2F) train diffusion --regression --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa -o $(TRAIN_OUT)/media2face-regressor \
+	$(M2F) train diffusion --regression --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face-regressor \
 	    --steps 1500 --batch-size 16 --learning-rate 8e-4 --checkpoint-every 250 --seed 2
 
 # Regenerate the golden fixtures from PyTorch (development only; CI uses the committed ones).

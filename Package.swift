@@ -45,6 +45,26 @@ let package = Package(
             pkgConfig: "espeak-ng",
             providers: [.apt(["libespeak-ng-dev"])]
         ),
+        // zlib through pkg-config: PNG's DEFLATE and CRC-32 (macOS ships it).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // libmeshoptimizer (EXT/KHR_meshopt_compression in avatars); Debian ships no pkg-config file for it.
+        .systemLibrary(
+            name: "CMeshOptimizer",
+            path: "Sources/CMeshOptimizer",
+            providers: [.apt(["libmeshoptimizer-dev"]), .brew(["meshoptimizer"])]
+        ),
+        // Draco's mesh decoder (KHR_draco_mesh_compression in avatars) behind a small C adapter, since
+        // Swift cannot call its C++ API; libdraco from the system (libdraco-dev).
+        .target(
+            name: "CDracoDecoder",
+            path: "Sources/CDracoDecoder",
+            linkerSettings: [.linkedLibrary("draco")]
+        ),
         // The 16-bit-weight linear kernel (fp16 → fp32 convert and multiply; AVX2/F16C chosen at run time).
         .target(name: "CHalfMatmul", path: "Sources/CHalfMatmul"),
         // The system base, Foundation only: atomic (staged) file writes, finding and running programs
@@ -83,7 +103,7 @@ let package = Package(
         // The face: ARKit schema, emotion labels, animation type, formats, default head, renderer.
         .target(
             name: "M2FFace",
-            dependencies: ["M2FCheckedInput", "M2FSystem"]
+            dependencies: ["M2FCheckedInput", "M2FSystem", "CMeshOptimizer", "CDracoDecoder", "CZlib"]
         ),
         // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
         .target(
@@ -165,7 +185,13 @@ let package = Package(
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
         .testTarget(name: "M2FTrackerTests", dependencies: ["M2FTracker", "M2FEngine", "M2FEncoders", "M2FFace", "M2FSystem", "M2FTestSupport"]),
-        .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace", "M2FSystem"]),
+        // Draco's encoder behind a C adapter: the tests compress avatars with the library's own encoder.
+        .target(
+            name: "CDracoEncoding",
+            path: "Tests/CDracoEncoding",
+            linkerSettings: [.linkedLibrary("draco")]
+        ),
+        .testTarget(name: "M2FFaceTests", dependencies: ["M2FFace", "M2FSystem", "CDracoEncoding", "CMeshOptimizer", "CZlib"]),
         .testTarget(name: "Media2FaceTests", dependencies: ["Media2Face", "Media2FaceTraining", "M2FDataset", "M2FTestSupport", "M2FSystem"]),
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
@@ -173,7 +199,9 @@ let package = Package(
         // `m2f serve` over loopback: uploads against the real CLI, streams, refusals, and the viewer in headless Chromium.
         .testTarget(name: "M2FServerTests", dependencies: ["M2FServer", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FFuzzTargetsTests", dependencies: ["M2FFuzzTargets", "M2FEngine", "M2FFace"]),
-    ]
+    ],
+    // Draco's headers need C++17 (the two adapters above).
+    cxxLanguageStandard: .cxx17
 )
 
 // The libFuzzer executable exists only in fuzz builds (scripts/fuzz.sh sets M2F_FUZZ=1 and builds with

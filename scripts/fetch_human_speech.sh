@@ -3,8 +3,10 @@
 #
 # They are LibriVox recordings (public domain) of Sense and Sensibility, chapter 1, that the CMU
 # PocketSphinx project ships as test data together with its own forced alignments (*.phone.json).
-# We take them from the pinned PocketSphinx source distribution on PyPI (sha256 checked) and copy
-# the clips, alignments, transcripts and PocketSphinx's licence into the output folder.
+# We take them from the pinned PocketSphinx source distribution (sha256 checked by pip and again here)
+# and copy the clips, alignments, transcripts and PocketSphinx's licence into the output folder.
+# `pip download` fetches it, so the package index, mirror and proxy the user configured for pip
+# (pip.conf, PIP_INDEX_URL, HTTPS_PROXY…) are used, as for the models (`m2f models fetch`).
 #
 #   scripts/fetch_human_speech.sh [output folder, default data/human-speech]
 set -euo pipefail
@@ -13,7 +15,7 @@ OUT="${1:-data/human-speech}"
 OUT="${OUT%/}"
 VERSION="5.1.1"
 SHA256="675778b309a22dfc9b7d37f7621976bba491d2a5f8c59696bd77fd6d07271355"
-URL="https://files.pythonhosted.org/packages/61/e7/13e0e787ff467218de880310d79cba14424f13b87171ac44af0bde1e428c/pocketsphinx-${VERSION}.tar.gz"
+PYTHON="${PYTHON:-python3}"
 
 if [ -f "$OUT/SOURCE.txt" ] && grep -q "$SHA256" "$OUT/SOURCE.txt" && ls "$OUT"/*.wav > /dev/null 2>&1; then
     exit 0  # already fetched: quiet, as the bootstrap is
@@ -26,8 +28,14 @@ fi
 work="$(mktemp -d)"
 staging="$OUT.partial"
 trap 'rm -rf "$work" "$staging"' EXIT
-echo "downloading pocketsphinx-${VERSION}.tar.gz (34 MB, PyPI) for its LibriVox test clips…"
-curl -fsSL --retry 3 --connect-timeout 30 --max-time 600 -o "$work/sdist.tar.gz" "$URL"
+echo "downloading pocketsphinx-${VERSION}.tar.gz (34 MB, through pip) for its LibriVox test clips…"
+# The source distribution, not a wheel (only it has the test data); --no-binary names this package
+# alone, so that pip's metadata step may use its build tools' wheels. The hash pins the exact file.
+echo "pocketsphinx==${VERSION} --hash=sha256:${SHA256}" > "$work/requirements.txt"
+"$PYTHON" -m pip download --quiet --no-deps --no-binary pocketsphinx --require-hashes -r "$work/requirements.txt" -d "$work/download"
+sdist="$work/download/pocketsphinx-${VERSION}.tar.gz"
+[ -f "$sdist" ] || { echo "error: pip did not save pocketsphinx-${VERSION}.tar.gz" >&2; exit 1; }
+mv "$sdist" "$work/sdist.tar.gz"
 if command -v sha256sum > /dev/null; then
     actual="$(sha256sum "$work/sdist.tar.gz" | cut -d' ' -f1)"
 else

@@ -19,7 +19,7 @@ public struct Resampler: Sendable {
     /// Half the filter length (the filter's centre index).
     public let halfLength: Int
     /// Polyphase bank: phase r holds h[r], h[r + up], h[r + 2·up], … (reversed taps of that phase).
-    private let phases: [[Double]]
+    let phases: [[Double]]
 
     /// - Parameter kaiserBeta: the window's β (5 as scipy; larger gives more stop-band rejection).
     public init(from sourceRate: Int, to targetRate: Int = WhisperLogMel.sampleRate, kaiserBeta: Double = 5) {

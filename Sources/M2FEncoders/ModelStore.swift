@@ -44,12 +44,21 @@ public struct ModelStore: Sendable {
         self.tools = tools
     }
 
-    /// `$M2F_MODELS`, else `~/.cache/m2f`.
+    /// `$M2F_MODELS`; else `~/.cache/m2f`, unless the install's `PREFIX/share/m2f/encoders`
+    /// (`make install`) holds every model that it holds and more.
     public static var defaultRoot: URL {
         if let path = ProcessInfo.processInfo.environment["M2F_MODELS"], !path.isEmpty {
             return URL(fileURLWithPath: (path as NSString).expandingTildeInPath, isDirectory: true)
         }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/m2f", isDirectory: true)
+        // $HOME first (Foundation's home on Linux is the passwd entry's, which ignores it).
+        let homeFolder = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
+        let home = homeFolder.appendingPathComponent(".cache/m2f", isDirectory: true)
+        let installed = InstalledFiles.shareFolder.appendingPathComponent("encoders", isDirectory: true)
+        func held(_ root: URL) -> Set<String> {
+            Set(ModelCatalog.entries.map(\.name).filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/manifest.json").path) })
+        }
+        return held(home).isStrictSubset(of: held(installed)) ? installed : home
     }
 
     /// The folder of `entry`'s installed files.

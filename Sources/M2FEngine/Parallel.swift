@@ -5,8 +5,13 @@ import Foundation
 ///
 /// Small jobs run inline: a dispatch costs a few microseconds, more than the work below `minimumPerWorker`.
 public enum Parallel {
-    /// Number of worker threads (one per active core).
-    public static let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Number of worker threads: one per active core, or `M2F_THREADS` (1 … 256) where set. Foundation
+    /// counts the machine's cores, not the ones `taskset` leaves: two workers pinned to one core spin
+    /// against each other, so a run on one core says `M2F_THREADS=1`.
+    public static let workerCount: Int = {
+        if let value = ProcessInfo.processInfo.environment["M2F_THREADS"].flatMap(Int.init), (1...256).contains(value) { return value }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
 
     /// True on a thread that is already one of `forRanges`' workers: nested work then runs inline.
     public static var isInsideWorker: Bool { insideWorker.get() }

@@ -62,7 +62,8 @@ public enum ARKit {
     static let lowercasedIndex: [String: Int] =
         Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1.lowercased(), $0) })
 
-    /// The blendshapes in Live Link Face's own order (its CSV columns and network packets, indices 0–51).
+    /// The blendshapes in Live Link Face's network packet order (Unreal's `EARFaceBlendShape`, indices 0–51).
+    /// Its CSV takes use `liveLinkCSVOrder`, which differs in two pairs.
     public static let liveLinkOrder: [ARKitBlendshape] = [
         .eyeBlinkLeft, .eyeLookDownLeft, .eyeLookInLeft, .eyeLookOutLeft, .eyeLookUpLeft, .eyeSquintLeft,
         .eyeWideLeft, .eyeBlinkRight, .eyeLookDownRight, .eyeLookInRight, .eyeLookOutRight, .eyeLookUpRight,
@@ -74,6 +75,19 @@ public enum ARKit {
         .mouthUpperUpRight, .browDownLeft, .browDownRight, .browInnerUp, .browOuterUpLeft, .browOuterUpRight,
         .cheekPuff, .cheekSquintLeft, .cheekSquintRight, .noseSneerLeft, .noseSneerRight, .tongueOut,
     ]
+
+    /// The blendshape columns of a Live Link Face CSV take, in the app's order: the packet order with
+    /// `JawRight, JawLeft` and `MouthRight, MouthLeft` (right first), as in a real take's header
+    /// (Tests/Fixtures/livelink/SOURCE.md).
+    public static let liveLinkCSVOrder: [ARKitBlendshape] = liveLinkOrder.map { shape in
+        switch shape {
+        case .jawLeft: .jawRight
+        case .jawRight: .jawLeft
+        case .mouthLeft: .mouthRight
+        case .mouthRight: .mouthLeft
+        default: shape
+        }
+    }
 
     /// The pose columns Live Link Face writes after the 52 blendshapes, in its order.
     public static let liveLinkPoseColumns = [

@@ -52,6 +52,7 @@ public struct GLTFAsset: Sendable {
         guard json["asset"]?["version"]?.stringValue?.hasPrefix("2") == true else {
             throw .gltf(file: file, problem: "asset.version must be \"2.0\" (only glTF 2.0 is supported)")
         }
+        try checkRequiredExtensions(json, file: file)
         var buffers: [[UInt8]] = []
         for (i, buffer) in (json["buffers"]?.arrayValue ?? []).enumerated() {
             let length = try GLTFField.integer(buffer, "byteLength", at: "buffers[\(i)]", file: file, in: 0...Int(UInt32.max))
@@ -67,6 +68,10 @@ public struct GLTFAsset: Sendable {
                     // Untrusted: only a plain file inside the avatar's folder (see ContainedFile).
                     bytes = try ContainedFile.read(uri, besideFile: container, maximumBytes: length)
                 }
+            } else if isMeshoptFallback(buffer), i > 0 || bin == nil {
+                bytes = []  // a placeholder for meshopt-compressed views: decodeMeshoptViews gives them their bytes
+                buffers.append(bytes)
+                continue
             } else {
                 guard i == 0, let bin else { throw .gltf(file: file, problem: "buffers[\(i)] has no uri and there is no GLB BIN chunk") }
                 bytes = bin
@@ -76,7 +81,12 @@ public struct GLTFAsset: Sendable {
             }
             buffers.append(Array(bytes.prefix(length)))
         }
-        let asset = GLTFAsset(json: json, buffers: buffers, file: file)
+        var asset = GLTFAsset(json: json, buffers: buffers, file: file)
+        // Compressed geometry is decoded by the libraries' own decoders, so the rest of m2f (and what
+        // it writes) sees plain glTF: meshopt views first (Draco data may lie in one), then Draco.
+        try asset.decodeMeshoptViews()
+        try asset.validateLayout()
+        try asset.decodeDracoPrimitives()
         try asset.validateLayout()
         return asset
     }

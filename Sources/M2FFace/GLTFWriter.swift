@@ -75,14 +75,15 @@ public enum GLTFWriter {
         doc.json.set("nodes", .array([.object([("name", .string("Head")), ("mesh", .number(0))])]))
         doc.json.set("scenes", .array([.object([("name", .string("m2f")), ("nodes", .array([.number(0)]))])]))
         var extras: [(String, JSONValue)] = [("generator", .string("m2f"))]
-        if let audio { extras.append(("audio", .string(audio))) }
+        // The file name only: a path would give away the user's folders and break once the files move.
+        if let audio { extras.append(("audio", .string(URL(fileURLWithPath: audio).lastPathComponent))) }
         if let animation {
             extras.append(("fps", .number(animation.fps)))
             extras.append(("frameCount", .number(Double(animation.frameCount))))
             if !animation.metadata.isEmpty {
                 extras.append(("metadata", .object(animation.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
             }
-            addAnimation(animation, to: &doc, morphNodes: [(0, Array(0..<ARKit.count).map { Optional($0) })],
+            addAnimation(animation, to: &doc, morphNodes: [(0, (0..<ARKit.count).map { MorphDrive.arkit($0) })],
                          poseNode: PoseTarget(node: 0, restRotation: SIMD4(0, 0, 0, 1), restTranslation: .zero, parentRotation: SIMD4(0, 0, 0, 1)),
                          extras: extras)
         }
@@ -100,10 +101,10 @@ public enum GLTFWriter {
         var translate = true
     }
 
-    /// Appends an animation: per morph node a `weights` channel whose columns pick ARKit indices
-    /// (nil = weight 0), and optionally rotation/translation channels for the head pose.
+    /// Appends an animation: per morph node a `weights` channel with one column per morph target, each
+    /// following its drive (nil = weight 0), and optionally rotation/translation channels for the head pose.
     static func addAnimation(_ animation: FaceAnimation, to doc: inout GLTFAsset, name: String = "m2f",
-                             morphNodes: [(node: Int, columns: [Int?])], poseNode: PoseTarget?, extras: [(String, JSONValue)]) {
+                             morphNodes: [(node: Int, columns: [MorphDrive?])], poseNode: PoseTarget?, extras: [(String, JSONValue)]) {
         let frames = animation.frameCount
         let times = (0..<frames).map { Float(Double($0) / animation.fps) }
         let timeAccessor = doc.addFloatAccessor(times, components: 1, type: "SCALAR", bounds: true)
@@ -117,8 +118,9 @@ public enum GLTFWriter {
         for (node, columns) in morphNodes {
             var values = [Float](repeating: 0, count: frames * columns.count)
             for f in 0..<frames {
-                for (c, index) in columns.enumerated() {
-                    if let index { values[f * columns.count + c] = animation.weights[f * n + index] }
+                let frame = animation.weights[(f * n)..<(f * n + n)]
+                for (c, drive) in columns.enumerated() {
+                    if let drive { values[f * columns.count + c] = drive.value(frame) }
                 }
             }
             add(doc.addFloatAccessor(values, components: 1, type: "SCALAR"), node: node, path: "weights")

@@ -1,12 +1,12 @@
 import Foundation
 import M2FSystem
 
-/// Live Link Face CSV takes: read by column name, written in Live Link's own column order.
+/// Live Link Face CSV takes: read by column name, written as the app writes them (LiveLinkCSVWriter.swift).
 ///
 /// Columns: `Timecode` (hh:mm:ss:ff or hh:mm:ss:ff.fff, frames at the timecode rate),
-/// `BlendShapeCount`, the 52 capitalised blendshape names (`EyeBlinkLeft`…), `HeadYaw`,
-/// `HeadPitch`, `HeadRoll` (radians) and `LeftEye*`/`RightEye*` yaw/pitch/roll (radians).
-/// See docs/FORMATS.md for the rules the reader follows.
+/// `BlendshapeCount`, the 52 capitalised blendshape names (`EyeBlinkLeft`…), `HeadYaw`,
+/// `HeadPitch`, `HeadRoll` (radians) and `LeftEye*`/`RightEye*` yaw/pitch/roll (radians, the app's
+/// convention: `LiveLinkEyeAngles`). See docs/FORMATS.md for the rules the reader follows.
 public enum LiveLinkCSV {
     /// How to read a take.
     public struct ReadOptions: Sendable {
@@ -52,7 +52,7 @@ public enum LiveLinkCSV {
 
         var shapeColumns = [Int](repeating: -1, count: ARKit.count)
         var missing: [String] = []
-        for shape in ARKit.liveLinkOrder {
+        for shape in ARKit.liveLinkCSVOrder {
             if let c = columnOf[shape.rawValue.lowercased()] { shapeColumns[shape.index] = c } else { missing.append(shape.liveLinkName) }
         }
         let timecodeColumn = columnOf["timecode"]
@@ -101,8 +101,8 @@ public enum LiveLinkCSV {
             if let c = headColumns[2] { head.roll = try value(row, c) }
             poses.append(head)
             if hasEyes {
-                eyes.append(EyePose(leftYaw: try value(row, eyeColumns[0]!), leftPitch: try value(row, eyeColumns[1]!),
-                                    rightYaw: try value(row, eyeColumns[2]!), rightPitch: try value(row, eyeColumns[3]!)))
+                eyes.append(LiveLinkEyeAngles.eyePose(appLeftYaw: try value(row, eyeColumns[0]!), appLeftPitch: try value(row, eyeColumns[1]!),
+                                                      appRightYaw: try value(row, eyeColumns[2]!), appRightPitch: try value(row, eyeColumns[3]!)))
             }
             if let c = timecodeColumn {
                 let (start, end) = trimmed(row.fields[c])
@@ -209,46 +209,6 @@ public enum LiveLinkCSV {
 
     /// Byte range of a field without surrounding spaces and quotes.
     static func trimmed(_ field: Range<Int>) -> (Int, Int) { (field.lowerBound, field.upperBound) }
-
-    // MARK: Writing
-
-    /// The CSV text of an animation: Live Link's columns and order, timecodes from
-    /// `metadata["timecodeStart"]` (or 00:00:00:00.000) at the animation's rate rounded to an integer.
-    public static func serialize(_ animation: FaceAnimation) -> Data {
-        var out: [UInt8] = []
-        out.reserveCapacity(animation.frameCount * 61 * 10 + 1024)
-        let header = ["Timecode", "BlendShapeCount"] + ARKit.liveLinkOrder.map(\.liveLinkName) + ARKit.liveLinkPoseColumns
-        out.append(contentsOf: Array(header.joined(separator: ",").utf8))
-        out.append(0x0A)
-        let rate = max(1, Int(animation.fps.rounded()))
-        let start = animation.metadata["timecodeStart"].flatMap(Timecode.init) ?? Timecode(hours: 0, minutes: 0, seconds: 0, frames: 0)
-        let startRate = animation.metadata["timecodeRate"].flatMap(Double.init) ?? Double(rate)
-        let startSeconds = Double((start.hours * 60 + start.minutes) * 60 + start.seconds) + start.frames / startRate
-        let order = ARKit.liveLinkOrder.map(\.index)
-        let n = ARKit.count
-        func put(_ v: Float) {
-            out.append(0x2C)
-            if v == 0 { out.append(0x30) } else { out.append(contentsOf: Array(v.description.utf8)) }
-        }
-        for f in 0..<animation.frameCount {
-            // Frame position in whole frames at `rate`, from which the timecode is cut.
-            let absolute = startSeconds * Double(rate) + Double(f) * Double(rate) / animation.fps
-            out.append(contentsOf: Array(Timecode(absoluteFrames: absolute, rate: rate).description.utf8))
-            out.append(contentsOf: Array(",61".utf8))
-            for k in order { put(animation.weights[f * n + k]) }
-            let head = animation.headPose[f]
-            put(head.yaw); put(head.pitch); put(head.roll)
-            let eyes = animation.eyePose?[f] ?? EyePose()
-            put(eyes.leftYaw); put(eyes.leftPitch); put(0); put(eyes.rightYaw); put(eyes.rightPitch); put(0)
-            out.append(0x0A)
-        }
-        return Data(out)
-    }
-
-    /// Writes an animation as a Live Link Face CSV file.
-    public static func write(_ animation: FaceAnimation, to url: URL) throws(FaceError) {
-        try writeAtomically(serialize(animation), to: url)
-    }
 }
 
 /// A SMPTE-style timecode hh:mm:ss:ff[.fff] (`;` is accepted for drop-frame).

@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 
 /// An 8-bit RGB image, rows top to bottom.
@@ -29,7 +30,7 @@ public struct RGBImage: Equatable, Sendable {
     }
 }
 
-/// PNG encoding with our own DEFLATE (LZ77 + fixed Huffman codes); Foundation has no zlib on Linux.
+/// PNG encoding: our row filters (the standard minimum-sum heuristic), zlib's DEFLATE and CRC-32.
 public enum PNG {
     /// PNG bytes of an RGB image (8 bits per channel, filtered rows, one IDAT chunk).
     public static func encode(_ image: RGBImage) -> Data {
@@ -98,138 +99,19 @@ public enum PNG {
         out += bigEndian(crc32(body))
     }
 
-    static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    /// CRC-32 as PNG and gzip use it.
+    /// CRC-32 as PNG and gzip use it (zlib's).
     public static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        bytes.withUnsafeBufferPointer { UInt32(CZlib.crc32(0, $0.baseAddress, uInt($0.count))) }
     }
 
-    static func adler32(_ bytes: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
-        var i = 0
-        while i < bytes.count {
-            let end = min(i + 5552, bytes.count)
-            while i < end { a += UInt32(bytes[i]); b += a; i += 1 }
-            a %= 65521; b %= 65521
-        }
-        return (b << 16) | a
-    }
-
-    /// A zlib stream: header, one DEFLATE block with fixed Huffman codes, Adler-32.
+    /// A zlib stream of `input`, at zlib's default level.
     public static func zlibCompress(_ input: [UInt8]) -> [UInt8] {
-        var writer = BitWriter()
-        writer.bytes = [0x78, 0x01]
-        writer.write(1, bits: 1)  // BFINAL
-        writer.write(1, bits: 2)  // BTYPE = fixed Huffman
-        let windowSize = 32768, hashSize = 1 << 15, maxChain = 24
-        var head = [Int32](repeating: -1, count: hashSize)
-        var previous = [Int32](repeating: -1, count: windowSize)
-        func hash(_ i: Int) -> Int {
-            (Int(input[i]) << 10 ^ Int(input[i + 1]) << 5 ^ Int(input[i + 2])) & (hashSize - 1)
-        }
-        func insert(_ i: Int) {
-            guard i + 2 < input.count else { return }
-            let h = hash(i)
-            previous[i & (windowSize - 1)] = head[h]
-            head[h] = Int32(i)
-        }
-        var i = 0
-        while i < input.count {
-            var bestLength = 0, bestDistance = 0
-            if i + 2 < input.count {
-                var candidate = Int(head[hash(i)])
-                var chain = 0
-                let limit = min(258, input.count - i)
-                while candidate >= 0, i - candidate <= windowSize - 1, chain < maxChain {
-                    if input[candidate + bestLength] == input[i + bestLength] || bestLength == 0 {
-                        var length = 0
-                        while length < limit, input[candidate + length] == input[i + length] { length += 1 }
-                        if length > bestLength { bestLength = length; bestDistance = i - candidate; if length == limit { break } }
-                    }
-                    let next = Int(previous[candidate & (windowSize - 1)])
-                    if next >= candidate { break }
-                    candidate = next
-                    chain += 1
-                }
-            }
-            if bestLength >= 3 {
-                writer.writeLength(bestLength)
-                writer.writeDistance(bestDistance)
-                for k in 0..<bestLength { insert(i + k) }
-                i += bestLength
-            } else {
-                writer.writeLiteral(Int(input[i]))
-                insert(i)
-                i += 1
-            }
-        }
-        writer.writeLiteral(256)  // end of block
-        writer.flush()
-        return writer.bytes + bigEndian(adler32(input))
-    }
-}
-
-/// Writes DEFLATE's little-endian bit stream with fixed Huffman codes.
-struct BitWriter {
-    var bytes: [UInt8] = []
-    var buffer: UInt64 = 0
-    var count = 0
-
-    mutating func write(_ value: Int, bits: Int) {
-        buffer |= UInt64(value) << UInt64(count)
-        count += bits
-        while count >= 8 {
-            bytes.append(UInt8(buffer & 0xFF))
-            buffer >>= 8
-            count -= 8
-        }
-    }
-
-    /// Huffman codes go most significant bit first.
-    mutating func writeCode(_ code: Int, bits: Int) {
-        var reversed = 0
-        for b in 0..<bits where (code >> b) & 1 != 0 { reversed |= 1 << (bits - 1 - b) }
-        write(reversed, bits: bits)
-    }
-
-    mutating func writeLiteral(_ symbol: Int) {
-        switch symbol {
-        case 0...143: writeCode(0x30 + symbol, bits: 8)
-        case 144...255: writeCode(0x190 + symbol - 144, bits: 9)
-        case 256...279: writeCode(symbol - 256, bits: 7)
-        default: writeCode(0xC0 + symbol - 280, bits: 8)
-        }
-    }
-
-    static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    static let distanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]
-    static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
-
-    mutating func writeLength(_ length: Int) {
-        var code = Self.lengthBase.count - 1
-        while Self.lengthBase[code] > length { code -= 1 }
-        writeLiteral(257 + code)
-        if Self.lengthExtra[code] > 0 { write(length - Self.lengthBase[code], bits: Self.lengthExtra[code]) }
-    }
-
-    mutating func writeDistance(_ distance: Int) {
-        var code = Self.distanceBase.count - 1
-        while Self.distanceBase[code] > distance { code -= 1 }
-        writeCode(code, bits: 5)
-        if Self.distanceExtra[code] > 0 { write(distance - Self.distanceBase[code], bits: Self.distanceExtra[code]) }
-    }
-
-    mutating func flush() {
-        if count > 0 { bytes.append(UInt8(buffer & 0xFF)) }
-        buffer = 0
-        count = 0
+        var length = compressBound(uLong(input.count))
+        var output = [UInt8](repeating: 0, count: Int(length))
+        let status = compress2(&output, &length, input, uLong(input.count), Z_DEFAULT_COMPRESSION)
+        // compress2 fails only without memory or with a buffer smaller than compressBound.
+        precondition(status == Z_OK, "zlib compress2 failed with status \(status)")
+        output.removeLast(output.count - Int(length))
+        return output
     }
 }

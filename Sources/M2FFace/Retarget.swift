@@ -18,10 +18,30 @@ public struct RetargetReport: Sendable {
     public var animatedNodes: [String] = []
     /// The node that received the head rotation, if one was found.
     public var headNode: String?
+
+    /// How the avatar's morph targets were found (see `Retarget.plan`).
+    public enum Source: String, Sendable {
+        case morphTargetNames = "morph target names"
+        case vrmPerfectSync = "VRM perfect-sync expressions"
+        case vrmPresets = "VRM preset expressions"
+    }
+
+    public var source = Source.morphTargetNames
+
+    /// A VRM expression driven by the animation, with the ARKit shapes that drive it.
+    public struct ExpressionMatch: Sendable, Equatable {
+        public var name: String
+        public var shapes: [ARKitBlendshape]
+        public var binds: Int
+    }
+
+    /// The VRM expressions driven (empty when morph target names were used).
+    public var expressions: [ExpressionMatch] = []
 }
 
-/// Writes an ARKit animation into a user's glTF/GLB avatar (Ready Player Me, VRM "perfect sync",
-/// or any mesh whose morph targets carry ARKit names in `extras.targetNames`).
+/// Writes an ARKit animation into a user's glTF/GLB/VRM avatar (Ready Player Me, VRM 0.x and 1.0
+/// expressions, "perfect sync", or any mesh whose morph targets carry ARKit names in `extras.targetNames`).
+/// Meshopt- and Draco-compressed avatars are decoded on load (`GLTFAsset`) and written plain.
 public enum Retarget {
     /// The most morph targets one mesh may have (avatars have tens to a few hundred).
     static let maximumMorphTargets = 4096
@@ -70,48 +90,9 @@ public enum Retarget {
     /// Adds the animation to an asset in memory.
     public static func apply(_ animation: FaceAnimation, to asset: inout GLTFAsset, mapping: [String: String] = [:],
                              audio: String? = nil) throws(FaceError) -> RetargetReport {
-        var report = RetargetReport()
-        let meshes = asset.json["meshes"]?.arrayValue ?? []
-        let nodes = asset.json["nodes"]?.arrayValue ?? []
-        // Morph-target names per mesh.
-        var columnsByMesh: [Int: [Int?]] = [:]
-        var driven = Set<ARKitBlendshape>()
-        for (m, mesh) in meshes.enumerated() {
-            let targetCount = mesh["primitives"]?.arrayValue?.first?["targets"]?.arrayValue?.count ?? 0
-            if targetCount == 0 { continue }
-            // The weights output is frames × targets values: a crafted mesh must not size it.
-            guard targetCount <= maximumMorphTargets else {
-                throw .gltf(file: asset.file, problem: "meshes[\(m)] has \(targetCount) morph targets; at most \(maximumMorphTargets) are animated")
-            }
-            let meshName = mesh["name"]?.stringValue ?? "mesh\(m)"
-            let names = (mesh["extras"]?["targetNames"] ?? mesh["primitives"]?.arrayValue?.first?["extras"]?["targetNames"])?
-                .arrayValue?.compactMap(\.stringValue) ?? []
-            var columns: [Int?] = []
-            for t in 0..<targetCount {
-                let name = t < names.count ? names[t] : "target\(t)"
-                if t < names.count, let shape = ARKitNameMatcher.match(name, mapping: mapping) {
-                    columns.append(shape.index)
-                    driven.insert(shape)
-                    report.matches.append(.init(mesh: meshName, target: name, shape: shape))
-                } else {
-                    columns.append(nil)
-                    report.unmatchedTargets.append("\(meshName)/\(name)")
-                }
-            }
-            if columns.contains(where: { $0 != nil }) { columnsByMesh[m] = columns }
-        }
-        guard !columnsByMesh.isEmpty else {
-            throw .gltf(file: asset.file, problem: "no morph target is named after an ARKit blendshape (looked in mesh.extras.targetNames); "
-                        + "give a mapping file (--mapping) that names them")
-        }
-        report.missingShapes = ARKit.all.filter { !driven.contains($0) }
-        var morphNodes: [(node: Int, columns: [Int?])] = []
-        for (n, node) in nodes.enumerated() {
-            if let m = node["mesh"]?.intValue, let columns = columnsByMesh[m] {
-                morphNodes.append((n, columns))
-                report.animatedNodes.append(node["name"]?.stringValue ?? "node\(n)")
-            }
-        }
+        let plan = try plan(asset, mapping: mapping)
+        var report = plan.report
+        let morphNodes = plan.nodes
         // Head rotation on the head bone, about world axes.
         var pose: GLTFWriter.PoseTarget?
         if let head = headNode(in: asset.json) {

@@ -43,7 +43,7 @@ public enum Executable {
 
     /// The folder of the running executable (symlinks resolved): where helpers built beside m2f live.
     public static var ownFolder: String {
-        URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent().path
+        InstalledFiles.executableFolder.path
     }
 
     static func onPath(_ name: String, environment: [String: String]) -> String? {

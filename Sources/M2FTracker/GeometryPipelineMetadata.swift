@@ -61,23 +61,23 @@ public struct GeometryPipelineMetadata: Sendable, Equatable {
                 }
             }
         } catch {
-            throw .badModel(path: path, problem: "truncated or malformed protobuf")
+            throw .malformedModel(path: path, problem: "truncated or malformed protobuf")
         }
         guard !vertexBuffer.isEmpty, vertexBuffer.count % 5 == 0 else {
-            throw .badModel(path: path, problem: "canonical mesh has \(vertexBuffer.count) floats, not a multiple of 5 (x y z u v)")
+            throw .malformedModel(path: path, problem: "canonical mesh has \(vertexBuffer.count) floats, not a multiple of 5 (x y z u v)")
         }
         let vertexCount = vertexBuffer.count / 5
         var weights = [Float](repeating: 0, count: vertexCount)
         for (id, weight) in basis {
             guard id >= 0, id < vertexCount, weight.isFinite, weight >= 0 else {
-                throw .badModel(path: path, problem: "Procrustes landmark \(id) (weight \(weight)) is outside the \(vertexCount)-vertex mesh")
+                throw .malformedModel(path: path, problem: "Procrustes landmark \(id) (weight \(weight)) is outside the \(vertexCount)-vertex mesh")
             }
             weights[id] = weight
         }
-        guard weights.reduce(0, +) > 0 else { throw .badModel(path: path, problem: "no Procrustes landmark weights") }
+        guard weights.reduce(0, +) > 0 else { throw .malformedModel(path: path, problem: "no Procrustes landmark weights") }
         let vertices = (0..<vertexCount).map { SIMD3(vertexBuffer[5 * $0], vertexBuffer[5 * $0 + 1], vertexBuffer[5 * $0 + 2]) }
         guard vertices.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) else {
-            throw .badModel(path: path, problem: "canonical mesh has non-finite coordinates")
+            throw .malformedModel(path: path, problem: "canonical mesh has non-finite coordinates")
         }
         return GeometryPipelineMetadata(canonicalVertices: vertices, landmarkWeights: weights, inputSource: source)
     }

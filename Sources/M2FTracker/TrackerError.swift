@@ -13,11 +13,9 @@ public enum TrackerError: LocalizedError, Equatable, Sendable {
     case noFrames(path: String)
     /// A frame larger than the tracker accepts (each side and the pixel count are capped).
     case tooLarge(path: String, width: Int, height: Int)
-    /// The face model files are broken (the geometry metadata, a network).
-    case badModel(path: String, problem: String)
     /// An image holds no face.
     case noFace(path: String)
-    /// A `.tflite` flatbuffer (or a converted graph) is not what the parser expects.
+    /// A `.tflite` flatbuffer, a converted graph or the geometry metadata is not what the parser expects.
     case malformedModel(path: String, problem: String)
     /// The graph holds an operator the engine does not implement.
     case unsupportedOperator(path: String, name: String)
@@ -38,8 +36,6 @@ public enum TrackerError: LocalizedError, Equatable, Sendable {
             return "\(path): holds no video frames"
         case let .tooLarge(path, width, height):
             return "\(path): \(width) × \(height) pixels is beyond what the tracker reads (at most \(FrameLimits.maximumSourceSide) px a side, \(FrameLimits.maximumSourcePixels / 1_000_000) MP)"
-        case let .badModel(path, problem):
-            return "\(path): broken face model file: \(problem); run `m2f models fetch` again"
         case let .noFace(path):
             return "\(path): no face found in the image"
         case let .malformedModel(path, problem):

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import M2FAudio
 import M2FBenchmarks
 import M2FDataset
+import M2FEncoders
 import M2FFace
 import Media2Face
 
@@ -26,14 +28,26 @@ struct AnimateCommand: AsyncParsableCommand {
             Unreal, Blender or a web page: docs/USAGE.md.
             """)
 
-    @Argument(help: "An audio or video file (wav natively; mp3, m4a, flac, ogg, mp4… via ffmpeg), or a folder of them.")
+    @Argument(help: "An audio or video file (wav natively; mp3, m4a, flac, ogg, mp4… via ffmpeg), a folder of them, or - for stdin (WAV, or raw s16le 16 kHz mono with --raw).")
     var input: String?
+
+    @Flag(help: "With - : stdin is raw signed 16-bit little-endian mono at 16 kHz, not WAV.")
+    var raw = false
 
     @Option(name: .shortAndLong, help: "Output prefix (out/hello → out/hello.csv …); a folder in batch mode.")
     var output: String
 
     @Option(help: "A text file listing audio files, one per line (relative to the list; # starts a comment).")
     var list: String?
+
+    @Option(help: "Batch: only slice K of N of the inputs (K from 0: $JOB_COMPLETION_INDEX/N, $SLURM_ARRAY_TASK_ID/N); docs/USAGE.md.")
+    var shard: String?
+
+    @Option(help: "Batch: the JSON-lines report to append to (default OUT/m2f-report.jsonl; OUT/m2f-report-K-of-N.jsonl for a shard).")
+    var report: String?
+
+    @Flag(help: "Batch: animate inputs whose outputs are all there too (by default they are skipped, so a rerun resumes).")
+    var redo = false
 
     @Option(help: "Style as free text, e.g. \"calm, friendly, slight smile\".")
     var text: String?
@@ -56,7 +70,7 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed: the same seed and input give the same animation.")
     var seed: UInt64 = 0
 
-    @Option(parsing: .unconditional, help: "DDIM denoising steps (10 the default; 25 and 50 finer and slower).")
+    @Option(parsing: .unconditional, help: "DDIM denoising steps, 1 … 500. 10 (the default) scored best on lip error and FDD in the project's eval; more steps are slower and add upper-face motion (docs/ARCHITECTURE.md, Choosing steps).")
     var steps: Int = SamplingOptions.defaultSteps
 
     @Option(parsing: .unconditional, help: "Audio guidance scale sA (0 … 20; the paper's value is 2.5).")
@@ -85,8 +99,13 @@ struct AnimateCommand: AsyncParsableCommand {
     func validate() throws {
         if input == nil && list == nil { throw ValidationError("give an audio file, a folder, or --list FILE") }
         if input != nil && list != nil { throw ValidationError("give either an input or --list, not both") }
+        if raw && !readsStandardInput { throw ValidationError("--raw describes stdin; give - as the input") }
         do { _ = try styleChoice.resolve() } catch { throw ValidationError(error.message) }
         try OptionRange.check(videoSize, "--video-size", RenderOptions.sizes, unit: " pixels")
+        if let shard { _ = try BatchShard(parsing: shard) }
+        if (shard != nil || report != nil || redo) && !isBatch {
+            throw ValidationError("--shard, --report and --redo are for batches: give --list FILE or a folder")
+        }
         _ = try ExportFormat.list(format)
         try options.validate()
     }
@@ -110,20 +129,46 @@ struct AnimateCommand: AsyncParsableCommand {
         if let image, !FileManager.default.isReadableFile(atPath: image) {
             throw PipelineError.imageUnreadable(image: image, problem: "no such file or no permission to read it")
         }
-        let jobs = try AnimationBatch.jobs(input: input, list: list, output: output)
+        if readsStandardInput {
+            try await animateStandardInput(formats: formats, keyframes: keyframeFile, timeline: timelineFile)
+            return
+        }
+        let shardSpec = try shard.map { try BatchShard(parsing: $0) } ?? .whole
+        let jobs = shardSpec.select(try AnimationBatch.jobs(input: input, list: list, output: output))
+        guard !jobs.isEmpty else {
+            print("shard \(shardSpec) has no inputs (the list is shorter than its shard count)")
+            return
+        }
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
+        let batch = isBatch ? BatchReport(path: report ?? BatchReport(folder: output, shard: shardSpec).path) : nil
 
         let bar = ProgressBar(enabled: !quiet)
-        bar.message("loading models…")
-        let pipeline = try await models.loadPipeline()
+        var pipeline: Media2FacePipeline?
         let exporter = AnimationExporter(videoSize: videoSize)
-        var failures: [(String, String)] = []
+        var failures = 0, skipped = 0
         for (index, job) in jobs.enumerated() {
             let label = jobs.count > 1 ? "[\(index + 1)/\(jobs.count)] \(URL(fileURLWithPath: job.audio).lastPathComponent) " : ""
+            let started = ContinuousClock.now
+            let paths = formats.map { AnimationExporter.path(prefix: job.prefix, format: $0) }
+            // A batch resumes: outputs are moved into place whole, so one that exists is complete and is
+            // neither redone nor written again.
+            let missing = batch == nil || redo ? formats : formats.filter { !FileManager.default.fileExists(atPath: AnimationExporter.path(prefix: job.prefix, format: $0)) }
+            if let batch, missing.isEmpty {
+                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                                             status: .skipped, outputs: paths))
+                print("\(job.audio): skipped, its outputs are complete")
+                skipped += 1
+                continue
+            }
+            // Models load once, when the first input needs them (a rerun of a finished shard loads none).
+            if pipeline == nil {
+                bar.message("loading models…")
+                pipeline = try await models.loadPipeline()
+            }
             do {
                 let request = AnimationRequest(audioPath: job.audio, style: style, timeline: timelineFile, keyframes: keyframeFile, options: options)
-                let result = try await pipeline.animate(request) { bar.update(stage: label + $0.stage.rawValue, done: $0.completed, total: $0.total) }
-                let files = try exporter.write(result.animation, formats: formats, prefix: job.prefix, audioPath: job.audio) { _, done, total in
+                let result = try await pipeline!.animate(request) { bar.update(stage: label + $0.stage.rawValue, done: $0.completed, total: $0.total) }
+                let files = try exporter.write(result.animation, formats: missing, prefix: job.prefix, audioPath: job.audio) { _, done, total in
                     bar.update(stage: label + "mp4", done: done, total: total)
                 }
                 bar.finish()
@@ -135,18 +180,68 @@ struct AnimateCommand: AsyncParsableCommand {
                                        t.loadAudio, t.speechFeatures, t.styleConditions, t.generation, t.assembly,
                                        files.map { String(format: ", %@ %.2f s", $0.format.rawValue, $0.seconds) }.joined()))
                 }
+                if let batch {
+                    let seconds = ["load_audio": t.loadAudio, "speech_features": t.speechFeatures, "style": t.styleConditions,
+                                   "generation": t.generation, "assembly": t.assembly, "write": files.reduce(0) { $0 + $1.seconds },
+                                   "total": Self.seconds(since: started)]
+                    try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                                                 status: .done, outputs: files.map(\.path), audioSeconds: result.audioDuration,
+                                                 seconds: seconds, realTimeFactor: result.realTimeFactor))
+                }
                 print("\(job.audio): \(result.animation.frameCount) frames, \(timing) → \(files.map(\.path).joined(separator: ", "))")
             } catch {
                 bar.finish()
-                guard jobs.count > 1 else { throw error }
+                guard let batch else { throw error }
+                if error is CancellationError { throw error }
                 FileHandle.standardError.write(Data("error: \(job.audio): \(error.localizedDescription)\n".utf8))
-                failures.append((job.audio, error.localizedDescription))
+                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                                             status: .failed, seconds: ["total": Self.seconds(since: started)], error: error.localizedDescription))
+                failures += 1
             }
         }
-        if !failures.isEmpty {
-            FileHandle.standardError.write(Data("\(jobs.count - failures.count) of \(jobs.count) files animated; \(failures.count) failed.\n".utf8))
-            throw ExitCode(1)
+        if batch != nil && jobs.count > 1 {
+            FileHandle.standardError.write(Data("\(jobs.count - failures - skipped) of \(jobs.count) files animated, \(skipped) already complete, \(failures) failed.\n".utf8))
         }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// A batch: a list or a folder of inputs (each named after its file in the output folder).
+    var isBatch: Bool {
+        if list != nil { return true }
+        var isDirectory: ObjCBool = false
+        return input.map { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue } ?? false
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}
+
+extension AnimateCommand {
+    /// `-` (or /dev/stdin, which is not a file that can be mapped or probed): the whole of stdin.
+    var readsStandardInput: Bool { input == "-" || input == "/dev/stdin" }
+
+    /// Animates all of stdin: a WAV stream (its size may be unknown) or raw s16le 16 kHz with --raw.
+    func animateStandardInput(formats: [ExportFormat], keyframes: KeyframeFile?, timeline: StyleTimelineFile?) async throws {
+        try AnimationExporter.prepareOutput(prefix: output)
+        let bar = ProgressBar(enabled: !quiet)
+        bar.message("reading stdin…")
+        let audio = try await StreamInput.readAll(container: raw ? .raw(sampleRate: 16_000, channels: 1) : .detect)
+        let samples = audio.sampleRate == 16_000 ? audio.samples : Resampler(from: audio.sampleRate)(audio.samples)
+        bar.message("loading models…")
+        let pipeline = try await models.loadPipeline()
+        let request = AnimationRequest(audioPath: "stdin", style: style, timeline: timeline, keyframes: keyframes, options: options)
+        let result = try await pipeline.animate(samples: samples, source: "stdin", request: request) {
+            bar.update(stage: $0.stage.rawValue, done: $0.completed, total: $0.total)
+        }
+        let files = try AnimationExporter(videoSize: videoSize).write(result.animation, formats: formats, prefix: output, audioPath: nil) { _, done, total in
+            bar.update(stage: "mp4", done: done, total: total)
+        }
+        bar.finish()
+        for warning in result.warnings { FileHandle.standardError.write(Data("warning: stdin: \(warning)\n".utf8)) }
+        let timing = String(format: "%.2f s of audio in %.2f s (rtf %.3f)", result.audioDuration, result.timings.total, result.realTimeFactor)
+        print("stdin: \(result.animation.frameCount) frames, \(timing) → \(files.map(\.path).joined(separator: ", "))")
     }
 }
 

@@ -15,6 +15,7 @@ struct M2F: AsyncParsableCommand {
             MelCommand.self,
             EncodeAudioCommand.self,
             ModelsCommand.self,
+            DoctorCommand.self,
             EmbedTextCommand.self,
             DatasetCommand.self,
             TrainCommand.self,
@@ -22,6 +23,8 @@ struct M2F: AsyncParsableCommand {
             GNPFACommand.self,
             AnimateCommand.self,
             ServeCommand.self,
+            StreamCommand.self,
+            TrackCommand.self,
         ]
     )
 }

@@ -10,18 +10,20 @@ struct RetargetCommand: ParsableCommand {
         abstract: "Animate your own avatar: finds its ARKit morph targets by name and writes the animation into a copy.",
         discussion: """
             Names match case-insensitively, with prefixes such as 'blendShape1.' or 'ARKit_' and side suffixes such as \
-            '_L'/'_R' understood (Ready Player Me and VRM "perfect sync" avatars work as they are). For other names give \
-            --mapping, a JSON object {"avatarTarget": "arkitName"} or lines 'avatarTarget = arkitName'.
+            '_L'/'_R' understood (Ready Player Me and "perfect sync" avatars work as they are). VRM 0.x and 1.0 avatars \
+            without ARKit names are driven through their expressions (visemes, blinks, emotions, gaze). Meshopt- and \
+            Draco-compressed files are read and written uncompressed. For other names give --mapping, a JSON object \
+            {"avatarTarget": "arkitName"} or lines 'avatarTarget = arkitName'.
             Example: m2f retarget anim.json --avatar me.glb -o me_talking.glb
             """)
 
     @Argument(help: "Animation (.json, .csv or an m2f .glb).")
     var input: String
 
-    @Option(help: "The avatar (.glb or .gltf).")
+    @Option(help: "The avatar (.glb, .vrm or .gltf).")
     var avatar: String
 
-    @Option(name: .shortAndLong, help: "Output avatar (.glb or .gltf).")
+    @Option(name: .shortAndLong, help: "Output avatar (.glb, .vrm or .gltf).")
     var output: String
 
     @Option(help: "Mapping file for morph targets with other names.")
@@ -46,7 +48,12 @@ struct RetargetCommand: ParsableCommand {
         let report = try Retarget.apply(animation, avatar: URL(fileURLWithPath: avatar), to: URL(fileURLWithPath: output),
                                         mapping: map, audio: audio)
         print("wrote \(output): \(animation.frameCount) frames at \(animation.fps) fps")
-        print("matched \(report.matches.count) morph target(s) on \(report.animatedNodes.joined(separator: ", "))")
+        if report.expressions.isEmpty {
+            print("matched \(report.matches.count) morph target(s) on \(report.animatedNodes.joined(separator: ", "))")
+        } else {
+            print("drove \(report.expressions.count) \(report.source.rawValue) (\(report.expressions.map(\.name).joined(separator: ", "))) "
+                  + "on \(report.animatedNodes.joined(separator: ", "))")
+        }
         print("head rotation: \(report.headNode ?? "no head bone found (pose not applied)")")
         if !report.unmatchedTargets.isEmpty {
             print("unmatched morph targets (\(report.unmatchedTargets.count)): \(report.unmatchedTargets.joined(separator: ", "))")

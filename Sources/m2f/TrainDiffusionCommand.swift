@@ -20,8 +20,11 @@ struct TrainDiffusionCommand: ParsableCommand {
     @Option(help: "M2F-D dataset directory (featurized).")
     var data: String?
 
-    @Option(name: [.short, .customLong("output")], help: "Model directory to write.")
-    var output: String = "Models/media2face"
+    @Option(name: [.short, .customLong("output")], help: "Model directory to write (default: a new runs/media2face-DATE-TIME; with --check, the model to check, default Models/media2face).")
+    var output: String?
+
+    @Flag(help: "Replace the model already in the -o folder (without it such a folder is refused).")
+    var overwrite = false
 
     @Option(help: "GNPFA model directory (the expression latent space).")
     var gnpfa: String = "Models/gnpfa"
@@ -81,7 +84,7 @@ struct TrainDiffusionCommand: ParsableCommand {
         guard let data else { throw ValidationError("--data DIR is required (an M2F-D dataset directory)") }
         if check {
             let coding: any ExpressionCoding = arkitSpace ? ARKitLogitCoding() : try GNPFAModel(directory: URL(fileURLWithPath: gnpfa))
-            let generator = try Media2FaceGenerator(directory: URL(fileURLWithPath: output), coding: coding)
+            let generator = try Media2FaceGenerator(directory: URL(fileURLWithPath: output ?? "Models/media2face"), coding: coding)
             let loaded = try DiffusionDatasetLoader.load(directory: URL(fileURLWithPath: data), coding: coding, fps: generator.fps,
                                                          limit: clipLimit ?? 8, skipUnfeaturized: skipUnfeaturized)
             let report = try DiffusionSelfCheck.run(generator: generator, clips: loaded.validation, references: loaded.validationWeights,
@@ -89,8 +92,9 @@ struct TrainDiffusionCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data((report.jsonLine + "\n").utf8))
             return
         }
+        let folder = try TrainingOutput.folder(output, kind: "media2face", modelFiles: ["model.safetensors"], overwrite: overwrite, resume: resume)
         var run = DiffusionTrainingRun(
-            dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: output),
+            dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: folder),
             gnpfaDirectory: arkitSpace ? nil : URL(fileURLWithPath: gnpfa),
             architecture: { latentSize in
                 DenoiserConfiguration(latentSize: latentSize, width: width, numLayers: layers, numHeads: heads, windowLength: window,

@@ -14,14 +14,18 @@ struct TrainGNPFACommand: ParsableCommand {
             VAE means retraining them). Checkpoints go to OUTPUT/checkpoints/STAGE.safetensors every 500 steps;
             --resume continues a stage from its checkpoint. Progress with loss and ETA is on stderr; one JSON
             line per finished stage with its held-out metrics is on stdout.
-            Example: m2f train gnpfa -o Models/gnpfa
+            Without -o the run writes a new runs/gnpfa-DATE-TIME folder; a folder that already holds the stage's
+            model file is refused unless --overwrite. Example: m2f train gnpfa -o runs/gnpfa
             """)
 
     @Option(help: "Expression frames mixed into the VAE's sampled ones: an M2F-D dataset (its train clips train, its val clips are held out) or a folder of recorded animations (.json/.csv).")
     var data: String?
 
-    @Option(name: .shortAndLong, help: "Model folder to write (config.json + safetensors).")
-    var output = "Models/gnpfa"
+    @Option(name: .shortAndLong, help: "Model folder to write (config.json + safetensors; default: a new runs/gnpfa-DATE-TIME). The geometry and image stages train against the VAE in this folder.")
+    var output: String?
+
+    @Flag(help: "Replace the stage's model file already in the -o folder (without it such a folder is refused).")
+    var overwrite = false
 
     @Option(help: "Which part to train: vae, geometry, image or all.")
     var stage = "all"
@@ -87,8 +91,11 @@ struct TrainGNPFACommand: ParsableCommand {
     }
 
     func run() throws {
-        var run = GNPFATrainingRun(outputDirectory: URL(fileURLWithPath: output), seed: seed)
-        run.stages = stage == "all" ? GNPFAStage.allCases : [GNPFAStage(rawValue: stage)!]
+        let stages = stage == "all" ? GNPFAStage.allCases : [GNPFAStage(rawValue: stage)!]
+        let files: [GNPFAStage: String] = [.vae: GNPFAConfiguration.vaeFile, .geometry: GNPFAConfiguration.geometryFile, .image: GNPFAConfiguration.imageFile]
+        let folder = try TrainingOutput.folder(output, kind: "gnpfa", modelFiles: stages.compactMap { files[$0] }, overwrite: overwrite, resume: resume)
+        var run = GNPFATrainingRun(outputDirectory: URL(fileURLWithPath: folder), seed: seed)
+        run.stages = stages
         run.vaeArchitecture = ExpressionVAEConfiguration(latentSize: latentSize, hiddenSize: hiddenSize)
         run.vae.steps = vaeSteps
         run.vae.klWeight = klWeight

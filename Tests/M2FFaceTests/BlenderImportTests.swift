@@ -93,4 +93,41 @@ struct BlenderImportTests {
         #expect(abs((head.samples?["ARKit_jawOpen@7"] ?? -1) - animation[7, .jawOpen]) < 1e-4)
         #expect(abs((head.samples?["eyeBlink_L@20"] ?? -1) - animation[20, .eyeBlinkLeft]) < 1e-4)
     }
+
+    /// Meshopt- and Draco-compressed avatars and a VRM, retargeted (written plain): Blender imports each
+    /// with its shape keys, and the keys move with the animation (values at two frames match ours).
+    @Test func compressedAndVRMAvatarsImportAfterRetarget() throws {
+        let source = try makeAvatar(renames: ["jawOpen": "ARKit_jawOpen", "eyeBlinkLeft": "eyeBlink_L"])
+        let meshopt = temporaryURL("blender-meshopt.glb"), draco = temporaryURL("blender-draco.glb")
+        try CompressedAvatars.meshopt(source).write(to: meshopt)
+        try CompressedAvatars.draco(source, to: draco)
+        // The VRM's targets have VRoid-style names; its `aa` preset drives the jaw.
+        let vrmRenames = Dictionary(uniqueKeysWithValues: ARKit.names.enumerated().map { ($1, "Fcl_MTH_\($0)") })
+        var vrm = try GLTFAsset.load(try makeAvatar(renames: vrmRenames))
+        vrm.json.set("extensions", .object([("VRMC_vrm", .object([("expressions", .object([("preset", .object([
+            ("aa", .object([("morphTargetBinds", .array([.object([("node", .number(2)), ("index", .number(Double(ARKitBlendshape.jawOpen.index))),
+                                                                  ("weight", .number(1))])]))])),
+        ]))]))]))]))
+        let vrmURL = temporaryURL("blender-avatar.vrm")
+        try vrm.write(to: vrmURL)
+        let animation = ScriptedAnimation.make(seconds: 1)
+        // Frames where the jaw is at two different openings, so a key that did not move would fail.
+        let frames = (0..<animation.frameCount).sorted { animation[$0, .jawOpen] < animation[$1, .jawOpen] }
+        let (low, high) = (frames.first!, frames.last!)
+        #expect(animation[high, .jawOpen] - animation[low, .jawOpen] > 0.2)
+        let jawKeys = [meshopt: "ARKit_jawOpen", draco: "ARKit_jawOpen", vrmURL: "Fcl_MTH_\(ARKitBlendshape.jawOpen.index)"]
+        for avatar in [meshopt, draco, vrmURL] {
+            let output = temporaryURL("blender-\(avatar.deletingPathExtension().lastPathComponent)-animated.glb")
+            try Retarget.apply(animation, avatar: avatar, to: output)
+            let requests = ["\(jawKeys[avatar]!)@\(low)", "\(jawKeys[avatar]!)@\(high)"]
+            let objects = try importIntoBlender(output, fps: 30, samples: requests)
+            guard let head = objects.first else { Issue.record("\(avatar.lastPathComponent): no mesh imported"); continue }
+            #expect(head.shapeKeys.count == 52, "\(avatar.lastPathComponent)")
+            #expect(head.keyframes == animation.frameCount, "\(avatar.lastPathComponent)")
+            for (request, frame) in zip(requests, [low, high]) {
+                let value = head.samples?[request] ?? -1
+                #expect(abs(value - animation[frame, .jawOpen]) < 1e-4, "\(avatar.lastPathComponent) \(request): Blender \(value)")
+            }
+        }
+    }
 }

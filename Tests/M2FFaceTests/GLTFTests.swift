@@ -6,12 +6,14 @@ import M2FFace
     @Test func glbHasTheHeadTargetsAndAnimation() throws {
         let animation = ScriptedAnimation.make(seconds: 1)
         let url = temporaryURL("head.glb")
-        try GLTFWriter.write(animation, to: url, audio: "speech.wav")
+        try GLTFWriter.write(animation, to: url, audio: "/home/someone/takes/speech.wav")
         let asset = try GLTFAsset.load(url)
         let mesh = asset.json["meshes"]!.arrayValue![0]
         #expect(mesh["extras"]?["targetNames"]?.arrayValue?.compactMap(\.stringValue) == ARKit.names)
         #expect(mesh["primitives"]?.arrayValue?[0]["targets"]?.arrayValue?.count == 52)
+        // The file name, not the absolute path it was given.
         #expect(asset.json["extras"]?["audio"] == .string("speech.wav"))
+        #expect(!String(decoding: try Data(contentsOf: url), as: UTF8.self).contains("/home/someone"))
         let channels = asset.json["animations"]!.arrayValue![0]["channels"]!.arrayValue!
         #expect(Set(channels.compactMap { $0["target"]?["path"]?.stringValue }) == ["weights", "rotation", "translation"])
         // Every morph target accessor reads back as the rig's offsets.

@@ -30,7 +30,8 @@ import M2FFace
         let (_, data) = sampleTake(frames: 1)
         let header = String(decoding: data, as: UTF8.self).split(separator: "\n")[0].split(separator: ",")
         #expect(header.count == 2 + 52 + 9)
-        #expect(header[0] == "Timecode" && header[1] == "BlendShapeCount" && header[2] == "EyeBlinkLeft")
+        #expect(header[0] == "Timecode" && header[1] == "BlendshapeCount" && header[2] == "EyeBlinkLeft")
+        #expect(header[17] == "JawRight" && header[18] == "JawLeft" && header[23] == "MouthRight" && header[24] == "MouthLeft")
         #expect(header[19] == "JawOpen" && header[53] == "TongueOut" && header[54] == "HeadYaw")
     }
 

@@ -1,65 +1,14 @@
+import CZlib
 import Foundation
 import Testing
 import M2FFace
 
-/// A small inflater (stored and fixed-Huffman blocks, which is all our encoder writes) to check
-/// PNG output without zlib.
-struct TestInflater {
-    let bytes: [UInt8]
-    var position = 0, bit = 0
-
-    mutating func bits(_ n: Int) -> Int {
-        var value = 0
-        for i in 0..<n {
-            let b = (Int(bytes[position]) >> bit) & 1
-            value |= b << i
-            bit += 1
-            if bit == 8 { bit = 0; position += 1 }
-        }
-        return value
-    }
-
-    mutating func huffmanBits(_ n: Int) -> Int {
-        var value = 0
-        for _ in 0..<n { value = (value << 1) | bits(1) }
-        return value
-    }
-
-    mutating func literal() -> Int {
-        var code = huffmanBits(7)
-        if code <= 0x17 { return code + 256 }
-        code = (code << 1) | bits(1)
-        if code >= 0x30 && code <= 0xBF { return code - 0x30 }
-        if code >= 0xC0 && code <= 0xC7 { return code - 0xC0 + 280 }
-        code = (code << 1) | bits(1)
-        return code - 0x190 + 144
-    }
-
-    static func inflate(zlib: [UInt8]) -> [UInt8] {
-        var s = TestInflater(bytes: Array(zlib.dropFirst(2)))
-        var out: [UInt8] = []
-        let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-        let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-        let distanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]
-        let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
-        var final = 0
-        repeat {
-            final = s.bits(1)
-            let type = s.bits(2)
-            precondition(type == 1, "test inflater reads fixed-Huffman blocks only")
-            while true {
-                let symbol = s.literal()
-                if symbol < 256 { out.append(UInt8(symbol)); continue }
-                if symbol == 256 { break }
-                let l = symbol - 257
-                let length = lengthBase[l] + s.bits(lengthExtra[l])
-                let d = s.huffmanBits(5)
-                let distance = distanceBase[d] + s.bits(distanceExtra[d])
-                for _ in 0..<length { out.append(out[out.count - distance]) }
-            }
-        } while final == 0
-        return out
-    }
+/// zlib's own inflate, the reference our PNG output is checked against.
+func inflate(zlib stream: [UInt8], expectedCount: Int) -> [UInt8]? {
+    var length = uLong(expectedCount)
+    var out = [UInt8](repeating: 0, count: max(1, expectedCount))
+    guard uncompress(&out, &length, stream, uLong(stream.count)) == Z_OK else { return nil }
+    return Array(out.prefix(Int(length)))
 }
 
 @Suite struct PNGTests {
@@ -68,7 +17,13 @@ struct TestInflater {
         let text = Array("the face the face the face of the rig, ".utf8) + (0..<3000).map { _ in UInt8(random.next() * 4) }
         let compressed = PNG.zlibCompress(text)
         #expect(compressed.count < text.count)
-        #expect(TestInflater.inflate(zlib: compressed) == text)
+        #expect(inflate(zlib: compressed, expectedCount: text.count) == text)
+    }
+
+    /// The CRC-32 check value of the standard ("123456789" → CBF43926) and of IEND's type.
+    @Test func crcKnownAnswers() {
+        #expect(PNG.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(PNG.crc32(Array("IEND".utf8)) == 0xAE42_6082)
     }
 
     @Test func pngStructureAndPixels() {
@@ -90,7 +45,7 @@ struct TestInflater {
         }
         #expect(types == ["IHDR", "IDAT", "IEND"])
         // Unfilter and compare with the pixels.
-        let raw = TestInflater.inflate(zlib: idat)
+        let raw = inflate(zlib: idat, expectedCount: (7 * 3 + 1) * 5) ?? []
         let stride = 7 * 3
         #expect(raw.count == (stride + 1) * 5)
         var previous = [UInt8](repeating: 0, count: stride), decoded: [UInt8] = []

@@ -76,6 +76,18 @@ struct PipelineRequestFileTests {
         }
     }
 
+    /// The error points to the document that lists the 52 names, and that document lists them.
+    @Test func unknownNamePointsToTheDocumentWithTheNames() throws {
+        let error = Self.error { _ = try Self.keyframes("{\"keyframes\": [{\"time\": 1, \"weights\": {\"smile\": 0.5}}]}") }
+        let message = try #require(error).localizedDescription
+        #expect(message.contains("the 52 names are in docs/FORMATS.md"), "\(message)")
+        let formats = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/FORMATS.md")
+        let text = try String(contentsOf: formats, encoding: .utf8)
+        let listed = Set(text.split { !$0.isLetter }.map(String.init))
+        #expect(ARKit.names.allSatisfy(listed.contains), "missing: \(ARKit.names.filter { !listed.contains($0) })")
+    }
+
     @Test func malformedJSONReportsTheLine() {
         let error = Self.error { _ = try Self.keyframes("{\"keyframes\": [\n  {\"time\": 1,,\n}]}") }
         guard case let .syntax(file, line, _) = error else { Issue.record("expected a syntax error, got \(String(describing: error))"); return }

@@ -103,4 +103,23 @@ struct PipelineTrainedModelTests {
         let p99 = Self.percentile(speeds, 0.99)
         #expect(next <= p99, "speed into and out of the key \(next) vs the clip's p99 \(p99)")
     }
+
+    /// Emotion intensity acts over its whole range: 0 is no style, the smile grows with intensity, and
+    /// 0.25 shows at least a quarter of the full effect (it showed 4 % when intensity went into the token).
+    @Test func emotionIntensityActsOverItsWholeRange() async throws {
+        func smile(_ style: StyleSpecification) async throws -> (mean: Float, weights: [Float]) {
+            let animation = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example, style: style, options: Self.options)).animation
+            let values = (0..<animation.frameCount).map { (animation[$0, .mouthSmileLeft] + animation[$0, .mouthSmileRight]) / 2 }
+            return (values.reduce(0, +) / Float(values.count), animation.weights)
+        }
+        let none = try await smile(.none)
+        var means: [Float] = []
+        for intensity: Float in [0, 0.25, 0.5, 0.75, 1] {
+            let result = try await smile(.emotion(.happy, intensity: intensity))
+            if intensity == 0 { #expect(result.weights == none.weights, "intensity 0 is no style") }
+            means.append(result.mean)
+        }
+        #expect(zip(means, means.dropFirst()).allSatisfy { $0 < $1 }, "smile means \(means)")
+        #expect(means[1] - means[0] >= 0.25 * (means[4] - means[0]), "smile means \(means)")
+    }
 }

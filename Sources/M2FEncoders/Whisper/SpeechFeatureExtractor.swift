@@ -34,14 +34,18 @@ public struct SpeechFeatureExtractor {
     }
 
     /// Features at 50 Hz: [⌈samples / 320⌉, 384]. Feature j describes the audio around j / 50 s.
-    /// - Parameter progress: called with (windows done, windows in all) after each window.
-    public func features(samples: [Float], progress: (Int, Int) -> Void = { _, _ in }) -> Tensor {
+    /// - Parameters:
+    ///   - positionOffset: for audio shorter than one window encoded as it is (`.encodeNeededFrames`),
+    ///     the encoder position of its first feature (a stream's window inside a longer recording).
+    ///   - progress: called with (windows done, windows in all) after each window.
+    public func features(samples: [Float], positionOffset: Int = 0, progress: (Int, Int) -> Void = { _, _ in }) -> Tensor {
         let melFrames = WhisperLogMel.frameCount(sampleCount: samples.count)
         let outputFrames = WhisperEncoder.outputFrames(melFrames: max(melFrames, 1))
         let window = Self.windowMelFrames
         if melFrames <= window && shortAudio == .encodeNeededFrames {
             let mel = logMel(samples)  // [80, F]
-            let features = withoutGrad { encoder(mel.unsqueezed(0)) }
+            let offset = min(positionOffset, encoder.configuration.maxFrames - outputFrames)
+            let features = withoutGrad { encoder(mel.unsqueezed(0), positionOffset: max(offset, 0)) }
             progress(1, 1)
             return features.squeezed(0).sliced(axis: 0, 0..<outputFrames).contiguous()
         }

@@ -52,13 +52,16 @@ public final class WhisperEncoder: Module {
     /// Output frames for `melFrames` input frames (stride-2 convolution with padding 1).
     public static func outputFrames(melFrames: Int) -> Int { (melFrames - 1) / 2 + 1 }
 
-    /// mel [B, 80, T] → features [B, ⌈T/2⌉, C]. T may be shorter than 3000 (30 s): positions are sliced.
-    public func callAsFunction(_ mel: Tensor) -> Tensor {
+    /// mel [B, 80, T] → features [B, ⌈T/2⌉, C]. T may be shorter than 3000 (30 s): positions are sliced,
+    /// from `positionOffset` on (a stream's window that starts `positionOffset` features into a clip
+    /// gets the positions the whole clip would give it).
+    public func callAsFunction(_ mel: Tensor, positionOffset: Int = 0) -> Tensor {
         precondition(mel.rank == 3 && mel.shape[1] == configuration.melBins, "Whisper encoder input \(mel.shape) is not [B, \(configuration.melBins), T]")
         let h = conv2(conv1(mel).gelu()).gelu()  // [B, C, T']
         let frames = h.shape[2]
-        precondition(frames <= configuration.maxFrames, "\(frames) frames exceed the \(configuration.maxFrames) positions (30 s); encode in windows")
-        let x = h.transposed(1, 2) + positions.value.sliced(axis: 0, 0..<frames)  // [B, T', C]
+        precondition(positionOffset >= 0 && positionOffset + frames <= configuration.maxFrames,
+                     "\(frames) frames from position \(positionOffset) exceed the \(configuration.maxFrames) positions (30 s); encode in windows")
+        let x = h.transposed(1, 2) + positions.value.sliced(axis: 0, positionOffset..<(positionOffset + frames))  // [B, T', C]
         return encoder(x)
     }
 }

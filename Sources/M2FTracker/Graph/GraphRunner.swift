@@ -11,8 +11,11 @@ final class GraphRunner {
     /// The graph file, for errors.
     let path: String
     let graph: TrackerGraph
-    /// Buffers by tensor name: inputs, activations and weights (weights copied out of the file).
+    /// Buffers by tensor name: inputs, activations and weights (weights copied out of the file);
+    /// activations share buffers as `GraphPlan` assigns them.
     private(set) var buffers: [String: UnsafeMutablePointer<Float>] = [:]
+    /// Every buffer this runner allocated (each once), freed with it.
+    private var owned: [UnsafeMutablePointer<Float>] = []
     private var steps: [() -> Void] = []
     /// Scratch for im2col, grown to the largest convolution while the steps are prepared.
     let scratch = Scratch()
@@ -29,16 +32,23 @@ final class GraphRunner {
         do { file = try SafeTensorsFile(path: weightsPath) } catch {
             throw TrackerError.weightMismatch(path: weightsPath, problem: error.localizedDescription)
         }
-        try allocate(weights: file, weightsPath: weightsPath)
-        for op in graph.operators { steps.append(try GraphSteps.step(for: op, runner: self)) }
+        let plan = GraphPlan(graph: graph)
+        try allocate(weights: file, weightsPath: weightsPath, plan: plan)
+        for unit in plan.units { steps.append(try GraphSteps.step(for: unit, runner: self)) }
     }
 
     deinit {
-        for buffer in buffers.values { buffer.deallocate() }
+        for buffer in owned { buffer.deallocate() }
     }
 
     /// Checks names and shapes against the weights file and gives every tensor its buffer.
-    private func allocate(weights file: SafeTensorsFile, weightsPath: String) throws {
+    private func allocate(weights file: SafeTensorsFile, weightsPath: String, plan: GraphPlan) throws {
+        let shared = plan.slotSizes.map { size in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: size)
+            buffer.initialize(repeating: 0, count: size)
+            return buffer
+        }
+        owned += shared
         let expected = graph.tensors.filter { $0.value.kind == .weight }
         for name in file.names where expected[name] == nil {
             throw TrackerError.weightMismatch(path: weightsPath, problem: "tensor '\(name)' is not used by the graph \(path)")
@@ -63,10 +73,16 @@ final class GraphRunner {
                 let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
                 buffer.initialize(from: values, count: count)
                 buffers[name] = buffer
+                owned.append(buffer)
             case .input, .activation:
-                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-                buffer.initialize(repeating: 0, count: max(count, 1))
-                buffers[name] = buffer
+                if let slot = plan.slots[name] {
+                    buffers[name] = shared[slot]
+                } else if info.kind == .input || graph.outputs.contains(name) || plan.units.contains(where: { $0.output == name }) {
+                    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+                    buffer.initialize(repeating: 0, count: max(count, 1))
+                    buffers[name] = buffer
+                    owned.append(buffer)
+                }  // else: an intermediate folded into a fused step, never stored
             }
         }
         for name in graph.inputs + graph.outputs where graph.tensors[name] == nil {
@@ -79,6 +95,14 @@ final class GraphRunner {
         guard let buffer = buffers[name] else {
             throw TrackerError.malformedModel(path: path, problem: "\(op.op) reads or writes '\(name)', which is not a float tensor of the graph")
         }
+        return buffer
+    }
+
+    /// A buffer of `count` floats owned by the runner (prepared weights such as transposed kernels).
+    func ownedBuffer(copying values: [Float]) -> UnsafeMutablePointer<Float> {
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(values.count, 1))
+        buffer.initialize(from: values, count: values.count)
+        owned.append(buffer)
         return buffer
     }
 

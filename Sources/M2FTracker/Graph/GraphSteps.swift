@@ -6,14 +6,16 @@ import M2FEngine
 enum GraphSteps {
     typealias Step = () -> Void
 
-    static func step(for op: TrackerGraph.Operator, runner: GraphRunner) throws -> Step {
+    static func step(for unit: GraphPlan.Unit, runner: GraphRunner) throws -> Step {
+        let op = unit.op
         let graph = runner.graph
         func fail(_ problem: String) -> TrackerError {
             .malformedModel(path: runner.path, problem: "\(op.op) → \(op.outputs.first ?? "?"): \(problem)")
         }
         guard op.outputs.count == 1 else { throw fail("\(op.outputs.count) outputs, 1 expected") }
-        let output = try runner.buffer(op.outputs[0], of: op)
+        let output = try runner.buffer(unit.output, of: op)
         let outputShape = graph.shape(op.outputs[0])
+        guard graph.shape(unit.output) == outputShape else { throw fail("fused activation changes the shape") }
         let count = outputShape.reduce(1, *)
         func input(_ i: Int) throws -> UnsafeMutablePointer<Float> {
             guard i < op.inputs.count else { throw fail("missing input \(i)") }
@@ -21,6 +23,18 @@ enum GraphSteps {
         }
         func shape(_ i: Int) -> [Int] { i < op.inputs.count ? graph.shape(op.inputs[i]) : [] }
         let activation = try Activation(code: op.options["fused_activation_function"] ?? 0, fail: fail)
+        // The PReLU or ReLU folded into this step (see `GraphPlan`), applied as each output is stored.
+        let epilogue: OutputActivation
+        if let fused = unit.activation, fused.op == "PRELU" {
+            let channels = outputShape.last ?? 1
+            guard fused.inputs.count == 2, graph.shape(fused.inputs[1]).reduce(1, *) == channels else {
+                throw fail("fused PReLU slopes \(graph.shape(fused.inputs.last ?? "")) for \(channels) channels")
+            }
+            epilogue = .prelu(UnsafePointer(try runner.buffer(fused.inputs[1], of: fused)))
+        } else {
+            epilogue = unit.activation == nil ? .none : .relu
+        }
+        let channelCount = outputShape.last ?? 1
 
         switch op.op {
         case "CONV_2D", "DEPTHWISE_CONV_2D", "MAX_POOL_2D":
@@ -59,12 +73,27 @@ enum GraphSteps {
                 let weight = try input(1)
                 let bias = op.inputs.count > 2 && !op.inputs[2].isEmpty ? try input(2) : nil
                 if bias != nil, shape(2) != [outputChannels] { throw fail("bias shape \(shape(2))") }
+                if geometry.isPointwise, channels * outputChannels <= TrackerKernels.pointwiseLimit {
+                    // Thin 1×1 convolutions: the pixel loop with the weight transposed once here.
+                    let transposed = runner.ownedBuffer(copying: (0..<(channels * outputChannels)).map {
+                        weight[($0 % outputChannels) * channels + $0 / outputChannels]
+                    })
+                    let pixels = geometry.outputHeight * geometry.outputWidth
+                    let post = activation.code == 1 ? OutputActivation.relu : epilogue
+                    guard activation.code <= 1 || unit.activation == nil else { throw fail("two activations") }
+                    return {
+                        TrackerKernels.pointwise(source, pixels: pixels, inputChannels: channels, weightT: transposed, bias: bias,
+                                               outputChannels: outputChannels, activation: post, output: output)
+                        if activation.code > 1 { activation.apply(output, count: count) }
+                    }
+                }
                 let scratch = runner.scratch
                 if !geometry.isPointwise { scratch.reserve(geometry.outputHeight * geometry.outputWidth * kernelHeight * kernelWidth * channels) }
                 return {
                     ImageKernels.convolve(source, channels: channels, geometry: geometry, weight: weight, bias: bias,
                                           outputChannels: outputChannels, output: output, columns: scratch.pointer)
                     activation.apply(output, count: count)
+                    TrackerKernels.activate(output, pixels: count / channelCount, channels: channelCount, activation: epilogue)
                 }
             default:
                 let w = shape(1)
@@ -76,6 +105,7 @@ enum GraphSteps {
                 return {
                     ImageKernels.depthwise(source, channels: channels, geometry: geometry, weight: weight, bias: bias, output: output)
                     activation.apply(output, count: count)
+                    TrackerKernels.activate(output, pixels: count / channelCount, channels: channelCount, activation: epilogue)
                 }
             }
         case "PRELU":
@@ -98,6 +128,7 @@ enum GraphSteps {
             return {
                 TensorKernels.binary(function, a, b, output, plan: plan)
                 activation.apply(output, count: count)
+                TrackerKernels.activate(output, pixels: count / channelCount, channels: channelCount, activation: epilogue)
             }
         case "RESHAPE":
             let source = try input(0)

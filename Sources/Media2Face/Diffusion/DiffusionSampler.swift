@@ -90,14 +90,15 @@ package struct DiffusionSampler {
     /// The branches of two-scale guidance, x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·f(A,P).
     /// Without style f(A,P) = f(A,∅), so its weight joins that branch; zero-weight branches are dropped;
     /// the regression baseline runs f(A,P) alone.
+    /// `keepingAudioBranch` keeps f(A,∅) even at weight 0 (per-frame style strength needs it).
     package static func guidanceBranches(audioGuidance sA: Float, styleGuidance sP: Float, hasStyle: Bool,
-                                        objective: DenoiserObjective = .diffusion) -> [GuidanceBranch] {
+                                        objective: DenoiserObjective = .diffusion, keepingAudioBranch: Bool = false) -> [GuidanceBranch] {
         if objective == .regression { return [GuidanceBranch(audio: true, style: hasStyle, weight: 1)] }
         var branches = hasStyle
             ? [GuidanceBranch(audio: false, style: false, weight: 1 - sA - sP), GuidanceBranch(audio: true, style: false, weight: sA),
                GuidanceBranch(audio: true, style: true, weight: sP)]
             : [GuidanceBranch(audio: false, style: false, weight: 1 - sA - sP), GuidanceBranch(audio: true, style: false, weight: sA + sP)]
-        let active = branches.filter { $0.weight != 0 }
+        let active = branches.filter { $0.weight != 0 || (keepingAudioBranch && $0.audio && !$0.style) }
         if !active.isEmpty { branches = active }
         return branches
     }
@@ -114,10 +115,14 @@ package struct DiffusionSampler {
     /// - Parameters:
     ///   - audio: Whisper features at the model's frame rate [F, 384].
     ///   - styleTokens: per-frame style tokens [F, C] (`StyleTimeline.frameTokens`), nil for no style.
+    ///   - styleStrength: per-frame scale s [F, 1] of the style term (`StyleTimeline.strengths`), nil for 1:
+    ///     x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·(s·f(A,P) + (1 − s)·f(A,∅)).
     ///   - keyframes: constraints imposed at every step (may be empty).
+    ///   - prefix: known first frames (a stream's emitted frames), imposed at every step; nil for none.
     ///   - progress: (step done, steps) after each step; what it throws (a `CancellationError`) stops
     ///     sampling there, so a cancelled caller waits at most one step.
-    package func sample(audio: Tensor, styleTokens: Tensor?, keyframes: KeyframeConstraints?, options: SamplingOptions,
+    package func sample(audio: Tensor, styleTokens: Tensor?, styleStrength: Tensor? = nil, keyframes: KeyframeConstraints?,
+                       prefix: FramePrefix? = nil, options: SamplingOptions,
                        progress: (Int, Int) throws -> Void = { _, _ in }) rethrows -> Tensor {
         let configuration = denoiser.configuration
         let (f, d) = (audio.shape[0], configuration.frameSize)
@@ -127,8 +132,13 @@ package struct DiffusionSampler {
         let styleWindows = styleTokens.map { plan.split($0) }
         let nullStyle = denoiser.style.nullToken.value.reshaped([1, 1, configuration.width])
 
+        // A strength below 1 somewhere: the style term is scaled per frame (it needs f(A,∅) and f(A,P)).
+        let strengthWindows = styleWindows == nil || configuration.objective == .regression ? nil
+            : styleStrength.flatMap { strength in strength.toArray().allSatisfy { $0 == 1 } ? nil : plan.split(strength) }
         let branches = Self.guidanceBranches(audioGuidance: options.audioGuidance, styleGuidance: options.styleGuidance,
-                                             hasStyle: styleWindows != nil, objective: configuration.objective)
+                                             hasStyle: styleWindows != nil, objective: configuration.objective,
+                                             keepingAudioBranch: strengthWindows != nil)
+        let audioOnly = branches.firstIndex { $0.audio && !$0.style }, styled = branches.firstIndex { $0.audio && $0.style }
         var generator = RandomGenerator(seed: options.seed)
         let stepsToRun = configuration.objective == .regression ? [configuration.diffusionSteps - 1] : schedule.samplingSteps(count: options.steps)
         var x = configuration.objective == .regression ? Tensor.zeros([f, d]) : Tensor.randomNormal([f, d], generator: &generator)
@@ -159,8 +169,12 @@ package struct DiffusionSampler {
                 let prediction: Tensor = withoutGrad {
                     let batchedNoisy = Tensor.concatenate(Array(repeating: noisy, count: branches.count), axis: 0)
                     let out = denoiser(noisy: batchedNoisy, stepEmbedding: stepEmbedding, condition: condition)
-                    let guided = Self.combine((0..<branches.count).map { out.sliced(axis: 0, ($0 * m)..<(($0 + 1) * m)) }, branches: branches)
-                    return guided
+                    let outputs = (0..<branches.count).map { out.sliced(axis: 0, ($0 * m)..<(($0 + 1) * m)) }
+                    let guided = Self.combine(outputs, branches: branches)
+                    guard let strengthWindows, let audioOnly, let styled else { return guided }
+                    // sP·(s − 1)·(f(A,P) − f(A,∅)) turns the full style term into the per-frame scaled one.
+                    let scale = (strengthWindows.sliced(axis: 0, chunk) - 1) * options.styleGuidance
+                    return guided + (outputs[styled] - outputs[audioOnly]) * scale
                 }
                 guidedChunks.append(prediction)
             }
@@ -172,6 +186,7 @@ package struct DiffusionSampler {
                 clean = keyframes.easing(toward: latentTargets, on: clean)
                 targets = latentTargets
             }
+            if let prefix { clean = prefix.imposingClean(on: clean) }
             x = configuration.objective == .regression ? clean
                 : withoutGrad { schedule.ddimStep(noisy: x, predictedClean: clean, step: t, previous: previous) }
             if let keyframes, let targets, let previous {
@@ -179,6 +194,9 @@ package struct DiffusionSampler {
                 let noise = Tensor.randomNormal(targets.shape, generator: &generator)
                 let noised = targets * schedule.signalScale(previous) + noise * schedule.noiseScale(previous)
                 x = keyframes.imposing(noised, on: x)
+            }
+            if let prefix, let previous {
+                x = prefix.imposingNoised(on: x, schedule: schedule, previous: previous, generator: &generator)
             }
             try progress(index + 1, stepsToRun.count)
         }

@@ -35,6 +35,9 @@ package struct GeneratedMotion: @unchecked Sendable {
     package var animation: FaceAnimation
     /// [F, Z] expression latents (GNPFA space).
     package var latents: Tensor
+    /// [F, D] the sample in the model's normalised space (latents and head pose), what a stream passes
+    /// back as the `prefix` of its next window.
+    package var normalizedFrames: Tensor
     package var timings: GenerationTimings
 
     package var fps: Double { animation.fps }
@@ -102,9 +105,11 @@ package final class Media2FaceGenerator: @unchecked Sendable {
     ///   - audioFeatures: [F, 384] Whisper features at `fps` (F ≥ 1 frames; any length).
     ///   - style: a style timeline (empty: no style); times in seconds.
     ///   - keyframes: constraints at given times (full frames or a few channels).
+    ///   - prefix: [P, D] normalised frames that the first P frames must keep (a stream's emitted frames,
+    ///     from an earlier result's `normalizedFrames`); nil for none.
     ///   - progress: (DDIM step done, steps); what it throws stops sampling after that step.
     /// - Throws: `DiffusionError` for bad features, options, style segments/conditions or keyframes.
-    package func generate(audioFeatures: Tensor, style: [StyleSegment], keyframes: [Keyframe] = [],
+    package func generate(audioFeatures: Tensor, style: [StyleSegment], keyframes: [Keyframe] = [], prefix: Tensor? = nil,
                          options: GenerationOptions = GenerationOptions(), progress: (Int, Int) throws -> Void = { _, _ in }) throws -> GeneratedMotion {
         let clock = ContinuousClock()
         let started = clock.now
@@ -122,16 +127,30 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         try options.sampling.validate(diffusionSteps: model.diffusionSteps, windowLength: model.windowLength)
         let f = audioFeatures.shape[0]
         let timeline = try StyleTimeline(segments: style, frameCount: f, fps: fps)
-        let styleTokens: Tensor? = timeline.hasStyle
-            ? try withoutGrad { timeline.frameTokens(denoiser.style(try timeline.conditions.map(prepared))) } : nil
+        // Emotion intensity scales the style guidance (diffusion); a regression model has no guidance
+        // branches, so there it stays in the emotion token.
+        let guidedIntensity = model.objective == .diffusion
+        // Strength 0 everywhere (emotion intensity 0) is no style: the style branch would add nothing.
+        let strengths = timeline.strengths
+        let styled = timeline.hasStyle && !(guidedIntensity && strengths.toArray().allSatisfy { $0 == 0 })
+        let validated = timeline.hasStyle ? try timeline.conditions.map(prepared) : []
+        let styleTokens: Tensor? = styled
+            ? try withoutGrad { timeline.frameTokens(denoiser.style(guidedIntensity ? try timeline.tokenConditions.map(prepared) : validated)) }
+            : nil
         let latentNormalization = normalization.prefix(model.latentSize)
         let constraints = keyframes.isEmpty ? nil
             : try KeyframeConstraints(keyframes: keyframes, frameCount: f, fps: fps, coding: coding, latentNormalization: latentNormalization)
         let conditioned = clock.now
 
         let sampler = DiffusionSampler(denoiser: denoiser)
-        let sample = try sampler.sample(audio: features, styleTokens: styleTokens, keyframes: constraints,
-                                    options: options.sampling, progress: progress)
+        if let prefix {
+            guard prefix.rank == 2, prefix.shape[0] >= 1, prefix.shape[0] < f, prefix.shape[1] == model.frameSize else {
+                throw DiffusionError.invalidOption(name: "prefix", value: "\(prefix.shape)", allowed: "[P, \(model.frameSize)] with 1 ≤ P < \(f) frames")
+            }
+        }
+        let sample = try sampler.sample(audio: features, styleTokens: styleTokens,
+                                        styleStrength: styleTokens != nil && guidedIntensity ? strengths : nil, keyframes: constraints,
+                                        prefix: prefix.map(FramePrefix.init(frames:)), options: options.sampling, progress: progress)
         let sampled = clock.now
 
         let frames = withoutGrad { normalization.denormalize(sample) }
@@ -145,7 +164,7 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         let decoded = clock.now
 
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-        return GeneratedMotion(animation: animation, latents: latents,
+        return GeneratedMotion(animation: animation, latents: latents, normalizedFrames: sample,
                                timings: GenerationTimings(conditioning: seconds(conditioned - started), sampling: seconds(sampled - conditioned),
                                                           decoding: seconds(decoded - sampled)))
     }

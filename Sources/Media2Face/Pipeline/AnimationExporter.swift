@@ -110,9 +110,8 @@ public struct AnimationExporter: Sendable {
         for format in formats {
             let started = clock.now
             let path = Self.path(prefix: prefix, format: format)
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             let export = AnimationExport(rig: chosenRig, render: RenderOptions(width: videoSize, height: videoSize, supersample: supersample),
-                                         audioReference: audioPath.map { Self.relativePath(of: $0, from: folder) }, audioTrack: audioPath)
+                                         audioReference: audioPath, audioTrack: audioPath)
             do {
                 try export.stage(animation, as: path, format: AnimationExport.Format(rawValue: format.rawValue), in: set) { progress(format, $0, $1) }
             } catch {
@@ -128,12 +127,5 @@ public struct AnimationExporter: Sendable {
 
     static func reason(_ error: Error) -> String {
         (error as? LocalizedError)?.errorDescription ?? "\(error)"
-    }
-
-    /// `file` relative to `folder` when it lies inside it, else its absolute path.
-    static func relativePath(of file: String, from folder: URL) -> String {
-        let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
-        let base = folder.standardizedFileURL.path + "/"
-        return absolute.hasPrefix(base) ? String(absolute.dropFirst(base.count)) : absolute
     }
 }

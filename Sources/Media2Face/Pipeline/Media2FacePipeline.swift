@@ -73,6 +73,17 @@ public final class Media2FacePipeline: Sendable {
         return try await engine.animate(samples: samples, source: source, request: request, chunking: configuration, progress: progress)
     }
 
+    /// Starts a live session on these models: push audio chunks, read frames (`AnimationStream`).
+    /// - Throws: `PipelineError` for options or a configuration out of range; the style's errors (an
+    ///   unreadable image, MiniLM missing).
+    public func stream(style: StyleSpecification = .none, options: AnimationOptions = AnimationOptions(),
+                       configuration: StreamConfiguration = StreamConfiguration()) async throws -> AnimationStream {
+        try options.validate(maximumSteps: engine.diffusionSteps)
+        try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps)
+        let condition = try await engine.condition(for: style)
+        return AnimationStream(engine: engine, style: condition, options: options, configuration: configuration)
+    }
+
     /// The same models under other long-audio settings (model paths in `configuration` are ignored).
     package func reconfigured(_ configuration: Media2FacePipelineConfiguration) throws -> Media2FacePipeline {
         try configuration.validate()

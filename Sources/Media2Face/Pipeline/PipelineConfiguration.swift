@@ -1,4 +1,5 @@
 import Foundation
+import M2FSystem
 
 /// Where the pipeline's models are and how it treats long audio (load-time settings).
 ///
@@ -7,8 +8,8 @@ import Foundation
 /// (Whisper tiny.en and MiniLM, installed by `m2f models fetch`).
 public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
     /// Directory of the diffusion model (`config.json`, `model.safetensors`). Default: `M2F_MODEL` from
-    /// the environment, else the first `Models/media2face` found from the working directory or next to
-    /// the executable.
+    /// the environment, else the first `Models/media2face` found from the working directory, next to
+    /// the executable or in `PREFIX/share/m2f` (`make install`).
     public var modelDirectory: String?
     /// Directory of the GNPFA model. Default: `Models/gnpfa` found like the diffusion model.
     public var gnpfaDirectory: String?
@@ -52,16 +53,10 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    /// `relative` resolved against the working directory, then the executable's folder and its parents
-    /// (so `.build/release/m2f` finds the repository's `Models/`); nil when none exists.
+    /// `relative` found from the working directory, beside the executable (a checkout's `.build/release/m2f`
+    /// finds the repository's `Models/`) or in the install's `share/m2f`; nil when none exists.
     package static func locate(_ relative: String) -> URL? {
-        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative)]
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent(relative))
-            folder = folder.deletingLastPathComponent()
-        }
-        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+        InstalledFiles.locate(relative)
     }
 
     /// The diffusion model's directory as configured, from `M2F_MODEL`, or found by `locate`.

@@ -29,6 +29,10 @@ public enum PipelineError: LocalizedError, Equatable, Sendable {
     case insufficientMemory(file: String, estimate: String, limit: String)
     /// The diffusion model was trained in another GNPFA latent space than the one found.
     case latentSpaceMismatch(model: String, gnpfa: String, trained: String, found: String)
+    /// Audio or a change was sent to a stream after `finish()`.
+    case streamFinished
+    /// A stream chunk cannot be used (non-finite samples, a sample rate out of range or changed mid-stream).
+    case invalidStreamAudio(problem: String)
 
     public var errorDescription: String? {
         switch self {
@@ -66,6 +70,10 @@ public enum PipelineError: LocalizedError, Equatable, Sendable {
             return "the Media2Face model at \(model) was trained with GNPFA VAE weights sha256 \(trained), but \(gnpfa) holds \(found); "
                 + "its latents would decode to nonsense. Use the GNPFA folder it was trained with (--gnpfa DIR), or retrain it: "
                 + "m2f train diffusion --data DIR --gnpfa \(gnpfa) -o \(model)"
+        case .streamFinished:
+            return "the stream was finished; start a new session for more audio."
+        case let .invalidStreamAudio(problem):
+            return "stream audio: \(problem). Send mono samples in [-1, 1] at one rate."
         }
     }
 }

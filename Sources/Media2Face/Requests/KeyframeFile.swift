@@ -119,7 +119,7 @@ public struct KeyframeFile: Sendable, Equatable {
             guard !members.isEmpty else { throw reader.fail(node, path, "empty; name at least one ARKit shape") }
             for (name, value) in members {
                 guard let shape = ARKitNameMatcher.match(name) else {
-                    throw reader.fail(value, "\(path).\(name)", "not an ARKit blendshape name\(suggestion(for: name)); the 52 names are in docs/USAGE.md")
+                    throw reader.fail(value, "\(path).\(name)", "not an ARKit blendshape name\(suggestion(for: name)); the 52 names are in docs/FORMATS.md")
                 }
                 guard channels[shape.index] == nil else {
                     throw reader.fail(value, "\(path).\(name)", "\(shape.rawValue) is given twice in this keyframe")
