@@ -44,7 +44,7 @@ public struct M2FServer: Sendable {
         router.middlewares.add(AuthorizationMiddleware(token: configuration.bearerToken))
         addRoutes(to: router)
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout * 1e9))
-        let webSocket = WebSocketServerConfiguration(maxFrameSize: 48_000 * 4,
+        let webSocket = WebSocketServerConfiguration(maxFrameSize: StreamEndpoint.maximumMessageBytes,
                                                      autoPing: .enabled(timePeriod: .seconds(Int64(max(configuration.idleTimeout / 2, 1)))),
                                                      closeTimeout: .seconds(5))
         return Application(
@@ -59,7 +59,9 @@ public struct M2FServer: Sendable {
     func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
         let animate = AnimateEndpoint(pipeline: pipeline, configuration: configuration, executor: executor, gate: uploads, metrics: metrics)
         router.post("/v1/animate") { request, _ in try await animate.handle(request) }
-        // WS /v1/stream (StreamEndpoint) is added when the library's AnimationStream is on main.
+        let stream = StreamEndpoint(pipeline: pipeline, configuration: configuration, executor: executor, gate: streams, metrics: metrics)
+        router.ws("/v1/stream", shouldUpgrade: { request, _ in try await stream.shouldUpgrade(request) },
+                  onUpgrade: { inbound, outbound, context in await stream.run(inbound: inbound, outbound: outbound, request: context.request) })
         router.get("/v1/head.glb") { _, _ in
             let data = try await executor.run { await head.data() }
             var headers = HTTPFields()

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// WS /v1/stream over loopback: a whole clip, then each way a client can misbehave; after each the
+/// server still streams and its count of open streams returns to zero.
+@Suite(.serialized) struct StreamEndpointTests {
+    /// Streams `pcm` in 100 ms messages and reads every message until the close.
+    func stream(_ port: Int, _ pcm: Data, query: String = "") throws -> (ready: [String: Any], frames: [[String: Any]], last: [String: Any]?) {
+        let socket = try LoopbackWebSocket(port: port, path: "/v1/stream" + query)
+        let ready = try #require(try socket.receiveJSON())
+        for start in stride(from: 0, to: pcm.count, by: 3200) { try socket.sendBinary(pcm[start..<min(start + 3200, pcm.count)]) }
+        try socket.sendText("{\"end\": true}")
+        var frames: [[String: Any]] = []
+        var last: [String: Any]?
+        for _ in 0..<100_000 {
+            guard let message = try socket.receiveJSON() else { break }
+            if message["type"] as? String == "frame" { frames.append(message) } else { last = message }
+            if last != nil { break }
+        }
+        return (ready, frames, last)
+    }
+
+    func waitForNoStreams(_ port: Int) throws -> Bool {
+        for _ in 0..<100 {
+            if try ServerFixture.health(port)["streams"] as? Int == 0 { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    @Test func aClipStreamsFrameByFrame() async throws {
+        let port = try await ServerFixture.port.value
+        let pcm = try ServerFixture.helloPCM()
+        let result = try stream(port, pcm, query: "?emotion=happy&intensity=0.5")
+        #expect(result.ready["type"] as? String == "ready")
+        #expect((result.ready["blendshapes"] as? [String])?.count == 52)
+        #expect(result.last?["type"] as? String == "end", "\(result.last ?? [:])")
+        let seconds = Double(pcm.count / 2) / 16000
+        // The offline pipeline's frame count for the clip: 30 fps over its length.
+        #expect(abs(Double(result.frames.count) - seconds * 30) <= 2, "\(result.frames.count) frames for \(seconds) s")
+        for (index, frame) in result.frames.enumerated() {
+            #expect(frame["index"] as? Int == index)
+            let weights = try #require(frame["weights"] as? [Double])
+            #expect(weights.count == 52 && weights.allSatisfy { $0.isFinite && $0 >= -0.001 && $0 <= 1.001 })
+        }
+        let jaw = try #require((result.ready["blendshapes"] as? [String])?.firstIndex(of: "jawOpen"))
+        let jawOpen = result.frames.map { ($0["weights"] as! [Double])[jaw] }
+        #expect(jawOpen.max()! > jawOpen.min()! + 0.1, "the mouth does not move: \(jawOpen.min()!) … \(jawOpen.max()!)")
+        #expect(try waitForNoStreams(port))
+    }
+
+    @Test func garbagePCMGetsAnErrorAndAClose() async throws {
+        let port = try await ServerFixture.port.value
+        for (query, garbage) in [("", Data([1, 2, 3])), ("?encoding=f32le", Data(repeating: 0xFF, count: 8))] {
+            let socket = try LoopbackWebSocket(port: port, path: "/v1/stream" + query)
+            _ = try socket.receiveJSON()
+            try socket.sendBinary(garbage)
+            let error = try #require(try socket.receiveJSON())
+            #expect(error["type"] as? String == "error")
+            #expect((error["error"] as? String)?.contains(query.isEmpty ? "not whole 16-bit samples" : "not audio") == true, "\(error)")
+            #expect(try socket.receive() == .close(code: 1003))
+        }
+        let socket = try LoopbackWebSocket(port: port, path: "/v1/stream")
+        _ = try socket.receiveJSON()
+        try socket.sendText("not json")
+        #expect((try socket.receiveJSON()?["error"] as? String)?.contains("must be a JSON object") == true)
+        #expect(try waitForNoStreams(port))
+    }
+
+    @Test func disconnectMidStreamLeavesTheServerServing() async throws {
+        let port = try await ServerFixture.port.value
+        let pcm = try ServerFixture.helloPCM()
+        do {
+            let socket = try LoopbackWebSocket(port: port, path: "/v1/stream")
+            _ = try socket.receiveJSON()
+            for start in stride(from: 0, to: 32000, by: 3200) { try socket.sendBinary(pcm[start..<start + 3200]) }
+        }  // the socket closes here, without a close frame
+        #expect(try waitForNoStreams(port))
+        #expect(try stream(port, pcm.prefix(16000)).last?["type"] as? String == "end")
+    }
+
+    @Test func aSilentClientIsClosedAfterTheIdleTimeout() async throws {
+        let port = try await ServerFixture.port.value
+        let socket = try LoopbackWebSocket(port: port, path: "/v1/stream")
+        _ = try socket.receiveJSON()
+        try socket.sendBinary(try ServerFixture.helloPCM().prefix(3200))
+        let started = Date()
+        var error: [String: Any]?
+        while let message = try socket.receiveJSON() {
+            if message["type"] as? String == "error" { error = message; break }
+        }
+        #expect((error?["error"] as? String)?.contains("no audio for 3 s") == true, "\(error ?? [:])")
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(try waitForNoStreams(port))
+    }
+
+    @Test func oneStreamTooManyIsRefusedWithJSON() async throws {
+        let port = try await ServerFixture.port.value
+        let first = try LoopbackWebSocket(port: port, path: "/v1/stream")
+        let second = try LoopbackWebSocket(port: port, path: "/v1/stream")
+        _ = try first.receiveJSON()
+        _ = try second.receiveJSON()
+        do {
+            _ = try LoopbackWebSocket(port: port, path: "/v1/stream")
+            Issue.record("a third stream was accepted with --max-streams 2")
+        } catch let refusal as LoopbackWebSocket.Refusal {
+            #expect(refusal.response.status == 503)
+            #expect(String(decoding: refusal.response.body, as: UTF8.self).contains("limit of 2 live streams"))
+        }
+        try first.sendClose()
+        try second.sendClose()
+        #expect(try waitForNoStreams(port))
+        let again = try LoopbackWebSocket(port: port, path: "/v1/stream")
+        #expect(try again.receiveJSON()?["type"] as? String == "ready")
+    }
+
+    @Test func badQueryAndPlainGETAreJSONErrors() async throws {
+        let port = try await ServerFixture.port.value
+        do {
+            _ = try LoopbackWebSocket(port: port, path: "/v1/stream?sample-rate=5")
+            Issue.record("sample-rate 5 was accepted")
+        } catch let refusal as LoopbackWebSocket.Refusal {
+            #expect(refusal.response.status == 400)
+        }
+        let plain = try LoopbackHTTP.request(port: port, "GET", "/v1/stream")
+        #expect(plain.status == 400 && plain.error.contains("is a WebSocket"))
+    }
+}
