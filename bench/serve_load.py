@@ -12,6 +12,8 @@
 2. Uploads: --uploads POSTs of the clip from --upload-clients clients at once; uploads per minute, and
    the latency of GET /healthz polled every 50 ms meanwhile, with the engine on its own threads
    (--engine-threads 2, the default) and on Swift's shared pool (--engine-threads 0), side by side.
+3. One real-time stream while --upload-clients clients upload back to back: its latency with the
+   uploads on models of their own (the default) and on the streams' models (--share-models).
 Every loop is bounded: fixed counts, and every socket has a timeout.
 """
 import argparse
@@ -248,6 +250,32 @@ def uploads_phase(port, audio, uploads, clients):
             "healthz_during_uploads": summary(health)}
 
 
+def streams_during_uploads(port, pcm, audio, streams, clients):
+    """`streams` real-time streams while `clients` clients upload the clip back to back; the uploads stop
+    when the streams end (each one bounded by its socket timeout)."""
+    latencies, errors, statuses = [], [], []
+    stop = threading.Event()
+
+    def uploader():
+        while not stop.is_set():
+            status, _ = http(port, "POST", "/v1/animate?format=json&filename=clip.wav", audio, {"Content-Type": "audio/wav"})
+            statuses.append(status)
+
+    uploaders = [threading.Thread(target=uploader) for _ in range(clients)]
+    for t in uploaders:
+        t.start()
+    time.sleep(1.0)  # the first uploads are running
+    threads = [threading.Thread(target=run_stream, args=(port, pcm, latencies, errors)) for _ in range(streams)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    stop.set()
+    for t in uploaders:
+        t.join(timeout=300)
+    return {"streams": streams, "upload_clients": clients, "uploads_ok": statuses.count(200), "errors": errors[:3], **summary(latencies)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--m2f", default=".build/release/m2f")
@@ -275,8 +303,19 @@ def main():
                           "max_streams_at_p95_le_250ms": best, "cores": os.cpu_count()}), flush=True)
         row = uploads_phase(server.port, audio, args.uploads, args.upload_clients)
         print(json.dumps({"bench": "serve.uploads", "engine": "own threads (--engine-threads 2)", "clip_seconds": round(clip_seconds, 2), **row}), flush=True)
+        if best is not None:
+            row = streams_during_uploads(server.port, pcm, audio, 1, args.upload_clients)
+            print(json.dumps({"bench": "serve.streams_during_uploads", "models": "separate (default)", **row}), flush=True)
     finally:
         server.stop()
+    if best is not None:
+        # The same with one copy of the models: every stream hop waits while an upload runs.
+        server = Server(args.m2f, ["--max-streams", str(args.max_streams), "--max-uploads", str(args.upload_clients), "--share-models"])
+        try:
+            row = streams_during_uploads(server.port, pcm, audio, 1, args.upload_clients)
+            print(json.dumps({"bench": "serve.streams_during_uploads", "models": "shared (--share-models)", **row}), flush=True)
+        finally:
+            server.stop()
     server = Server(args.m2f, ["--max-uploads", str(args.upload_clients), "--engine-threads", "0"])
     try:
         row = uploads_phase(server.port, audio, args.uploads, args.upload_clients)

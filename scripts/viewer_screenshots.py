@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Screenshots of the m2f viewer in headless Chromium, for the viewer test (Tests/M2FServerTests).
 
-    viewer_screenshots.py URL OUT_DIR NAME=QUERY [NAME=QUERY ...]
+    viewer_screenshots.py [--fake-mic WAV] URL OUT_DIR NAME=QUERY [NAME=QUERY ...]
 
 For each NAME=QUERY it opens URL + "?" + QUERY (for example play=demo&at=2.35), waits until the page sets
 window.m2fReady, and saves OUT_DIR/NAME.png. Prints one JSON object: {"NAME": {"png": path, "ready": …}}.
 Chromium is driven over --remote-debugging-pipe (the DevTools protocol on fds 3 and 4, NUL-separated
-JSON), so nothing but the standard library is needed. Every wait is bounded.
+JSON), so nothing but the standard library is needed. Every wait is bounded. With --fake-mic, Chromium's
+microphone plays WAV (in a loop) and asks no permission, for the viewer's live mode.
 """
 import base64
 import json
@@ -19,7 +20,7 @@ import time
 
 
 class Browser:
-    def __init__(self):
+    def __init__(self, fake_mic=None):
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
         if not binary:
             raise SystemExit("chromium is not installed (scripts/bootstrap.sh --test installs it)")
@@ -37,7 +38,10 @@ class Browser:
             [binary, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--no-first-run",
              "--user-data-dir=" + self.profile, "--window-size=640,640", "--hide-scrollbars",
              "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
-             "--autoplay-policy=no-user-gesture-required", "--mute-audio", "about:blank"],
+             "--autoplay-policy=no-user-gesture-required", "--mute-audio"]
+            + (["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--use-file-for-fake-audio-capture=" + fake_mic] if fake_mic else [])
+            + ["about:blank"],
             # close_fds=False: Popen would otherwise close fds 3 and 4 after child_fds made them.
             preexec_fn=child_fds, close_fds=False,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -81,9 +85,13 @@ class Browser:
 
 
 def main():
-    url, out_dir, shots = sys.argv[1], sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    fake_mic = None
+    if args[:1] == ["--fake-mic"]:
+        fake_mic, args = os.path.abspath(args[1]), args[2:]
+    url, out_dir, shots = args[0], args[1], args[2:]
     os.makedirs(out_dir, exist_ok=True)
-    browser = Browser()
+    browser = Browser(fake_mic)
     results = {}
     try:
         for shot in shots:

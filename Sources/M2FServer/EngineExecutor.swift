@@ -15,16 +15,31 @@ public final class EngineExecutor: TaskExecutor, Sendable {
     /// 0: no threads of its own; `run` leaves the work on Swift's shared pool (to measure the difference).
     public let threadCount: Int
 
-    /// Starts `threads` threads named `m2f-engine-N`; they live as long as the process.
-    public init(threads: Int) {
+    /// Starts `threads` threads named `m2f-NAME-N`; they live as long as the process. `niceness` (0 … 19,
+    /// Linux only) lowers their scheduling priority: uploads run at 10 so that live streams, which have
+    /// a deadline, get the cores first.
+    public init(threads: Int, name: String = "engine", niceness: Int32 = 0) {
         precondition(threads >= 0, "a negative thread count")
         threadCount = threads
         for index in 0..<threads {
-            let thread = Thread { [self] in self.runJobs() }
-            thread.name = "m2f-engine-\(index + 1)"
+            let thread = Thread { [self] in
+                if niceness > 0 { Self.lowerThisThreadsPriority(to: niceness) }
+                self.runJobs()
+            }
+            thread.name = "m2f-\(name)-\(index + 1)"
             thread.stackSize = 8 << 20
             thread.start()
         }
+    }
+
+    /// Linux keeps a nice value per thread: setpriority on the thread's id (from /proc/thread-self, as
+    /// Swift's Glibc does not export gettid). Elsewhere, and if that fails, the thread keeps its priority.
+    private static func lowerThisThreadsPriority(to niceness: Int32) {
+        #if os(Linux)
+        guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"),
+              let id = link.split(separator: "/").last.flatMap({ id_t($0) }) else { return }
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id, niceness)
+        #endif
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {

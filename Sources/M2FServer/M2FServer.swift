@@ -12,20 +12,34 @@ import ServiceLifecycle
 /// Routes: POST /v1/animate (`AnimateEndpoint`), GET|WS /v1/stream (`StreamEndpoint`), GET /v1/head.glb
 /// (the default head, no animation), GET /healthz, GET /metrics, and the viewer at / (with three.js
 /// from Debian's libjs-three under /three/). Every error is JSON (`ServerError`).
+///
+/// Uploads and live streams run apart: on two pipelines (the pipeline's engine is an actor that runs one
+/// clip at a time, so a long upload on the streams' pipeline would hold every stream's next hop until it
+/// ended) and on two sets of threads, the uploads' at a lower priority, so streams keep their latency
+/// while uploads take what CPU is left (docs/BENCHMARKS.md, "m2f serve").
 public struct M2FServer: Sendable {
+    /// Runs the live streams (and the viewer's head).
     public let pipeline: Media2FacePipeline
+    /// Runs the uploads: the same models loaded a second time (tens of MB).
+    public let uploadPipeline: Media2FacePipeline
     public let configuration: ServerConfiguration
     public let metrics = ServerMetrics()
     let executor: EngineExecutor
+    let uploadExecutor: EngineExecutor
     let uploads: AdmissionGate
     let streams: AdmissionGate
     let head = HeadAsset()
 
-    public init(pipeline: Media2FacePipeline, configuration: ServerConfiguration) throws(ServerError) {
+    /// `uploadPipeline`: a second load of the same models for uploads; nil shares `pipeline` (then an
+    /// upload delays the streams' hops while it runs).
+    public init(pipeline: Media2FacePipeline, uploadPipeline: Media2FacePipeline? = nil, configuration: ServerConfiguration) throws(ServerError) {
         try configuration.validate()
         self.pipeline = pipeline
+        self.uploadPipeline = uploadPipeline ?? pipeline
         self.configuration = configuration
-        executor = EngineExecutor(threads: configuration.engineThreads)
+        executor = EngineExecutor(threads: configuration.engineThreads, name: "stream")
+        uploadExecutor = EngineExecutor(threads: configuration.engineThreads == 0 ? 0 : configuration.maximumConcurrentUploads,
+                                        name: "upload", niceness: 10)
         uploads = AdmissionGate(capacity: configuration.maximumConcurrentUploads, queueLimit: configuration.maximumQueuedUploads)
         streams = AdmissionGate(capacity: max(configuration.maximumStreams, 1), queueLimit: 0)
     }
@@ -57,7 +71,7 @@ public struct M2FServer: Sendable {
     }
 
     func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
-        let animate = AnimateEndpoint(pipeline: pipeline, configuration: configuration, executor: executor, gate: uploads, metrics: metrics)
+        let animate = AnimateEndpoint(pipeline: uploadPipeline, configuration: configuration, executor: uploadExecutor, gate: uploads, metrics: metrics)
         router.post("/v1/animate") { request, _ in try await animate.handle(request) }
         let stream = StreamEndpoint(pipeline: pipeline, configuration: configuration, executor: executor, gate: streams, metrics: metrics)
         router.ws("/v1/stream", shouldUpgrade: { request, _ in try await stream.shouldUpgrade(request) },

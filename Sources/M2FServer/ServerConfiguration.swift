@@ -26,8 +26,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var requestTimeout: Double = 300
     /// Seconds without a byte from a client before its connection (HTTP or WebSocket) is closed. Default 30.
     public var idleTimeout: Double = 30
-    /// Threads that run the engine's work (uploads and streams), apart from the server's event loops.
-    /// Default 2; 0 leaves the work on Swift's shared pool (only to measure what the threads are worth).
+    /// Threads that run the live streams' engine work, apart from the server's event loops (uploads get
+    /// `maximumConcurrentUploads` more, at a lower priority). Default 2; 0 leaves all engine work on
+    /// Swift's shared pool (only to measure what the threads are worth).
     public var engineThreads: Int = 2
     /// Where Debian's libjs-three keeps three.js (served under /three/ for the viewer).
     public var threeDirectory: String = "/usr/share/javascript/three"

@@ -60,13 +60,18 @@ struct StreamEndpoint: Sendable {
                 }
                 return 0
             }
-            try await send(outbound, ["type": "end", "frames": frames, "audioSeconds": arrivals.seconds])
-            try? await outbound.close(.normalClosure, reason: nil)
+            try await withTimeLimit(configuration.idleTimeout) {
+                try await send(outbound, ["type": "end", "frames": frames, "audioSeconds": arrivals.seconds])
+            }
+            try? await withTimeLimit(configuration.idleTimeout) { try await outbound.close(.normalClosure, reason: nil) }
         } catch {
             let serverError = ErrorMiddleware<BasicWebSocketRequestContext>.serverError(error, path: "/v1/stream")
-            try? await send(outbound, ["type": "error", "error": serverError.errorDescription ?? "\(serverError)"])
-            let code: WebSocketErrorCode = serverError.status == .badRequest ? .unacceptableData : .unexpectedServerError
-            try? await outbound.close(code, reason: nil)
+            let clientsFault = serverError.status == .badRequest
+            // Bounded: a client that stopped reading would hold these writes (and its place) for ever.
+            try? await withTimeLimit(2) {
+                try await send(outbound, ["type": "error", "error": serverError.errorDescription ?? "\(serverError)"])
+                try await outbound.close(clientsFault ? .unacceptableData : .unexpectedServerError, reason: nil)
+            }
         }
         metrics.streamClosed(audioSeconds: arrivals.seconds)
         await gate.leave()
@@ -109,7 +114,11 @@ struct StreamEndpoint: Sendable {
             let message: [String: Any] = ["type": "frame", "index": frame.index, "time": frame.time,
                                           "weights": frame.weights.map(Double.init), "headPose": frame.headPose.values.map(Double.init)]
             let text = StreamProtocol.json(message)
-            try await withTimeLimit(configuration.idleTimeout) { try await outbound.write(.text(text)) }
+            do {
+                try await withTimeLimit(configuration.idleTimeout) { try await outbound.write(.text(text)) }
+            } catch ServerError.timedOut {
+                throw ServerError.badRequest("the client read no frames for \(Int(configuration.idleTimeout)) s; the stream is closed (read frames as they come).")
+            }
             if let arrived = arrivals.arrival(ofTime: frame.time) {
                 metrics.frameSent(latency: Self.seconds(ContinuousClock.now - arrived))
             }

@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Threads for the engine's work, apart from the server's own (0: Swift's shared pool, for measuring).")
     var engineThreads = 2
 
+    @Flag(help: "Uploads and streams on one copy of the models (less memory; a running upload then holds up every stream).")
+    var shareModels = false
+
     @Option(help: "three.js folder (Debian's libjs-three).")
     var threeDir = "/usr/share/javascript/three"
 
@@ -84,8 +87,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         FileHandle.standardError.write(Data("loading models…\n".utf8))
+        // Twice: streams and uploads each on models of their own (M2FServer says why).
         let pipeline = try await models.loadPipeline()
-        let server = try M2FServer(pipeline: pipeline, configuration: serverConfiguration)
+        let uploadPipeline = shareModels ? pipeline : try await models.loadPipeline()
+        let server = try M2FServer(pipeline: pipeline, uploadPipeline: uploadPipeline, configuration: serverConfiguration)
         let host = serverConfiguration.host
         try await server.run { port in
             // Unbuffered: scripts read the port from this line through a pipe.

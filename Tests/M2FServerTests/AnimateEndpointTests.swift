@@ -109,7 +109,7 @@ import Testing
     @Test func bearerTokenGuardsTheAPI() async throws {
         var configuration = ServerFixture.configuration
         configuration.bearerToken = "s3cret-token"
-        let server = try M2FServer(pipeline: try await ServerFixture.pipeline.value, configuration: configuration)
+        let server = try await ServerFixture.server(configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let running = Task { try await server.run { continuation.yield($0) } }
         defer { running.cancel() }

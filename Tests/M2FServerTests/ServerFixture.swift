@@ -22,15 +22,31 @@ enum ServerFixture {
         return configuration
     }
 
-    static let pipeline = Task {
+    static func loadPipeline() async throws -> Media2FacePipeline {
         try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(
             modelDirectory: root.appendingPathComponent("Models/media2face").path,
             gnpfaDirectory: root.appendingPathComponent("Models/gnpfa").path))
     }
 
+    /// Two loads of the models, as `m2f serve` makes them: one for streams, one for uploads.
+    static let pipelines = Task { () throws -> (streams: Media2FacePipeline, uploads: Media2FacePipeline) in
+        (try await loadPipeline(), try await loadPipeline())
+    }
+
+    static func server(_ configuration: ServerConfiguration) async throws -> M2FServer {
+        let (streams, uploads) = try await pipelines.value
+        return try M2FServer(pipeline: streams, uploadPipeline: uploads, configuration: configuration)
+    }
+
     /// The running server's port (started on first use; it lives until the test process ends).
-    static let port = Task { () throws -> Int in
-        let server = try M2FServer(pipeline: try await pipeline.value, configuration: configuration)
+    static let port = Task { try await start(configuration) }
+
+    /// A second server for the viewer tests, so that their streams do not count against the stream
+    /// tests' limit of 2 when the suites run side by side.
+    static let viewerPort = Task { try await start(configuration) }
+
+    static func start(_ configuration: ServerConfiguration) async throws -> Int {
+        let server = try await server(configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         Task.detached { try await server.run { continuation.yield($0) } }
         for await port in ports { return port }

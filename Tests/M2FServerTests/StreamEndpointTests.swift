@@ -94,6 +94,38 @@ import Testing
         #expect(try waitForNoStreams(port))
     }
 
+    /// A client that sends 30 s of audio and never reads: once the socket buffers are full the server's
+    /// writes wait, and after the idle timeout (3 s) it drops the client, frees the place and serves on.
+    @Test func aClientThatStopsReadingIsDropped() async throws {
+        let port = try await ServerFixture.port.value
+        let clip = try ServerFixture.helloPCM()
+        var pcm = Data()
+        while pcm.count < 30 * 32000 { pcm += clip }
+        pcm = pcm.prefix(30 * 32000)
+        let socket = try LoopbackWebSocket(port: port, path: "/v1/stream", receiveBuffer: 4096)
+        // Sending stops at the first error: once the server drops this client, its sends fail.
+        do {
+            for start in stride(from: 0, to: pcm.count, by: 3200) { try socket.sendBinary(pcm[start..<min(start + 3200, pcm.count)]) }
+            try socket.sendText("{\"end\": true}")
+        } catch {}
+        // The place comes back while this client still reads nothing (900 frames take a while to make).
+        var freed = false
+        for _ in 0..<600 where !freed {
+            freed = try ServerFixture.health(port)["streams"] as? Int == 0
+            if !freed { usleep(250_000) }
+        }
+        #expect(freed, "the stream of a client that reads nothing still holds its place after 150 s")
+        // What the client finds when it reads at last: the frames that were buffered, then the close,
+        // not the whole stream and its "end".
+        var frames = 0
+        var last: [String: Any]?
+        while let message = try? socket.receiveJSON() {
+            if message["type"] as? String == "frame" { frames += 1 } else { last = message }
+        }
+        #expect(frames < 900 && last?["type"] as? String != "end", "\(frames) frames, then \(last ?? [:]): the server was never held up")
+        #expect(try stream(port, clip.prefix(16000)).last?["type"] as? String == "end")
+    }
+
     @Test func oneStreamTooManyIsRefusedWithJSON() async throws {
         let port = try await ServerFixture.port.value
         let first = try LoopbackWebSocket(port: port, path: "/v1/stream")

@@ -38,12 +38,43 @@ import Testing
         return Double(total) / Double(max(count, 1))
     }
 
+    /// Runs scripts/viewer_screenshots.py on the server's viewer; its JSON by shot name.
+    static func screenshots(port: Int, fakeMicrophone: String? = nil, _ shots: [String]) throws -> [String: [String: Any]] {
+        let script = ServerFixture.root.appendingPathComponent("scripts/viewer_screenshots.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + (fakeMicrophone.map { ["--fake-mic", $0] } ?? [])
+            + ["http://127.0.0.1:\(port)/", Self.shots.path] + shots
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "viewer_screenshots.py failed: \(String(decoding: output, as: UTF8.self))")
+        return try #require((try JSONSerialization.jsonObject(with: output)) as? [String: [String: Any]])
+    }
+
+    static var chromiumInstalled: Bool {
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") { return true }
+        Issue.record("chromium is not installed: run scripts/bootstrap.sh --test (make test does)")
+        return false
+    }
+
+    /// Live mode: Chromium's fake microphone plays the demo clip; the page streams it over /v1/stream
+    /// and the frames it gets move the jaw.
+    @Test func liveMicrophoneAnimatesOverTheWebSocket() async throws {
+        guard Self.chromiumInstalled else { return }
+        let port = try await ServerFixture.viewerPort.value
+        let results = try Self.screenshots(port: port, fakeMicrophone: ServerFixture.hello.path, ["live=live=90&head=still"])
+        let ready = try #require(results["live"]?["ready"] as? [String: Any], "the page got no frames: \(results)")
+        #expect(ready["frames"] as? Int == 90, "\(ready)")
+        let low = ready["jawOpenMin"] as? Double ?? 0, high = ready["jawOpenMax"] as? Double ?? 0
+        #expect(high > low + 0.1, "the live jaw does not move: \(ready)")
+    }
+
     @Test func loudFrameOpensTheMouthAndAPauseDoesNot() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else {
-            Issue.record("chromium is not installed: run scripts/bootstrap.sh --test (make test does)")
-            return
-        }
-        let port = try await ServerFixture.port.value
+        guard Self.chromiumInstalled else { return }
+        let port = try await ServerFixture.viewerPort.value
         // The same request the page makes for the demo clip: find its loudest and quietest mouth.
         let audio = try Data(contentsOf: ServerFixture.hello)
         let response = try LoopbackHTTP.request(port: port, "POST", "/v1/animate?format=json&filename=demo.wav&seed=0&no-head-pose=true",
@@ -58,21 +89,12 @@ import Testing
         let time = { (frame: Int) in String(format: "%.4f", (Double(frame) + 0.01) / 30) }
 
         try? FileManager.default.removeItem(at: Self.shots)
-        let script = ServerFixture.root.appendingPathComponent("scripts/viewer_screenshots.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "http://127.0.0.1:\(port)/", Self.shots.path,
-                             "loud=play=demo&head=still&at=\(time(loud))", "pause=play=demo&head=still&at=\(time(pause))"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "viewer_screenshots.py failed: \(String(decoding: output, as: UTF8.self))")
-        let results = try #require((try JSONSerialization.jsonObject(with: output)) as? [String: [String: Any]])
-        for name in ["loud", "pause"] {
+        let results = try Self.screenshots(port: port, ["loud=play=demo&head=still&at=\(time(loud))", "pause=play=demo&head=still&at=\(time(pause))"])
+        for (name, frame) in [("loud", loud), ("pause", pause)] {
             let ready = results[name]?["ready"] as? [String: Any]
             try #require(ready?["frames"] as? Int == frames.count, "\(name): the page did not show the clip: \(results[name] ?? [:])")
+            // It played the clip (the audio clock moved) up to the moment before holding it.
+            #expect((ready?["played"] as? Double ?? 0) >= (Double(frame) + 0.01) / 30 - 1e-3, "\(name): \(ready ?? [:])")
         }
         // Where the page drew the vertices jawOpen moves (CSS pixels = screenshot pixels at scale 1).
         let box = try #require((results["loud"]?["ready"] as? [String: Any])?["mouth"] as? [String: Double])

@@ -122,18 +122,24 @@ async function animateAndPlay(blob, name, at) {
   };
   clock = () => audio.currentTime;
   await new Promise((resolve, reject) => { audio.onloadedmetadata = resolve; audio.onerror = () => reject(new Error('the browser cannot play ' + name)); });
-  if (at !== null) {
-    // A still at a given time (the viewer test): seek, hold, render.
-    audio.currentTime = at;
-    await new Promise((resolve) => { audio.onseeked = resolve; });
-    applyFrame(player.frameAt(audio.currentTime));
-    renderer.render(scene, camera);
-    status(`${name}: ${body.frames.length} frames, held at ${audio.currentTime.toFixed(2)} s`);
-    window.m2fReady = { time: audio.currentTime, frames: body.frames.length, mouth: mouthBox() };
-    return;
-  }
   status(`${name}: ${body.frames.length} frames (${(body.frames.length / fps).toFixed(1)} s) playing`);
   await audio.play();
+  if (at !== null) {
+    // The viewer test: play until the audio passes `at`, then pause there exactly and hold the frame
+    // (a screenshot of a moving face would depend on when it is taken).
+    const reached = await new Promise((resolve) => {
+      const check = () => (audio.currentTime >= at || audio.ended ? resolve(audio.currentTime) : requestAnimationFrame(check));
+      check();
+    });
+    audio.pause();
+    audio.currentTime = at;
+    await new Promise((resolve) => { audio.onseeked = resolve; });
+    window.m2fHold = true;
+    applyFrame(player.frameAt(audio.currentTime));
+    renderer.render(scene, camera);
+    status(`${name}: ${body.frames.length} frames, played to ${reached.toFixed(2)} s, held at ${audio.currentTime.toFixed(2)} s`);
+    window.m2fReady = { time: audio.currentTime, played: reached, frames: body.frames.length, mouth: mouthBox() };
+  }
 }
 
 // Live mode: microphone → 16 kHz s16le PCM over the WebSocket; frames are shown as they arrive.
@@ -156,12 +162,18 @@ async function live() {
   source.connect(processor);
   processor.connect(context.destination);
   let latest = null;
+  const seen = { frames: 0, jawOpen: [] };  // for ?live=N (the viewer test): N frames, then ready
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === 'frame') {
       latest = message;
+      seen.frames += 1;
+      seen.jawOpen.push(message.weights[ARKIT.indexOf('jawOpen')]);
+      if (params.has('live') && seen.frames === parseInt(params.get('live'), 10)) {
+        window.m2fReady = { live: true, frames: seen.frames, jawOpenMin: Math.min(...seen.jawOpen), jawOpenMax: Math.max(...seen.jawOpen) };
+      }
     } else if (message.type === 'ready') { ARKIT = message.blendshapes; status(`live: look-ahead ${(message.lookAheadSeconds * 1000).toFixed(0)} ms`); }
-    else if (message.type === 'error') status(message.error, true);
+    else if (message.type === 'error') { status(message.error, true); if (params.has('live')) window.m2fReady = { error: message.error }; }
   };
   socket.onclose = () => { if (player && player.socket === socket) status('live stream closed'); };
   player = {
@@ -195,7 +207,7 @@ function stop() {
 
 function tick() {
   requestAnimationFrame(tick);
-  if (player && !window.m2fReady) {
+  if (player && !window.m2fHold) {
     const frame = player.frameAt(clock());
     if (frame) applyFrame(frame);
   }
@@ -221,7 +233,9 @@ async function main() {
   await loadHead();
   tick();
   status('ready: animate a file, play the demo clip, or go live');
-  // ?play=demo&at=SECONDS[&head=still]: the demo clip held at one moment (the viewer test).
+  // The viewer test: ?play=demo&at=SECONDS[&head=still] plays the demo clip and holds it at one moment;
+  // ?live=FRAMES goes live (Chromium's fake microphone) and is ready after that many frames.
+  if (params.has('live')) await live();
   if (params.get('play') === 'demo') {
     const at = params.has('at') ? parseFloat(params.get('at')) : null;
     await animateAndPlay(await fetchDemo(), 'demo.wav', at);
