@@ -25,6 +25,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256 of model wheels, installed files and batch inputs (both mirrored majors have the same API).
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // `m2f serve` only (the M2FServer target): HTTP + WebSocket on SwiftNIO. The default
         // ConfigurationSupport trait is left off (we configure from the command line; it saves a package build).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
@@ -91,7 +93,8 @@ let package = Package(
         // Pretrained encoders and their model store: Whisper tiny.en (speech), MiniLM-L6 + WordPiece (text).
         .target(
             name: "M2FEncoders",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FCheckedInput", "M2FSystem"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FCheckedInput", "M2FSystem",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The face tracker's networks (MediaPipe Face Landmarker: detector, 478 landmarks, blendshapes) as
         // graphs converted from TFLite at install and run on the engine's kernels; their model store entry.

