@@ -12,6 +12,7 @@ microphone plays WAV (in a loop) and asks no permission, for the viewer's live m
 import base64
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -60,6 +61,9 @@ class Browser:
         deadline = time.time() + timeout
         while time.time() < deadline:
             while b"\0" not in self.pending:
+                # select bounds the wait: a Chromium that stops answering must not hang the test.
+                if not select.select([self.from_chrome_r], [], [], max(0.0, deadline - time.time()))[0]:
+                    raise SystemExit(f"{method}: no answer in {timeout} s")
                 chunk = os.read(self.from_chrome_r, 1 << 20)
                 if not chunk:
                     raise SystemExit("chromium exited")

@@ -26,6 +26,7 @@ public struct M2FServer: Sendable {
     public let metrics = ServerMetrics()
     let executor: EngineExecutor
     let uploadExecutor: EngineExecutor
+    let handlerExecutor: EngineExecutor
     let uploads: AdmissionGate
     let streams: AdmissionGate
     let head = HeadAsset()
@@ -40,6 +41,7 @@ public struct M2FServer: Sendable {
         executor = EngineExecutor(threads: configuration.engineThreads, name: "stream")
         uploadExecutor = EngineExecutor(threads: configuration.engineThreads == 0 ? 0 : configuration.maximumConcurrentUploads,
                                         name: "upload", niceness: 10)
+        handlerExecutor = EngineExecutor(threads: configuration.engineThreads == 0 ? 0 : 2, name: "http")
         uploads = AdmissionGate(capacity: configuration.maximumConcurrentUploads, queueLimit: configuration.maximumQueuedUploads)
         streams = AdmissionGate(capacity: max(configuration.maximumStreams, 1), queueLimit: 0)
     }
@@ -49,7 +51,10 @@ public struct M2FServer: Sendable {
     public func run(logger: Logger = Logger(label: "m2f-serve"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let application = makeApplication(logger: logger, onRunning: onRunning)
         let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        // The request handlers (child tasks of the server's, so they inherit the preference) run on
+        // threads of their own too: Swift's shared pool has one thread per core, and code in the same
+        // process that blocks them (a test's socket read, a library's long loop) would stall every answer.
+        try await handlerExecutor.run { try await group.run() }
     }
 
     func makeApplication(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
