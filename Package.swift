@@ -111,7 +111,7 @@ let package = Package(
         // M2F-D: dataset format and store, speech sources, the phonetic teacher animator, importers.
         .target(
             name: "M2FDataset",
-            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FCheckedInput", "M2FSystem"]
+            dependencies: ["M2FEngine", "M2FAudio", "M2FFace", "M2FEncoders", "M2FCheckedInput", "M2FSystem", "M2FTracker"]
         ),
         // GNPFA, the model: the expression latent space (VAE) with encoders from ARKit weights, geometry and images.
         .target(
@@ -127,7 +127,7 @@ let package = Package(
         // style requests and the pipeline façade. No dataset, no training.
         .target(
             name: "Media2Face",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA", "M2FCheckedInput", "M2FSystem"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FGNPFA", "M2FCheckedInput", "M2FSystem", "M2FTracker"]
         ),
         // Training the diffusion generator on M2F-D: data loading, batches, loss, trainer, run, self-check.
         .target(
@@ -142,7 +142,7 @@ let package = Package(
         // Benchmarks shared by `m2f bench` (JSON lines on stdout).
         .target(
             name: "M2FBenchmarks",
-            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FSystem", "M2FTracker"]
+            dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FEval", "M2FSystem", "M2FTracker"]
         ),
         // `m2f serve`: the HTTP/WebSocket server (Hummingbird) and the web viewer, built as a library so tests
         // run it on loopback. Only this target links NIO; the Media2Face library does not.
@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(name: "M2FNeuralTests", dependencies: ["M2FNeural", "M2FTestSupport"]),
         .testTarget(name: "M2FAudioTests", dependencies: ["M2FAudio", "M2FTestSupport"]),
         .testTarget(name: "M2FEncodersTests", dependencies: ["M2FEncoders", "M2FTestSupport"]),
-        .testTarget(name: "M2FTrackerTests", dependencies: ["M2FTracker", "M2FEngine", "M2FEncoders", "M2FFace", "M2FSystem", "M2FTestSupport"]),
+        .testTarget(name: "M2FTrackerTests", dependencies: ["M2FTracker", "M2FEngine", "M2FEncoders", "M2FFace", "M2FSystem", "M2FTestSupport", "M2FDataset"]),
         // Draco's encoder behind a C adapter: the tests compress avatars with the library's own encoder.
         .target(
             name: "CDracoEncoding",

@@ -27,8 +27,9 @@ public enum WAVReader {
         return data.prefix(4) == Data("RIFF".utf8) && data.dropFirst(8).prefix(4) == Data("WAVE".utf8)
     }
 
-    /// Reads the file at `path` and downmixes it to mono at its own sample rate.
-    public static func read(path: String) throws(AudioError) -> AudioClip {
+    /// Reads the file at `path` and downmixes it to mono at its own sample rate; with `channel`, only that
+    /// channel (0-based; a dialogue's stereo file keeps one speaker per channel).
+    public static func read(path: String, channel: Int? = nil) throws(AudioError) -> AudioClip {
         try AudioError.checkRegular(path)
         let data: Data
         do {
@@ -36,15 +37,15 @@ public enum WAVReader {
         } catch {
             throw .unreadable(path: path, problem: error.localizedDescription)
         }
-        return try decode(data, path: path)
+        return try decode(data, path: path, channel: channel)
     }
 
-    /// Decodes WAV bytes; `path` only names the source in errors.
-    public static func decode(_ data: Data, path: String) throws(AudioError) -> AudioClip {
+    /// Decodes WAV bytes (all channels averaged, or only `channel`); `path` only names the source in errors.
+    public static func decode(_ data: Data, path: String, channel: Int? = nil) throws(AudioError) -> AudioClip {
         guard !data.isEmpty else { throw .empty(path: path) }
         let result: Result<AudioClip, AudioError> = data.withUnsafeBytes { raw in
             Result { () throws(AudioError) in
-                try decode(Bytes(base: raw.bindMemory(to: UInt8.self).baseAddress!, count: raw.count), path: path)
+                try decode(Bytes(base: raw.bindMemory(to: UInt8.self).baseAddress!, count: raw.count), path: path, channel: channel)
             }
         }
         return try result.get()
@@ -57,7 +58,7 @@ public enum WAVReader {
         subscript(_ index: Int) -> UInt8 { base[index] }
     }
 
-    static func decode(_ bytes: Bytes, path: String) throws(AudioError) -> AudioClip {
+    static func decode(_ bytes: Bytes, path: String, channel: Int? = nil) throws(AudioError) -> AudioClip {
         guard bytes.count >= 12 else {
             throw .truncatedHeader(path: path, problem: "\(bytes.count) bytes, a RIFF header needs 12")
         }
@@ -82,7 +83,10 @@ public enum WAVReader {
                 let declared = (size == 0 || size == 0xFFFF_FFFF) ? available : size
                 let frames = min(declared, available) / format.blockAlign
                 guard frames > 0 else { throw .empty(path: path) }
-                let samples = try downmix(bytes.base + body, frames: frames, format: format, path: path)
+                if let channel, !(0..<format.channels).contains(channel) {
+                    throw .malformedWAV(path: path, problem: "has \(format.channels) channel(s), channel \(channel + 1) was asked for")
+                }
+                let samples = try downmix(bytes.base + body, frames: frames, format: format, path: path, only: channel)
                 return AudioClip(samples: samples, sampleRate: format.sampleRate, sourceChannels: format.channels)
             }
             position = body + size + (size & 1)
@@ -130,13 +134,13 @@ public enum WAVReader {
         return Format(encoding: encoding, channels: channels, sampleRate: sampleRate, blockAlign: blockAlign)
     }
 
-    /// Averages the channels of `frames` interleaved frames into mono floats.
+    /// Averages the channels of `frames` interleaved frames into mono floats (or takes channel `only`).
     static func downmix(
-        _ base: UnsafePointer<UInt8>, frames: Int, format: Format, path: String
+        _ base: UnsafePointer<UInt8>, frames: Int, format: Format, path: String, only: Int? = nil
     ) throws(AudioError) -> [Float] {
-        let channels = format.channels
-        let width = format.blockAlign / channels
-        let scale = 1 / Double(channels)
+        let width = format.blockAlign / format.channels
+        let picked = only.map { $0..<($0 + 1) } ?? 0..<format.channels
+        let scale = 1 / Double(picked.count)
         var output = [Float](repeating: 0, count: frames)
         var badFrame: Int?, badValue = 0.0
         output.withUnsafeMutableBufferPointer { out in
@@ -144,7 +148,7 @@ public enum WAVReader {
             for frame in 0..<frames {
                 var sum = 0.0
                 let start = frame * format.blockAlign
-                for channel in 0..<channels {
+                for channel in picked {
                     let p = start + channel * width
                     switch format.encoding {
                     case .unsigned8:

@@ -1,5 +1,6 @@
 import Foundation
 import M2FAudio
+import M2FEval
 import M2FEngine
 import M2FFace
 import Media2Face
@@ -13,7 +14,10 @@ package struct StreamBenchmarkResult: Codable, Sendable {
     package var look_ahead_ms: Double
     package var hop_frames: Int
     package var context_frames: Int
+    /// DDIM steps per hop, and the offline animation's (the default options').
     package var steps: Int
+    package var offline_steps: Int
+    package var cross_fade_frames: Int
     package var feature_window_s: Double
     package var frames: Int
     /// Wall time from the arrival of a frame's audio sample to the frame's emission, over all frames.
@@ -25,10 +29,26 @@ package struct StreamBenchmarkResult: Codable, Sendable {
     package var cpu_s_per_audio_s: Double
     package var features_s_per_audio_s: Double
     package var generation_s_per_audio_s: Double
+    /// Per hop (mean): Whisper on the feature window, the DDIM loop, the GNPFA decode; and the slowest hop.
+    package var features_ms_per_hop: Double
+    package var sampling_ms_per_hop: Double
+    package var decoding_ms_per_hop: Double
+    package var longest_hop_ms: Double
+    /// Whether audio was fed at real-time pace (latency and CPU figures mean something only then).
+    package var paced: Bool
     /// Pearson correlation of the lip gap (mm, the eval's mouth opening) with the offline animation's.
     package var mouth_opening_correlation: Double
+    /// The same correlation between the offline animations of seed s and s + 1: how close two
+    /// offline runs are, the scale for the figure above.
+    package var offline_other_seed_mouth_correlation: Double
     /// Of the frames whose lips the offline animation closes (gap < 1.5 mm), the share the stream closes too.
     package var lip_closure_agreement: Double
+    /// Lip closure on bilabials (the eval's measure: share of p/b/m segments with a gap < 1.5 mm) of the
+    /// stream and of the offline animation, over `bilabial_segments` segments; nil without phone timings
+    /// (`--audio data/human-speech` has them).
+    package var lip_closure_rate_stream: Double?
+    package var lip_closure_rate_offline: Double?
+    package var bilabial_segments: Int
     /// Median frame-to-frame speed where a hop begins over the median elsewhere (1 = no seam).
     package var hop_seam_speed_ratio: Double
     /// Engine threads and the machine's 1-minute load average when the run ended.
@@ -64,18 +84,23 @@ enum BenchmarkJSON {
 
 /// `m2f bench stream`: latency, cost and closeness to offline of the streaming session.
 package enum StreamBenchmarks {
-    package static func run(audioPath: String?, seconds: Int, lookAheads: [Int], hop: Int, context: Int, featureWindow: Double, steps: Int,
-                           driftWindows: [Double], modelDirectory: String?,
+    package static func run(audioPath: String?, seconds: Int, lookAheads: [Int], hop: Int, context: Int, featureWindow: Double, stepsPerHop: Int?, crossFade: Int,
+                           driftWindows: [Double], modelDirectory: String?, paced: Bool = true,
                            reportStream: (StreamBenchmarkResult) -> Void, reportDrift: (FeatureDriftResult) -> Void,
                            reportOffline: (AnimateBenchmarkResult) -> Void) async throws {
-        let samples = try audioPath.map { try AudioLoader().load(path: $0).samples } ?? AnimateBenchmarks.speech(seconds: seconds)
+        let speech = try StreamBenchmarkSpeech.load(path: audioPath, seconds: seconds)
+        let samples = speech.samples
         let pipeline = try await Media2FacePipeline.load(configuration: Media2FacePipelineConfiguration(modelDirectory: modelDirectory))
-        let options = AnimationOptions(steps: steps)
+        let options = AnimationOptions()
+        let steps = stepsPerHop ?? options.steps
 
         // The offline animation of the same audio (`m2f bench animate`'s measurement, in this run).
-        let offline = try await pipeline.animate(samples: samples, source: audioPath ?? "speech", request: AnimationRequest(audioPath: "speech", options: options))
+        let offline = try await pipeline.animate(samples: samples, source: speech.source, request: AnimationRequest(audioPath: "speech", options: options))
+        var otherSeed = options
+        otherSeed.seed &+= 1
+        let offlineOther = try await pipeline.animate(samples: samples, source: speech.source, request: AnimationRequest(audioPath: "speech", options: otherSeed))
         let t = offline.timings
-        reportOffline(AnimateBenchmarkResult(bench: "stream-offline-reference", audio_seconds: offline.audioDuration, steps: steps,
+        reportOffline(AnimateBenchmarkResult(bench: "stream-offline-reference", audio_seconds: offline.audioDuration, steps: options.steps,
                                              load_audio_s: 0, speech_features_s: t.speechFeatures, style_s: t.styleConditions,
                                              generation_s: t.generation, assembly_s: t.assembly, total_s: t.total,
                                              rtf: offline.realTimeFactor, export_s: [:], model_load_s: pipeline.loadSeconds))
@@ -90,65 +115,42 @@ package enum StreamBenchmarks {
         }
         let geometry = try LipGeometry(rig: DefaultHead.shared)
         let offlineGaps = geometry.gapsMillimetres(of: offline.animation)
+        let otherSeedCorrelation = pearson(offlineGaps, geometry.gapsMillimetres(of: offlineOther.animation))
+        func closure(_ gaps: [Float]) -> LipSyncMetrics.ClosureCount? {
+            speech.phones.map { LipSyncMetrics.closure(gaps: gaps.map { $0 / 1000 }, phones: $0, fps: pipeline.fps,
+                                                       threshold: LipGeometry.closedThresholdMillimetres / 1000) }
+        }
+        let offlineClosure = closure(offlineGaps)
         for lookAhead in lookAheads {
-            let configuration = StreamConfiguration(lookAheadFrames: lookAhead, hopFrames: hop, contextFrames: context, featureWindowSeconds: featureWindow)
-            let run = try await realTime(pipeline: pipeline, samples: samples, options: options, configuration: configuration)
+            let configuration = StreamConfiguration(lookAheadFrames: lookAhead, hopFrames: hop, contextFrames: context, featureWindowSeconds: featureWindow,
+                                                    stepsPerHop: steps, crossFadeFrames: crossFade)
+            let run = try await realTime(pipeline: pipeline, samples: samples, options: options, configuration: configuration, paced: paced)
             let streamed = FaceAnimation(fps: pipeline.fps, weights: run.frames.flatMap(\.weights), headPose: run.frames.map(\.headPose))
             let gaps = geometry.gapsMillimetres(of: streamed)
             let count = min(gaps.count, offlineGaps.count)
             let closedOffline = (0..<count).filter { offlineGaps[$0] < LipGeometry.closedThresholdMillimetres }
             let agreement = closedOffline.isEmpty ? 1 : Double(closedOffline.filter { gaps[$0] < LipGeometry.closedThresholdMillimetres }.count) / Double(closedOffline.count)
             let audioSeconds = Double(samples.count) / 16_000
+            let statistics = run.statistics, hops = Double(max(run.statistics.hops, 1))
+            let streamClosure = closure(gaps)
             let sorted = run.latencies.sorted()
             func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))] * 1000 }
             reportStream(StreamBenchmarkResult(
                 audio_seconds: audioSeconds, look_ahead_frames: lookAhead, look_ahead_ms: Double(lookAhead) / pipeline.fps * 1000,
-                hop_frames: hop, context_frames: context, steps: steps, feature_window_s: featureWindow, frames: run.frames.count,
+                hop_frames: hop, context_frames: context, steps: steps, offline_steps: options.steps, cross_fade_frames: crossFade, feature_window_s: featureWindow, frames: run.frames.count,
                 latency_p50_ms: percentile(0.5), latency_p95_ms: percentile(0.95), latency_p99_ms: percentile(0.99), latency_max_ms: percentile(1),
                 cpu_s_per_audio_s: run.cpuSeconds / audioSeconds, features_s_per_audio_s: run.statistics.featureSeconds / audioSeconds,
                 generation_s_per_audio_s: run.statistics.generationSeconds / audioSeconds,
+                features_ms_per_hop: statistics.featureSeconds / hops * 1000,
+                sampling_ms_per_hop: (statistics.generationSeconds - statistics.decodingSeconds) / hops * 1000,
+                decoding_ms_per_hop: statistics.decodingSeconds / hops * 1000, longest_hop_ms: statistics.longestHopSeconds * 1000,
+                paced: paced,
                 mouth_opening_correlation: pearson(Array(gaps.prefix(count)), Array(offlineGaps.prefix(count))),
-                lip_closure_agreement: agreement, hop_seam_speed_ratio: seamRatio(streamed, hop: hop),
+                offline_other_seed_mouth_correlation: otherSeedCorrelation,
+                lip_closure_agreement: agreement, lip_closure_rate_stream: streamClosure?.rate, lip_closure_rate_offline: offlineClosure?.rate,
+                bilabial_segments: offlineClosure?.total ?? 0, hop_seam_speed_ratio: seamRatio(streamed, hop: hop),
                 threads: Parallel.workerCount, loadavg_1m: loadAverage()))
         }
-    }
-
-    struct RealTimeRun {
-        var frames: [StreamFrame]
-        var latencies: [Double]
-        var cpuSeconds: Double
-        var statistics: StreamStatistics
-    }
-
-    /// Feeds `samples` in 20 ms chunks, each pushed when its last sample would have been heard; a frame's
-    /// latency runs from the arrival of the chunk holding its sample to its emission.
-    static func realTime(pipeline: Media2FacePipeline, samples: [Float], options: AnimationOptions,
-                         configuration: StreamConfiguration) async throws -> RealTimeRun {
-        let stream = try await pipeline.stream(options: options, configuration: configuration)
-        let chunk = 320
-        let clock = ContinuousClock()
-        let cpuStart = cpuSeconds()
-        let start = clock.now
-        let reader = Task { () throws -> [StreamFrame] in
-            var frames: [StreamFrame] = []
-            for try await frame in stream.frames { frames.append(frame) }
-            return frames
-        }
-        for first in stride(from: 0, to: samples.count, by: chunk) {
-            let end = min(first + chunk, samples.count)
-            try await clock.sleep(until: start + .microseconds(end * 1_000_000 / 16_000))
-            try await stream.push(Array(samples[first..<end]))
-        }
-        try await stream.finish()
-        let frames = try await reader.value
-        let cpu = cpuSeconds() - cpuStart
-        let latencies = frames.map { frame -> Double in
-            let sample = min(samples.count - 1, Int((frame.time * 16_000).rounded()))
-            let arrival = start + .microseconds(min(samples.count, (sample / chunk + 1) * chunk) * 1_000_000 / 16_000)
-            let d = frame.emittedAt - arrival
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        }
-        return RealTimeRun(frames: frames, latencies: latencies, cpuSeconds: cpu, statistics: await stream.statistics)
     }
 
     /// Rolling-window features against offline ones, every `hop`-th frame of up to 20 s of audio.
@@ -199,19 +201,5 @@ package enum StreamBenchmarks {
         }
         guard !atSeams.isEmpty, !elsewhere.isEmpty else { return 1 }
         return BenchmarkTimer.median(atSeams) / max(BenchmarkTimer.median(elsewhere), 1e-12)
-    }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
-
-    static func loadAverage() -> Double {
-        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).flatMap { $0.split(separator: " ").first.flatMap { Double($0) } } ?? -1
     }
 }

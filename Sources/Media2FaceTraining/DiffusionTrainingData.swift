@@ -15,6 +15,9 @@ package struct DiffusionTrainingClip: @unchecked Sendable {
     package var emotion: Emotion
     /// 0 … 1.
     package var intensity: Float
+    /// Relative chance per usable frame that a training crop comes from this clip (1: plain); set by
+    /// `--data-share` so a small real-face set is not drowned by a large synthetic one.
+    package var samplingWeight: Double = 1
 
     package init(id: String, frames: Tensor, audio: Tensor, textEmbedding: [Float]?, emotion: Emotion, intensity: Float) {
         precondition(frames.rank == 2 && audio.rank == 2 && frames.shape[0] == audio.shape[0] && frames.shape[0] >= 2,
@@ -91,7 +94,7 @@ struct DiffusionBatchSampler {
         self.dropout = dropout
         self.audioNoise = audioNoise
         var total = 0.0
-        cumulativeWeights = clips.map { total += Double(min($0.frameCount, windowLength)); return total }
+        cumulativeWeights = clips.map { total += Double(min($0.frameCount, windowLength)) * $0.samplingWeight; return total }
     }
 
     /// A random clip index, in proportion to its usable frames.

@@ -20,7 +20,13 @@ package enum DiffusionTrainingEvent: Sendable {
 /// A whole `m2f train diffusion` run: data, trainer, progress events, checkpoints, resume and the
 /// final model directory.
 package struct DiffusionTrainingRun {
-    package var dataDirectory: URL
+    /// One or more featurized datasets, trained on as one (`DiffusionTrainingMix`).
+    package var dataDirectories: [URL]
+    /// Share of the training crops per dataset (nil: in proportion to their frames).
+    package var dataShares: [Double]?
+    /// A trained model to continue from (fine-tuning): its architecture, weights and normalisation
+    /// replace `architecture` and a fresh initialisation.
+    package var initDirectory: URL?
     package var outputDirectory: URL
     /// The GNPFA model directory; nil trains in ARKit space (`ARKitLogitCoding`).
     package var gnpfaDirectory: URL?
@@ -36,9 +42,11 @@ package struct DiffusionTrainingRun {
     /// Train on the clips already featurized instead of failing on the others.
     package var skipUnfeaturized = false
 
-    package init(dataDirectory: URL, outputDirectory: URL, gnpfaDirectory: URL?, architecture: @escaping (Int) -> DenoiserConfiguration,
+    package init(dataDirectories: [URL], dataShares: [Double]? = nil, initDirectory: URL? = nil, outputDirectory: URL, gnpfaDirectory: URL?, architecture: @escaping (Int) -> DenoiserConfiguration,
                 training: DiffusionTrainingConfiguration, resume: Bool, maxMinutes: Double?, command: String, clipLimit: Int? = nil) {
-        self.dataDirectory = dataDirectory
+        self.dataDirectories = dataDirectories
+        self.dataShares = dataShares
+        self.initDirectory = initDirectory
         self.outputDirectory = outputDirectory
         self.gnpfaDirectory = gnpfaDirectory
         self.architecture = architecture
@@ -54,9 +62,12 @@ package struct DiffusionTrainingRun {
         let clock = ContinuousClock()
         let started = clock.now
         let (coding, codingName) = try DiffusionCodingLoader.load(gnpfaDirectory)
-        events(.message("loading \(dataDirectory.path) (coding: \(codingName)) …"))
-        let data = try DiffusionDatasetLoader.load(directory: dataDirectory, coding: coding, fps: architecture(coding.latentSize).fps,
-                                                   limit: clipLimit, skipUnfeaturized: skipUnfeaturized) { done, total in
+        let start = try DiffusionInitialModel.load(initDirectory, codingName: codingName)
+        let model = start?.configuration.denoiser ?? architecture(coding.latentSize)
+        if let initDirectory { events(.message("continuing from \(initDirectory.path) (weights and normalisation)")) }
+        events(.message("loading \(dataDirectories.map(\.path).joined(separator: " + ")) (coding: \(codingName)) …"))
+        let data = try DiffusionTrainingMix.load(directories: dataDirectories, shares: dataShares, coding: coding, fps: model.fps, windowLength: model.windowLength,
+                                                 limit: clipLimit, skipUnfeaturized: skipUnfeaturized) { done, total in
             events(.loading(done: done, total: total))
         }
         if data.skipped > 0 { events(.message("warning: skipped \(data.skipped) clips whose Whisper features are not cached yet (--skip-unfeaturized)")) }
@@ -65,10 +76,21 @@ package struct DiffusionTrainingRun {
 
         let checkpointDirectory = outputDirectory.appendingPathComponent("checkpoint")
         let statePath = checkpointDirectory.appendingPathComponent("state.safetensors").path
-        let model = architecture(coding.latentSize)
         let denoiser = Media2FaceDenoiser(model, seed: training.seed)
         var savedState: [String: Tensor]?
-        var normalization: FrameNormalization?
+        var normalization = start?.normalization
+        if let start, !resume {
+            // Head pose is where new data differ in scale by design (the synthetic teacher barely moves the
+            // head, real speakers do): refit those channels on the mix, as the crops will sample it; the
+            // expression latents keep the units the model learnt.
+            let pose = (model.latentSize)..<(model.latentSize + model.poseSize)
+            let mix = FrameNormalization.fit(data.training.map(\.frames), weights: data.training.map(\.samplingWeight))
+            normalization = start.normalization.replacing(pose, from: mix)
+            let before = start.normalization.std.toArray()[pose].map { String(format: "%.4f", $0) }.joined(separator: " ")
+            let after = normalization!.std.toArray()[pose].map { String(format: "%.4f", $0) }.joined(separator: " ")
+            events(.message("head-pose scale refitted on the training mix: std \(before) → \(after)"))
+        }
+        if let start { try denoiser.loadParameters(start.parameters, source: initDirectory!.path) }
         if resume {
             guard FileManager.default.fileExists(atPath: statePath) else {
                 throw DiffusionError.missingModelFile(path: statePath)
@@ -93,7 +115,8 @@ package struct DiffusionTrainingRun {
             try SafeTensors.write(trainer.stateTensors(), to: statePath)
             let hours = Double((clock.now - started).components.seconds) / 3600
             let summary: [String: String] = [
-                "command": command, "steps": "\(trainer.step)", "data": dataDirectory.path,
+                "command": command, "steps": "\(trainer.step)", "data": dataDirectories.map(\.path).joined(separator: " + "),
+                "init": initDirectory?.path ?? "none",
                 "training_clips": "\(data.training.count)", "training_hours_of_data": String(format: "%.3f", Double(trainFrames) / 30 / 3600),
                 "validation_loss": trainer.lastValidationLoss.map { String(format: "%.5f", $0) } ?? "n/a",
                 "wall_hours_this_run": String(format: "%.3f", hours), "weights": trainer.ema == nil ? "current" : "ema",

@@ -5,6 +5,7 @@ import M2FBenchmarks
 import M2FDataset
 import M2FEncoders
 import M2FFace
+import M2FSystem
 import Media2Face
 
 /// `m2f animate`: speech → ARKit animation (+ head pose) in Live Link CSV, JSON, GLB and MP4.
@@ -23,6 +24,8 @@ struct AnimateCommand: AsyncParsableCommand {
               m2f animate talk.wav --keyframes keys.json --style-timeline styles.json -o out/edited
               m2f animate recordings/ -o out/          # batch over a folder
               m2f animate --list files.txt -o out/     # batch over a list (one path per line)
+              m2f animate --dialogue a.wav b.wav -o out/talk   # two faces: out/talk-a.*, out/talk-b.*
+              m2f animate --dialogue talk.wav -o out/talk      # stereo WAV, a speaker per channel
 
             Formats of --keyframes and --style-timeline, and how to import each output into Unity, \
             Unreal, Blender or a web page: docs/USAGE.md.
@@ -30,6 +33,9 @@ struct AnimateCommand: AsyncParsableCommand {
 
     @Argument(help: "An audio or video file (wav natively; mp3, m4a, flac, ogg, mp4… via ffmpeg), a folder of them, or - for stdin (WAV, or raw s16le 16 kHz mono with --raw).")
     var input: String?
+
+    @Option(parsing: .upToNextOption, help: "A dialogue: two files (a speaker each) or one stereo WAV (a speaker per channel); writes OUT-a.* and OUT-b.*, each face speaking on its own voice and listening to the other.")
+    var dialogue: [String] = []
 
     @Flag(help: "With - : stdin is raw signed 16-bit little-endian mono at 16 kHz, not WAV.")
     var raw = false
@@ -58,7 +64,7 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Emotion intensity in [0, 1] (with --emotion).")
     var intensity: Float = 1
 
-    @Option(help: "Style from the expression of a face image (PNG).")
+    @Option(help: "Style from the expression of a face in a photo (PNG, JPEG, …; read by the face tracker, see --image-style).")
     var image: String?
 
     @Option(help: "Keyframes to hit (JSON; docs/USAGE.md).")
@@ -97,7 +103,10 @@ struct AnimateCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if input == nil && list == nil { throw ValidationError("give an audio file, a folder, or --list FILE") }
+        if !dialogue.isEmpty {
+            if input != nil || list != nil { throw ValidationError("--dialogue takes its files itself; give no other input or --list") }
+            if !(1...2).contains(dialogue.count) { throw ValidationError("--dialogue takes two files or one stereo WAV, not \(dialogue.count)") }
+        } else if input == nil && list == nil { throw ValidationError("give an audio file, a folder, --list FILE or --dialogue FILES") }
         if input != nil && list != nil { throw ValidationError("give either an input or --list, not both") }
         if raw && !readsStandardInput { throw ValidationError("--raw describes stdin; give - as the input") }
         do { _ = try styleChoice.resolve() } catch { throw ValidationError(error.message) }
@@ -129,6 +138,10 @@ struct AnimateCommand: AsyncParsableCommand {
         if let image, !FileManager.default.isReadableFile(atPath: image) {
             throw PipelineError.imageUnreadable(image: image, problem: "no such file or no permission to read it")
         }
+        if !dialogue.isEmpty {
+            try await animateDialogue(formats: formats, keyframes: keyframeFile, timeline: timelineFile)
+            return
+        }
         if readsStandardInput {
             try await animateStandardInput(formats: formats, keyframes: keyframeFile, timeline: timelineFile)
             return
@@ -138,6 +151,10 @@ struct AnimateCommand: AsyncParsableCommand {
         guard !jobs.isEmpty else {
             print("shard \(shardSpec) has no inputs (the list is shorter than its shard count)")
             return
+        }
+        // One input that cannot be read stops here, before the models load (a batch reports it and goes on).
+        if !isBatch, let audio = jobs.first?.audio, !FileManager.default.isReadableFile(atPath: audio) {
+            throw AudioError.unreadable(path: audio, problem: Self.unreadableProblem(audio))
         }
         for job in jobs { try AnimationExporter.prepareOutput(prefix: job.prefix) }
         let batch = isBatch ? BatchReport(path: report ?? BatchReport(folder: output, shard: shardSpec).path) : nil
@@ -205,6 +222,15 @@ struct AnimateCommand: AsyncParsableCommand {
         if failures > 0 { throw ExitCode(1) }
     }
 
+    /// Why `audio` cannot be read; names the demo clip's real place (a checkout's or `PREFIX/share/m2f`'s
+    /// `Examples/`) when the missing file has its name, as when the README's command runs elsewhere.
+    static func unreadableProblem(_ audio: String) -> String {
+        let problem = "no such file or no permission to read it"
+        let name = URL(fileURLWithPath: audio).lastPathComponent
+        guard let clip = InstalledFiles.locate("Examples/" + name) else { return problem }
+        return problem + "; the demo clip \(name) is at \(clip.path)"
+    }
+
     /// A batch: a list or a folder of inputs (each named after its file in the output folder).
     var isBatch: Bool {
         if list != nil { return true }
@@ -242,6 +268,37 @@ extension AnimateCommand {
         for warning in result.warnings { FileHandle.standardError.write(Data("warning: stdin: \(warning)\n".utf8)) }
         let timing = String(format: "%.2f s of audio in %.2f s (rtf %.3f)", result.audioDuration, result.timings.total, result.realTimeFactor)
         print("stdin: \(result.animation.frameCount) frames, \(timing) → \(files.map(\.path).joined(separator: ", "))")
+    }
+}
+
+extension AnimateCommand {
+    /// `--dialogue`: one animation per speaker, written to OUT-a.* and OUT-b.* (DialogueAnimation.swift).
+    func animateDialogue(formats: [ExportFormat], keyframes: KeyframeFile?, timeline: StyleTimelineFile?) async throws {
+        for path in dialogue where !FileManager.default.isReadableFile(atPath: path) {
+            throw AudioError.unreadable(path: path, problem: Self.unreadableProblem(path))
+        }
+        let prefixes = [output + "-a", output + "-b"]
+        for prefix in prefixes { try AnimationExporter.prepareOutput(prefix: prefix) }
+        let bar = ProgressBar(enabled: !quiet)
+        bar.message("loading models…")
+        let pipeline = try await models.loadPipeline()
+        let voices = try pipeline.loadDialogue(dialogue)
+        let sources = dialogue.count == 2 ? dialogue : [dialogue[0] + " (left)", dialogue[0] + " (right)"]
+        let request = AnimationRequest(audioPath: sources[0], style: style, timeline: timeline, keyframes: keyframes, options: options)
+        let tracks = try await pipeline.animateDialogue(voices, sources: sources, request: request) {
+            bar.update(stage: $0.stage.rawValue, done: $0.completed, total: $0.total)
+        }
+        for (index, track) in tracks.enumerated() {
+            // The MP4 gets the speaker's own channel when the voices are separate files.
+            let audio = dialogue.count == 2 ? dialogue[index] : nil
+            let files = try AnimationExporter(videoSize: videoSize).write(track.result.animation, formats: formats, prefix: prefixes[index], audioPath: audio) { _, done, total in
+                bar.update(stage: "mp4", done: done, total: total)
+            }
+            bar.finish()
+            for warning in track.result.warnings { FileHandle.standardError.write(Data("warning: \(sources[index]): \(warning)\n".utf8)) }
+            let spoken = track.speaking.filter { $0 }.count
+            print("\(sources[index]): \(track.result.animation.frameCount) frames, speaking in \(spoken) → \(files.map(\.path).joined(separator: ", "))")
+        }
     }
 }
 

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark hot paths; prints one JSON object per line.",
-        subcommands: [EngineBench.self, SpeechBench.self, TextBench.self, AnimateBenchCommand.self, StreamBenchCommand.self, TrackBench.self]
+        subcommands: [EngineBench.self, SpeechBench.self, TextBench.self, AnimateBenchCommand.self, StreamBenchCommand.self, StreamSoakBenchCommand.self, TrackBench.self]
     )
 
     struct EngineBench: ParsableCommand {

@@ -8,6 +8,7 @@ struct DatasetCommand: ParsableCommand {
         subcommands: [
             DatasetBuildCommand.self,
             DatasetImportCommand.self,
+            DatasetImportVideoCommand.self,
             DatasetFeaturizeCommand.self,
             DatasetStatsCommand.self,
             DatasetPreviewCommand.self,

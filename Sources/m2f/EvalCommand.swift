@@ -9,6 +9,7 @@ struct EvalCommand: ParsableCommand {
             EvalMedia2FaceCommand.self,
             EvalGNPFACommand.self,
             EvalHumanSpeechCommand.self,
+            EvalRealFacesCommand.self,
         ],
         defaultSubcommand: EvalMedia2FaceCommand.self
     )

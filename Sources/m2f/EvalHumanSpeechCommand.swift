@@ -23,33 +23,16 @@ struct EvalHumanSpeechCommand: AsyncParsableCommand {
     @Option(help: "Folder of .wav clips with optional .phone.json alignments.")
     var dir = "data/human-speech"
 
-    @Flag(help: "Print the scores as one JSON object on stdout.")
-    var json = false
-
-    @Option(name: .shortAndLong, help: "Also write the JSON scores to this file.")
-    var output: String?
-
-    @Option(parsing: .unconditional, help: "DDIM steps.")
-    var steps = SamplingOptions.defaultSteps
-
-    @Option(parsing: .unconditional, help: "Seed.")
-    var seed: UInt64 = 0
+    @OptionGroup var evaluation: EvalRunOptions
 
     @OptionGroup var models: ModelFolderOptions
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
-
-    func validate() throws {
-        try OptionRange.check(steps, "--steps", 1...1000)
-    }
-
     func run() async throws {
         let clips = try RecordedSpeechClip.load(directory: URL(fileURLWithPath: dir))
-        let bar = ProgressBar(enabled: !quiet)
+        let bar = ProgressBar(enabled: !evaluation.quiet)
         bar.message("loading models…")
         let pipeline = try await models.loadPipeline()
-        let options = AnimationOptions(steps: steps, seed: seed)
+        let options = evaluation.animationOptions
         try options.validate()
         var accumulator = RecordedSpeechAccumulator()
         let clock = ContinuousClock()
@@ -65,15 +48,7 @@ struct EvalHumanSpeechCommand: AsyncParsableCommand {
         bar.update(stage: "human speech", done: clips.count, total: clips.count)
         bar.finish()
         let scores = accumulator.scores
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        if let output { try AtomicFile.write(try encoder.encode(scores), to: output) }
-        if json {
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(scores), as: UTF8.self))
-        } else {
-            print(Self.table(scores))
-        }
+        try evaluation.emit(scores) { Self.table(scores) }
     }
 
     static func table(_ s: RecordedSpeechScores) -> String {

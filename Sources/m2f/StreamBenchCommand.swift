@@ -14,7 +14,7 @@ struct StreamBenchCommand: AsyncParsableCommand {
             taskset -c 1 m2f bench stream --json.
             """)
 
-    @Option(help: "Audio file (default: Examples/hello.wav repeated to --seconds, as `m2f bench animate`).")
+    @Option(help: "Audio file, or a folder of clips with phone alignments (data/human-speech: `make human-speech`) joined end to end, which adds lip closure on bilabials (default: Examples/hello.wav repeated to --seconds, as `m2f bench animate`).")
     var audio: String?
 
     @Option(parsing: .unconditional, help: "Seconds of the default speech.")
@@ -35,8 +35,14 @@ struct StreamBenchCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Emitted frames kept as fixed context per window.")
     var context = StreamConfiguration().contextFrames
 
-    @Option(parsing: .unconditional, help: "DDIM steps.")
-    var steps = SamplingOptions.defaultSteps
+    @Option(parsing: .unconditional, help: "DDIM steps per hop (the offline reference keeps the default \(SamplingOptions.defaultSteps)).")
+    var steps = StreamConfiguration().stepsPerHop ?? SamplingOptions.defaultSteps
+
+    @Option(parsing: .unconditional, help: "Frames at the start of each hop cross-faded from the previous hop's prediction.")
+    var crossFade = StreamConfiguration().crossFadeFrames
+
+    @Flag(help: "Push the audio as fast as the stream takes it instead of at real-time pace (quality figures only; latency and CPU are then meaningless).")
+    var unpaced = false
 
     @Flag(help: "JSON lines on stdout (the only output format; accepted for scripts that pass it).")
     var json = false
@@ -54,7 +60,7 @@ struct StreamBenchCommand: AsyncParsableCommand {
             return value
         }
         try await StreamBenchmarks.run(audioPath: audio, seconds: seconds, lookAheads: looks, hop: hop, context: context, featureWindow: featureWindow,
-                                       steps: steps, driftWindows: windows, modelDirectory: model,
+                                       stepsPerHop: steps, crossFade: crossFade, driftWindows: windows, modelDirectory: model, paced: !unpaced,
                                        reportStream: { print($0.jsonLine) }, reportDrift: { print($0.jsonLine) },
                                        reportOffline: { print($0.jsonLine) })
     }

@@ -81,7 +81,7 @@ struct StreamCommand: AsyncParsableCommand {
     var seed: UInt64 = 0
 
     @Option(parsing: .unconditional, help: "DDIM denoising steps per hop.")
-    var steps = SamplingOptions.defaultSteps
+    var steps = StreamConfiguration().stepsPerHop ?? SamplingOptions.defaultSteps
 
     @Flag(help: "Keep the head still (no generated head pose).")
     var noHeadPose = false
@@ -116,7 +116,7 @@ struct StreamCommand: AsyncParsableCommand {
             ? StreamInput.standardInput(container: raw || sampleRate != 16_000 || channels != 1 ? .raw(sampleRate: sampleRate, channels: channels) : .detect)
             : try StreamInput.file(input, realtime: realtime)
         let pipeline = try await models.loadPipeline()
-        let configuration = StreamConfiguration(lookAheadFrames: lookAhead, hopFrames: hop)
+        let configuration = StreamConfiguration(lookAheadFrames: lookAhead, hopFrames: hop, stepsPerHop: steps)
         let stream = try await pipeline.stream(style: style, options: AnimationOptions(steps: steps, seed: seed, headPose: !noHeadPose),
                                                configuration: configuration)
         let json = !noJson

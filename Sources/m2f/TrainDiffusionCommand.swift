@@ -17,8 +17,14 @@ struct TrainDiffusionCommand: ParsableCommand {
         --measure-sizes times a training step and a 60-second sampling step at a few sizes and exits.
         """)
 
-    @Option(help: "M2F-D dataset directory (featurized).")
-    var data: String?
+    @Option(help: "M2F-D dataset directory (featurized); repeat it to train on several datasets as one.")
+    var data: [String] = []
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Share of the training crops each --data dataset gives, comma-separated (e.g. 1,1 for half and half; default: in proportion to their frames).", valueName: "shares"))
+    var dataShare: String?
+
+    @Option(name: .customLong("init"), help: ArgumentHelp("Continue from this trained model (fine-tuning; the shipped one is Models/media2face): its architecture, weights and normalisation; --width/--layers/--heads/--window are then taken from it.", valueName: "model-dir"))
+    var initModel: String?
 
     @Option(name: [.short, .customLong("output")], help: "Model directory to write (default: a new runs/media2face-DATE-TIME; with --check, the model to check, default Models/media2face).")
     var output: String?
@@ -70,6 +76,16 @@ struct TrainDiffusionCommand: ParsableCommand {
         try OptionRange.check(checkSteps, "--check-steps", 1...1000)
     }
 
+    /// `--data-share` as numbers, one per `--data`.
+    func shares() throws -> [Double]? {
+        guard let dataShare else { return nil }
+        let values = dataShare.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == data.count, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--data-share \"\(dataShare)\" must be \(data.count) positive numbers, one per --data, comma-separated")
+        }
+        return values.map { $0! }
+    }
+
     func run() throws {
         if measureSizes {
             for size in sizes.split(separator: ",") {
@@ -81,7 +97,7 @@ struct TrainDiffusionCommand: ParsableCommand {
             }
             return
         }
-        guard let data else { throw ValidationError("--data DIR is required (an M2F-D dataset directory)") }
+        guard let data = self.data.first else { throw ValidationError("--data DIR is required (an M2F-D dataset directory)") }
         if check {
             let coding: any ExpressionCoding = arkitSpace ? ARKitLogitCoding() : try GNPFAModel(directory: URL(fileURLWithPath: gnpfa))
             let generator = try Media2FaceGenerator(directory: URL(fileURLWithPath: output ?? "Models/media2face"), coding: coding)
@@ -94,7 +110,8 @@ struct TrainDiffusionCommand: ParsableCommand {
         }
         let folder = try TrainingOutput.folder(output, kind: "media2face", modelFiles: ["model.safetensors"], overwrite: overwrite, resume: resume)
         var run = DiffusionTrainingRun(
-            dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: folder),
+            dataDirectories: self.data.map { URL(fileURLWithPath: $0) }, dataShares: try shares(),
+            initDirectory: initModel.map { URL(fileURLWithPath: $0) }, outputDirectory: URL(fileURLWithPath: folder),
             gnpfaDirectory: arkitSpace ? nil : URL(fileURLWithPath: gnpfa),
             architecture: { latentSize in
                 DenoiserConfiguration(latentSize: latentSize, width: width, numLayers: layers, numHeads: heads, windowLength: window,

@@ -111,6 +111,17 @@ import Testing
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
         #expect(!names.contains { $0.contains(".m2f-") && $0.contains(".tmp") }, "temporaries left: \(names)")
+        // None half-written: every CSV has its header and whole rows, every JSON parses.
+        for name in outputs {
+            let data = FileManager.default.contents(atPath: out.appendingPathComponent(name).path) ?? Data()
+            if name.hasSuffix(".json") {
+                #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "\(name) does not parse")
+            } else {
+                let rows = String(decoding: data, as: UTF8.self).split(separator: "\n")
+                let columns = rows.first.map { $0.split(separator: ",").count } ?? 0
+                #expect(rows.count > 1 && rows.allSatisfy { $0.split(separator: ",").count == columns }, "\(name) has a cut row")
+            }
+        }
         let lines = reportLines(scratch)
         for input in inputs {
             let done = count(lines, input: input, status: "done")

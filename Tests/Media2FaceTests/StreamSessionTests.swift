@@ -111,6 +111,9 @@ struct StreamSessionTests {
 
     @Test func misuseIsAClearError() async throws {
         await #expect(throws: PipelineError.self) { _ = try await Self.pipeline.stream(configuration: StreamConfiguration(lookAheadFrames: 200)) }
+        await #expect(throws: PipelineError.self) { _ = try await Self.pipeline.stream(configuration: StreamConfiguration(stepsPerHop: 0)) }
+        await #expect(throws: PipelineError.self) { _ = try await Self.pipeline.stream(configuration: StreamConfiguration(stepsPerHop: 100_000)) }
+        await #expect(throws: PipelineError.self) { _ = try await Self.pipeline.stream(configuration: StreamConfiguration(hopFrames: 3, crossFadeFrames: 4)) }
         let stream = try await Self.pipeline.stream()
         await #expect(throws: PipelineError.invalidStreamAudio(problem: "the chunk holds NaN or infinite samples")) {
             try await stream.push([0, .nan])

@@ -71,8 +71,9 @@ public struct ShardWriter {
 
     public var isEmpty: Bool { records.isEmpty }
 
-    /// Adds a clip; the record's `shard` is set to this shard.
-    public mutating func add(_ record: ClipRecord, arrays: ClipArrays) {
+    /// Adds a clip; the record's `shard` is set to this shard. `extra` tensors are stored as
+    /// `<id>.<name>` beside the four arrays (video clips keep `tracked_weights` and `lip_gap`).
+    public mutating func add(_ record: ClipRecord, arrays: ClipArrays, extra: [String: Tensor] = [:]) {
         var record = record
         record.shard = name
         precondition(tensors[record.audioKey] == nil, "clip \(record.id) added twice to \(name)")
@@ -80,6 +81,7 @@ public struct ShardWriter {
         tensors[record.weightsKey] = arrays.weights
         tensors[record.headPoseKey] = arrays.headPose
         tensors[record.eyePoseKey] = arrays.eyePose
+        for (name, tensor) in extra { tensors["\(record.id).\(name)"] = tensor }
         records.append(record)
     }
 

@@ -10,7 +10,19 @@ public enum DatasetSplit: String, Codable, Sendable, CaseIterable {
 
 /// Where a clip came from.
 public enum ClipSource: String, Codable, Sendable, CaseIterable {
-    case synthetic, livelink
+    case synthetic, livelink, video
+}
+
+/// Where in a source video a clip was cut (`import-video`).
+public struct ClipOrigin: Codable, Sendable, Equatable {
+    /// The video's file name.
+    public var file: String
+    /// Seconds from the start of the video.
+    public var start: Double, end: Double
+
+    public init(file: String, start: Double, end: Double) {
+        (self.file, self.start, self.end) = (file, start, end)
+    }
 }
 
 /// One line of `manifest.jsonl`: a clip's labels and where its arrays live.
@@ -18,7 +30,7 @@ public enum ClipSource: String, Codable, Sendable, CaseIterable {
 /// The arrays sit in `shards/<shard>.safetensors` as `<id>.audio` [S], `<id>.weights` [F, 52],
 /// `<id>.head_pose` [F, 6] and `<id>.eye_pose` [F, 4].
 public struct ClipRecord: Codable, Sendable, Equatable {
-    /// Unique within the dataset (`syn-000123`, `ll-<take>`).
+    /// Unique within the dataset (`syn-000123`, `ll-<take>`, `vid-<video>-01`).
     public var id: String
     public var source: ClipSource
     /// Speaker or voice id (`flite-slt`, `espeak-en-us-f3`, or the capture's performer).
@@ -47,6 +59,10 @@ public struct ClipRecord: Codable, Sendable, Equatable {
     public var shard: String
     /// The seed of the clip's random choices (synthetic clips).
     public var seed: UInt64?
+    /// The source video and span (`import-video` clips).
+    public var origin: ClipOrigin?
+    /// How the tracked weights were calibrated (`import-video` clips; `TrackerCalibration` says how to undo it).
+    public var calibration: TrackerCalibration?
 
     public init(id: String, source: ClipSource, voice: String, language: String, duration: Double, fps: Double, frameCount: Int,
                 sampleCount: Int, emotion: Emotion, intensity: Double, styleTags: [String], description: String, transcript: String,
@@ -72,7 +88,7 @@ public struct ClipRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, source, voice, language, duration, fps, frameCount, sampleCount, emotion, intensity, styleTags, description
-        case transcript, phonemes, split, shard, seed
+        case transcript, phonemes, split, shard, seed, origin, calibration
     }
 
     public init(from decoder: Decoder) throws {
@@ -106,6 +122,8 @@ public struct ClipRecord: Codable, Sendable, Equatable {
         split = try c.decode(DatasetSplit.self, forKey: .split)
         shard = try c.decode(String.self, forKey: .shard)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
+        origin = try c.decodeIfPresent(ClipOrigin.self, forKey: .origin)
+        calibration = try c.decodeIfPresent(TrackerCalibration.self, forKey: .calibration)
         // A manifest line is read from disk: numbers that size arrays or divide must be in range.
         var check = FieldRanges()
         check.require("fps", fps, in: 1...1000)
@@ -145,6 +163,8 @@ public struct ClipRecord: Codable, Sendable, Equatable {
         try c.encode(split, forKey: .split)
         try c.encode(shard, forKey: .shard)
         try c.encodeIfPresent(seed, forKey: .seed)
+        try c.encodeIfPresent(origin, forKey: .origin)
+        try c.encodeIfPresent(calibration, forKey: .calibration)
     }
 
     /// Tensor names of this clip's arrays in its shard.

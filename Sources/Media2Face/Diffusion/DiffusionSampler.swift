@@ -119,10 +119,11 @@ package struct DiffusionSampler {
     ///     x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·(s·f(A,P) + (1 − s)·f(A,∅)).
     ///   - keyframes: constraints imposed at every step (may be empty).
     ///   - prefix: known first frames (a stream's emitted frames), imposed at every step; nil for none.
+    ///   - initialNoise: x_T [F, D] (a stream's `FrameNoise` rows); nil: drawn from the seed.
     ///   - progress: (step done, steps) after each step; what it throws (a `CancellationError`) stops
     ///     sampling there, so a cancelled caller waits at most one step.
     package func sample(audio: Tensor, styleTokens: Tensor?, styleStrength: Tensor? = nil, keyframes: KeyframeConstraints?,
-                       prefix: FramePrefix? = nil, options: SamplingOptions,
+                       prefix: FramePrefix? = nil, initialNoise: Tensor? = nil, options: SamplingOptions,
                        progress: (Int, Int) throws -> Void = { _, _ in }) rethrows -> Tensor {
         let configuration = denoiser.configuration
         let (f, d) = (audio.shape[0], configuration.frameSize)
@@ -141,7 +142,8 @@ package struct DiffusionSampler {
         let audioOnly = branches.firstIndex { $0.audio && !$0.style }, styled = branches.firstIndex { $0.audio && $0.style }
         var generator = RandomGenerator(seed: options.seed)
         let stepsToRun = configuration.objective == .regression ? [configuration.diffusionSteps - 1] : schedule.samplingSteps(count: options.steps)
-        var x = configuration.objective == .regression ? Tensor.zeros([f, d]) : Tensor.randomNormal([f, d], generator: &generator)
+        precondition(initialNoise == nil || initialNoise!.shape == [f, d], "initial noise \(initialNoise!.shape) for [\(f), \(d)]")
+        var x = configuration.objective == .regression ? Tensor.zeros([f, d]) : initialNoise ?? Tensor.randomNormal([f, d], generator: &generator)
         let windowsPerChunk = max(1, options.maximumBatch / branches.count)
 
         let chunks = stride(from: 0, to: n, by: windowsPerChunk).map { $0..<min($0 + windowsPerChunk, n) }

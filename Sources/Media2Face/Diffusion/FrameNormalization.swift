@@ -24,25 +24,29 @@ package struct FrameNormalization: Sendable {
     }
 
     /// Mean and floored standard deviation over the rows of [N, D] frames (Double accumulation).
-    package static func fit(_ frames: [Tensor]) -> FrameNormalization {
+    /// - Parameter weights: one per block (each row of block k counts weights[k] times); nil: all 1.
+    package static func fit(_ frames: [Tensor], weights: [Double]? = nil) -> FrameNormalization {
         precondition(!frames.isEmpty, "normalization needs frames")
+        precondition(weights == nil || weights!.count == frames.count, "one weight per block")
         let d = frames[0].shape[1]
         var sum = [Double](repeating: 0, count: d), sumSquares = [Double](repeating: 0, count: d)
-        var n = 0
-        for block in frames {
+        var n = 0.0
+        for (k, block) in frames.enumerated() {
+            let w = weights?[k] ?? 1
             precondition(block.rank == 2 && block.shape[1] == d, "frames \(block.shape) are not [N, \(d)]")
             let values = block.toArray()
             for row in 0..<block.shape[0] {
                 for c in 0..<d {
                     let v = Double(values[row * d + c])
-                    sum[c] += v
-                    sumSquares[c] += v * v
+                    sum[c] += w * v
+                    sumSquares[c] += w * v * v
                 }
             }
-            n += block.shape[0]
+            n += w * Double(block.shape[0])
         }
-        let mean = sum.map { $0 / Double(max(n, 1)) }
-        let std = (0..<d).map { c in Float(max(sumSquares[c] / Double(max(n, 1)) - mean[c] * mean[c], 0).squareRoot()) }
+        let total = n > 0 ? n : 1
+        let mean = sum.map { $0 / total }
+        let std = (0..<d).map { c in Float(max(sumSquares[c] / total - mean[c] * mean[c], 0).squareRoot()) }
         return FrameNormalization(mean: Tensor(mean.map(Float.init), shape: [d]),
                                   std: Tensor(std.map { max($0, minimumStd) }, shape: [d]))
     }
@@ -63,4 +67,13 @@ package struct FrameNormalization: Sendable {
 
     /// Tensors to save: `normalization.mean`, `normalization.std`.
     package var tensors: [String: Tensor] { ["normalization.mean": mean, "normalization.std": std] }
+
+    /// These statistics with channels `range` taken from `other` (e.g. the head pose refitted on new data
+    /// while the expression latents keep the units a trained model works in).
+    package func replacing(_ range: Range<Int>, from other: FrameNormalization) -> FrameNormalization {
+        var m = mean.toArray(), s = std.toArray()
+        let om = other.mean.toArray(), os = other.std.toArray()
+        for c in range { (m[c], s[c]) = (om[c], os[c]) }
+        return FrameNormalization(mean: Tensor(m, shape: [m.count]), std: Tensor(s, shape: [s.count]))
+    }
 }

@@ -7,10 +7,15 @@ import M2FEngine
 package struct FramePrefix: @unchecked Sendable {
     /// [P, D] normalised frames for rows 0..<P of the window.
     package let frames: Tensor
+    /// [P, D] the noise the frames are noised with at every step (a stream passes each frame's own
+    /// initial noise, `FrameNoise`); nil: fresh noise from the sampler's generator at each step.
+    package let noise: Tensor?
 
-    package init(frames: Tensor) {
+    package init(frames: Tensor, noise: Tensor? = nil) {
         precondition(frames.rank == 2 && frames.shape[0] >= 1, "a frame prefix is [P, D] with P ≥ 1, got \(frames.shape)")
+        precondition(noise == nil || noise!.shape == frames.shape, "prefix noise \(noise!.shape) vs frames \(frames.shape)")
         self.frames = frames.contiguous()
+        self.noise = noise
     }
 
     package var count: Int { frames.shape[0] }
@@ -29,7 +34,7 @@ package struct FramePrefix: @unchecked Sendable {
 
     /// xₜ₋₁ with the known frames noised to the level of step `previous`.
     package func imposingNoised(on x: Tensor, schedule: CosineNoiseSchedule, previous: Int, generator: inout RandomGenerator) -> Tensor {
-        let noise = Tensor.randomNormal(frames.shape, generator: &generator)
+        let noise = self.noise ?? Tensor.randomNormal(frames.shape, generator: &generator)
         return Self.replacing(x, rows: frames * schedule.signalScale(previous) + noise * schedule.noiseScale(previous))
     }
 }

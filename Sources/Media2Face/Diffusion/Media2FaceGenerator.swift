@@ -107,10 +107,12 @@ package final class Media2FaceGenerator: @unchecked Sendable {
     ///   - keyframes: constraints at given times (full frames or a few channels).
     ///   - prefix: [P, D] normalised frames that the first P frames must keep (a stream's emitted frames,
     ///     from an earlier result's `normalizedFrames`); nil for none.
+    ///   - noise: [F, D] the initial noise (its first P rows also noise the prefix at every step); nil:
+    ///     drawn from the seed.
     ///   - progress: (DDIM step done, steps); what it throws stops sampling after that step.
     /// - Throws: `DiffusionError` for bad features, options, style segments/conditions or keyframes.
     package func generate(audioFeatures: Tensor, style: [StyleSegment], keyframes: [Keyframe] = [], prefix: Tensor? = nil,
-                         options: GenerationOptions = GenerationOptions(), progress: (Int, Int) throws -> Void = { _, _ in }) throws -> GeneratedMotion {
+                         noise: Tensor? = nil, options: GenerationOptions = GenerationOptions(), progress: (Int, Int) throws -> Void = { _, _ in }) throws -> GeneratedMotion {
         let clock = ContinuousClock()
         let started = clock.now
         let model = denoiser.configuration
@@ -148,9 +150,13 @@ package final class Media2FaceGenerator: @unchecked Sendable {
                 throw DiffusionError.invalidOption(name: "prefix", value: "\(prefix.shape)", allowed: "[P, \(model.frameSize)] with 1 ≤ P < \(f) frames")
             }
         }
+        if let noise, noise.shape != [f, model.frameSize] {
+            throw DiffusionError.invalidOption(name: "noise", value: "\(noise.shape)", allowed: "[\(f), \(model.frameSize)]")
+        }
         let sample = try sampler.sample(audio: features, styleTokens: styleTokens,
                                         styleStrength: styleTokens != nil && guidedIntensity ? strengths : nil, keyframes: constraints,
-                                        prefix: prefix.map(FramePrefix.init(frames:)), options: options.sampling, progress: progress)
+                                        prefix: prefix.map { FramePrefix(frames: $0, noise: noise?.sliced(axis: 0, 0..<$0.shape[0]).contiguous()) },
+                                        initialNoise: noise, options: options.sampling, progress: progress)
         let sampled = clock.now
 
         let frames = withoutGrad { normalization.denormalize(sample) }

@@ -29,6 +29,8 @@ actor AnimationEngine {
     nonisolated let windowing: (length: Int, overlap: Int)
     /// The expression latent space the model works in (GNPFA, or the ARKit logit coding).
     nonisolated let coding: any ExpressionCoding
+    /// Values per frame of the sampler's normalised sequence (latent and head pose).
+    nonisolated let frameSize: Int
 
     init(generator: Media2FaceGenerator, modelVersion: String, speechEncoder: sending WhisperEncoder,
          imageEncoder: sending ImageStyleEncoder?, encoderCache: String?) {
@@ -39,6 +41,7 @@ actor AnimationEngine {
         diffusionSteps = model.diffusionSteps
         windowing = (model.windowLength, min(SamplingOptions().overlap, model.windowLength / 5))
         coding = generator.coding
+        frameSize = model.frameSize
         speech = SpeechFeatureExtractor(encoder: speechEncoder,
                                         shortAudio: generator.configuration.encodesNeededFramesOnly ? .encodeNeededFrames : .padToWindow)
         let lazyText = LazyTextEncoder(store: ModelStore(root: encoderCache.map { URL(fileURLWithPath: $0) }))

@@ -3,15 +3,27 @@ import M2FFace
 import M2FGNPFA
 import M2FSystem
 
-/// A face image as a style: decoded and scaled to the encoder's square input by ffmpeg (PNG, JPEG,
-/// WebP, a video's first frame…), then GNPFA's image encoder gives its expression code.
-package struct ImageStyleEncoder {
-    package let encoder: ImageEncoder
+/// Which way a face image becomes a style code.
+public enum ImageStyleSource: String, Codable, Sendable, CaseIterable {
+    /// The face tracker's ARKit weights through GNPFA's ARKit encoder (`PhotoExpressionTracker`): the default.
+    case tracker
+    /// GNPFA's image encoder, trained on renders of the default head (`Models/gnpfa/image.safetensors`).
+    case imageEncoder = "image-encoder"
+}
 
-    package init(encoder: ImageEncoder) { self.encoder = encoder }
+/// A face image as a style code: through the face tracker (default), or decoded and scaled to the
+/// render-trained image encoder's square input by ffmpeg (PNG, JPEG, WebP, a video's first frame…).
+package struct ImageStyleEncoder {
+    package let encoder: ImageEncoder?
+    package let tracker: PhotoExpressionTracker?
+
+    package init(encoder: ImageEncoder) { (self.encoder, self.tracker) = (encoder, nil) }
+    package init(tracker: PhotoExpressionTracker) { (self.encoder, self.tracker) = (nil, tracker) }
 
     /// The expression code (Z values) of the face in the image file at `url`.
     package func expressionCode(imageAt url: URL) throws -> [Float] {
+        if let tracker { return try tracker.expressionCode(imageAt: url) }
+        guard let encoder else { throw PipelineError.imageEncoderUnavailable(image: url.path) }
         let image = try Self.decode(url, size: encoder.configuration.imageSize)
         return encoder.encode([image]).latents.toArray()
     }

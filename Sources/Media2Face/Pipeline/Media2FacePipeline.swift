@@ -79,7 +79,7 @@ public final class Media2FacePipeline: Sendable {
     public func stream(style: StyleSpecification = .none, options: AnimationOptions = AnimationOptions(),
                        configuration: StreamConfiguration = StreamConfiguration()) async throws -> AnimationStream {
         try options.validate(maximumSteps: engine.diffusionSteps)
-        try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps)
+        try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps, diffusionSteps: engine.diffusionSteps)
         let condition = try await engine.condition(for: style)
         return AnimationStream(engine: engine, style: condition, options: options, configuration: configuration)
     }

@@ -41,6 +41,8 @@ public actor AnimationStream {
     private var audio: [Float] = []
     private var audioBase = 0
     private var resampler: StreamingResampler?
+    /// Each frame's initial noise, the offline sampler's for the same seed.
+    private var noise: FrameNoise
     /// The next frame to emit, and the normalised frames emitted just before it (at most `context`).
     private var nextFrame = 0
     private var history: Tensor?
@@ -65,6 +67,7 @@ public actor AnimationStream {
         self.options = options
         fps = engine.fps
         schedule = StreamSchedule(configuration: configuration, fps: engine.fps)
+        noise = FrameNoise(seed: options.seed, width: engine.frameSize)
         guidanceFrom = (options.audioGuidance, options.styleGuidance)
         segments = style == .none ? [] : [StyleSegment(start: 0, end: Self.openEnd, fade: configuration.blendSeconds, condition: style)]
         (frames, continuation) = AsyncThrowingStream.makeStream(of: StreamFrame.self)
@@ -206,23 +209,24 @@ public actor AnimationStream {
         if available > 0 { samples.replaceSubrange(0..<available, with: audio[(first - audioBase)..<(first - audioBase + available)]) }
 
         let (audioGuidance, styleGuidance) = guidance(at: start)
-        let hopIndex = UInt64(start / schedule.hop)
-        let generation = GenerationOptions(sampling: SamplingOptions(steps: options.steps, audioGuidance: audioGuidance,
-                                                                     styleGuidance: styleGuidance,
-                                                                     seed: options.seed &+ hopIndex &* 0x9E37_79B9_7F4A_7C15,
-                                                                     overlap: 0),
+        let generation = GenerationOptions(sampling: SamplingOptions(steps: configuration.stepsPerHop ?? options.steps, audioGuidance: audioGuidance,
+                                                                     styleGuidance: styleGuidance, seed: options.seed, overlap: 0),
                                            headPose: options.headPose)
         let style = AnimationEngine.shifted(segments, from: Double(window.lowerBound) / fps, to: Double(window.upperBound) / fps)
         let result = try await engine.streamStep(samples: samples, featureOffset: first / StreamSchedule.samplesPerFeature,
-                                                 frames: window, style: style, prefix: history, options: generation)
+                                                 frames: window, style: style, prefix: history, noise: noise.rows(window),
+                                                 options: generation)
         statistics.hops += 1
         statistics.featureSeconds += result.featureSeconds
         statistics.generationSeconds += result.generationSeconds
+        statistics.decodingSeconds += result.motion.timings.decoding
+        statistics.longestHopSeconds = max(statistics.longestHopSeconds, result.featureSeconds + result.generationSeconds)
 
         let last = min(start + schedule.hop, totalFrames ?? Int.max)
-        // Frames start ..< last cross-fade from the previous hop's look-ahead prediction of them (which
-        // continues the frames already out) to this hop's, as the offline windows cross-fade: without
-        // it the first new frame of each hop jumped (twice the usual frame-to-frame speed).
+        // The first `crossFadeFrames` frames cross-fade from the previous hop's look-ahead prediction of
+        // them (which continues the frames already out) to this hop's: without it the first new frame of
+        // each hop jumps (twice the usual frame-to-frame speed); over the whole hop it costs closeness to
+        // offline, because the older prediction saw less audio (docs/ARCHITECTURE.md, "Streaming").
         let animation = result.motion.animation
         let d = result.motion.normalizedFrames.shape[1]
         let normalized = result.motion.normalizedFrames.contiguous().toArray()
@@ -233,8 +237,9 @@ public actor AnimationStream {
             var weights = Array(animation.weights[(row * ARKit.count)..<((row + 1) * ARKit.count)])
             var pose = animation.headPose[row].values
             var x = Array(normalized[(row * d)..<((row + 1) * d)])
-            if let earlier = lookAheadPrediction, let index = earlier.frames.firstIndex(of: frame) {
-                let old = 1 - Float(frame - start + 1) / Float(schedule.hop + 1)
+            let fade = configuration.crossFadeFrames
+            if frame - start < fade, let earlier = lookAheadPrediction, let index = earlier.frames.firstIndex(of: frame) {
+                let old = 1 - Float(frame - start + 1) / Float(fade + 1)
                 func blend(_ new: inout [Float], _ previous: ArraySlice<Float>) {
                     for (i, value) in zip(new.indices, previous) { new[i] += old * (value - new[i]) }
                 }
@@ -270,6 +275,7 @@ public actor AnimationStream {
             audio.removeFirst(drop)
             audioBase += drop
         }
+        noise.forget(before: schedule.window(hopStart: nextFrame).lowerBound)
         let windowStart = Double(schedule.window(hopStart: nextFrame).lowerBound) / fps
         segments.removeAll { $0.end + $0.fade < windowStart }
     }

@@ -16,14 +16,15 @@ extension AnimationEngine {
     ///   - frames: the window's frames (absolute indices).
     ///   - style: the window's style segments, times from the window's first frame.
     ///   - prefix: [P, D] normalised frames already emitted at the window's start.
-    func streamStep(samples: [Float], featureOffset: Int, frames: Range<Int>, style: [StyleSegment], prefix: Tensor?,
+    ///   - noise: [frames.count, D] the window's initial noise (`FrameNoise`).
+    func streamStep(samples: [Float], featureOffset: Int, frames: Range<Int>, style: [StyleSegment], prefix: Tensor?, noise: Tensor,
                     options: GenerationOptions) throws -> StreamStepResult {
         let clock = ContinuousClock()
         let started = clock.now
         let raw = speech.features(samples: samples, positionOffset: StreamSchedule.encoderPosition(featureOffset: featureOffset, samples: samples.count))
         let features = StreamSchedule.resample(raw, featureOffset: featureOffset, frames: frames, fps: fps)
         let featured = clock.now
-        let motion = try generator.generate(audioFeatures: features, style: style, prefix: prefix, options: options) { _, _ in
+        let motion = try generator.generate(audioFeatures: features, style: style, prefix: prefix, noise: noise, options: options) { _, _ in
             try Task.checkCancellation()
         }
         guard motion.animation.frameCount == frames.count else {
