@@ -2,7 +2,7 @@
 """Bounded load test of `m2f serve` on loopback; prints one JSON object per line (bench/README.md).
 
     python3 bench/serve_load.py [--m2f .build/release/m2f] [--clip Examples/hello.wav] [--max-streams 4]
-                                [--uploads 6] [--upload-clients 2]
+                                [--uploads 6] [--upload-clients 2] [--out bench/results-serve-DATE.json]
 
 1. Live streams: for N = 1, 2, … up to --max-streams, N WebSocket clients each stream the clip as 16 kHz
    s16le PCM in 100 ms messages paced at real time, all at once. A frame's latency is the wall time from
@@ -14,7 +14,8 @@
    (--engine-threads 2, the default) and on Swift's shared pool (--engine-threads 0), side by side.
 3. One real-time stream while --upload-clients clients upload back to back: its latency with the
    uploads on models of their own (the default) and on the streams' models (--share-models).
-Every loop is bounded: fixed counts, and every socket has a timeout.
+Every loop is bounded: fixed counts, and every socket has a timeout. Each line carries the machine's
+load average when it was printed (the figures depend on what else runs), and --out keeps the lines.
 """
 import argparse
 import base64
@@ -27,6 +28,20 @@ import sys
 import threading
 import time
 import wave
+
+
+OUT = None
+
+
+def emit(row):
+    """Prints `row` as one JSON line (and appends it to --out) with the 1/5-minute load average."""
+    row = {**row, "loadavg": [round(x, 2) for x in os.getloadavg()[:2]]}
+    line = json.dumps(row)
+    print(line, flush=True)
+    if OUT:
+        with open(OUT, "a") as f:
+            f.write(line + "\n")
+    return row
 
 
 def percentile(values, q):
@@ -201,9 +216,8 @@ def streams_phase(port, pcm, max_streams):
             t.start()
         for t in threads:
             t.join(timeout=300)
-        row = {"bench": "serve.streams", "streams": n, "seconds": round(time.monotonic() - started, 2), "errors": errors[:3],
-               **summary(latencies)}
-        print(json.dumps(row), flush=True)
+        row = emit({"bench": "serve.streams", "streams": n, "seconds": round(time.monotonic() - started, 2), "errors": errors[:3],
+                    **summary(latencies)})
         results.append(row)
         if errors or row["p95_ms"] is None or row["p95_ms"] > 250:
             break
@@ -283,7 +297,10 @@ def main():
     parser.add_argument("--max-streams", type=int, default=4)
     parser.add_argument("--uploads", type=int, default=6)
     parser.add_argument("--upload-clients", type=int, default=2)
+    parser.add_argument("--out", help="also append the JSON lines to this file")
     args = parser.parse_args()
+    global OUT
+    OUT = args.out
     with wave.open(args.clip) as w:
         if w.getframerate() != 16000 or w.getnchannels() != 1 or w.getsampwidth() != 2:
             raise SystemExit(f"{args.clip}: the stream phase needs 16 kHz mono 16-bit WAV")
@@ -293,33 +310,26 @@ def main():
 
     server = Server(args.m2f, ["--max-streams", str(args.max_streams), "--max-uploads", str(args.upload_clients)])
     try:
-        status, body = http(server.port, "GET", "/v1/stream", timeout=30)
-        if status == 404:
-            print(json.dumps({"bench": "serve.streams", "skipped": "this m2f has no /v1/stream yet"}), flush=True)
-            best = None
-        else:
-            best = streams_phase(server.port, pcm, args.max_streams)
-        print(json.dumps({"bench": "serve.streams.summary", "clip_seconds": round(clip_seconds, 2),
-                          "max_streams_at_p95_le_250ms": best, "cores": os.cpu_count()}), flush=True)
+        best = streams_phase(server.port, pcm, args.max_streams)
+        emit({"bench": "serve.streams.summary", "clip_seconds": round(clip_seconds, 2),
+              "max_streams_at_p95_le_250ms": best, "cores": os.cpu_count()})
         row = uploads_phase(server.port, audio, args.uploads, args.upload_clients)
-        print(json.dumps({"bench": "serve.uploads", "engine": "own threads (--engine-threads 2)", "clip_seconds": round(clip_seconds, 2), **row}), flush=True)
-        if best is not None:
-            row = streams_during_uploads(server.port, pcm, audio, 1, args.upload_clients)
-            print(json.dumps({"bench": "serve.streams_during_uploads", "models": "separate (default)", **row}), flush=True)
+        emit({"bench": "serve.uploads", "engine": "own threads (--engine-threads 2)", "clip_seconds": round(clip_seconds, 2), **row})
+        row = streams_during_uploads(server.port, pcm, audio, 1, args.upload_clients)
+        emit({"bench": "serve.streams_during_uploads", "models": "separate (default)", **row})
     finally:
         server.stop()
-    if best is not None:
-        # The same with one copy of the models: every stream hop waits while an upload runs.
-        server = Server(args.m2f, ["--max-streams", str(args.max_streams), "--max-uploads", str(args.upload_clients), "--share-models"])
-        try:
-            row = streams_during_uploads(server.port, pcm, audio, 1, args.upload_clients)
-            print(json.dumps({"bench": "serve.streams_during_uploads", "models": "shared (--share-models)", **row}), flush=True)
-        finally:
-            server.stop()
+    # The same with one copy of the models: every stream hop waits while an upload runs.
+    server = Server(args.m2f, ["--max-streams", str(args.max_streams), "--max-uploads", str(args.upload_clients), "--share-models"])
+    try:
+        row = streams_during_uploads(server.port, pcm, audio, 1, args.upload_clients)
+        emit({"bench": "serve.streams_during_uploads", "models": "shared (--share-models)", **row})
+    finally:
+        server.stop()
     server = Server(args.m2f, ["--max-uploads", str(args.upload_clients), "--engine-threads", "0"])
     try:
         row = uploads_phase(server.port, audio, args.uploads, args.upload_clients)
-        print(json.dumps({"bench": "serve.uploads", "engine": "Swift's shared pool (--engine-threads 0)", "clip_seconds": round(clip_seconds, 2), **row}), flush=True)
+        emit({"bench": "serve.uploads", "engine": "Swift's shared pool (--engine-threads 0)", "clip_seconds": round(clip_seconds, 2), **row})
     finally:
         server.stop()
 

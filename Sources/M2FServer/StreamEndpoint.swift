@@ -29,7 +29,12 @@ struct StreamEndpoint: Sendable {
         guard request.headers[.upgrade]?.lowercased() == "websocket" else {
             throw ServerError.badRequest("/v1/stream is a WebSocket: connect with ws://HOST:PORT/v1/stream (Upgrade: websocket).")
         }
-        _ = try StreamProtocol.Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        let query = try StreamProtocol.Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        do {
+            try pipeline.validateStream(options: query.options, configuration: query.configuration)
+        } catch {
+            throw ServerError.badRequest(error.localizedDescription)
+        }
         guard configuration.maximumStreams > 0 else { throw ServerError.busy("this server takes no live streams (--max-streams 0).") }
         try await gate.enter(refusal: "the server is running its limit of \(configuration.maximumStreams) live streams; try again later.")
         return .upgrade([:])
@@ -41,9 +46,11 @@ struct StreamEndpoint: Sendable {
         let arrivals = ArrivalLog()
         do {
             let query = try StreamProtocol.Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
-            let session = try await executor.run { try await pipeline.stream(style: query.style, options: query.options) }
+            let session = try await executor.run { try await pipeline.stream(style: query.style, options: query.options, configuration: query.configuration) }
+            let stream = session.configuration
             try await send(outbound, ["type": "ready", "fps": session.fps, "blendshapes": ARKit.names, "sampleRate": query.sampleRate, "encoding": query.encoding.rawValue,
-                                      "lookAheadSeconds": Double(session.configuration.lookAheadFrames + session.configuration.hopFrames) / session.fps])
+                                      "lookAheadFrames": stream.lookAheadFrames, "hopFrames": stream.hopFrames, "stepsPerHop": stream.stepsPerHop ?? query.options.steps,
+                                      "lookAheadSeconds": Double(stream.lookAheadFrames + stream.hopFrames) / session.fps])
             let frames = try await withThrowingTaskGroup(of: Int?.self) { group in
                 group.addTask { try await sendFrames(of: session, to: outbound, arrivals: arrivals) }
                 group.addTask {

@@ -5,8 +5,9 @@ import NIOCore
 /// The wire format of /v1/stream (docs/USAGE.md, "m2f serve"):
 ///
 /// - query: `sample-rate` (8000 … 48000, default 16000), `encoding` (`s16le` default, or `f32le`),
-///   and the style options of /v1/animate (`text`, `emotion`, `intensity`, `seed`, `audio-guidance`,
-///   `style-guidance`, `no-head-pose`);
+///   `look-ahead` and `steps` (frames of look-ahead and DDIM steps per hop; default the library's
+///   `StreamConfiguration`, as `m2f stream`), and the style options of /v1/animate (`text`, `emotion`,
+///   `intensity`, `seed`, `audio-guidance`, `style-guidance`, `no-head-pose`);
 /// - client → server: binary messages of mono PCM; text messages of JSON: `{"text": "calm"}` or
 ///   `{"emotion": "happy", "intensity": 0.5}` to change the style mid-stream (blended), `{"end": true}`
 ///   to flush the tail;
@@ -21,8 +22,10 @@ enum StreamProtocol {
         var encoding = Encoding.s16le
         var style = StyleSpecification.none
         var options = AnimationOptions()
+        /// The library's stream defaults, with the client's look-ahead and steps per hop.
+        var configuration = StreamConfiguration()
 
-        static let keys: Set<String> = ["sample-rate", "encoding", "text", "emotion", "intensity", "seed", "steps",
+        static let keys: Set<String> = ["sample-rate", "encoding", "look-ahead", "steps", "text", "emotion", "intensity", "seed",
                                         "audio-guidance", "style-guidance", "no-head-pose", "token"]
 
         init(_ parameters: [(String, String)]) throws(ServerError) {
@@ -42,6 +45,10 @@ enum StreamProtocol {
                         throw .badRequest("encoding \(value) is unknown; use s16le (16-bit little-endian) or f32le (32-bit float).")
                     }
                     self.encoding = encoding
+                case "look-ahead":
+                    configuration.lookAheadFrames = try AnimateQuery.number(value, "look-ahead") ?? configuration.lookAheadFrames
+                case "steps":
+                    configuration.stepsPerHop = try AnimateQuery.number(value, "steps") ?? configuration.stepsPerHop
                 default:
                     animateParameters.append((name, value))
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import Media2Face
 import Testing
 
 /// WS /v1/stream over loopback: a whole clip, then each way a client can misbehave; after each the
@@ -144,6 +145,33 @@ import Testing
         #expect(try waitForNoStreams(port))
         let again = try LoopbackWebSocket(port: port, path: "/v1/stream")
         #expect(try again.receiveJSON()?["type"] as? String == "ready")
+    }
+
+    /// A stream runs on the library's stream defaults (`StreamConfiguration()`, as `m2f stream`), and
+    /// `look-ahead` and `steps` in the query change them; out-of-range values get the library's message
+    /// before the upgrade.
+    @Test func streamsUseTheLibrarysDefaultsAndTheQuerysSettings() async throws {
+        let port = try await ServerFixture.port.value
+        let defaults = StreamConfiguration()
+        for (query, lookAhead, steps) in [("", defaults.lookAheadFrames, defaults.stepsPerHop), ("?look-ahead=6&steps=3", 6, 3)] {
+            let socket = try LoopbackWebSocket(port: port, path: "/v1/stream" + query)
+            let ready = try #require(try socket.receiveJSON())
+            #expect(ready["lookAheadFrames"] as? Int == lookAhead && ready["hopFrames"] as? Int == defaults.hopFrames, "\(query): \(ready)")
+            #expect(ready["stepsPerHop"] as? Int == steps, "\(query): \(ready)")
+            #expect(abs((ready["lookAheadSeconds"] as? Double ?? 0) - Double(lookAhead + defaults.hopFrames) / 30) < 1e-9, "\(query): \(ready)")
+            try socket.sendClose()
+        }
+        for (query, message) in [("?look-ahead=200", "--look-ahead 200 frames is out of range"), ("?steps=0", "steps per hop 0 is out of range"),
+                                 ("?look-ahead=x", "look-ahead \"x\" is not a valid whole number")] {
+            do {
+                _ = try LoopbackWebSocket(port: port, path: "/v1/stream" + query)
+                Issue.record("\(query) was accepted")
+            } catch let refusal as LoopbackWebSocket.Refusal {
+                #expect(refusal.response.status == 400, "\(query)")
+                #expect(String(decoding: refusal.response.body, as: UTF8.self).contains(message), "\(query): \(String(decoding: refusal.response.body, as: UTF8.self))")
+            }
+        }
+        #expect(try waitForNoStreams(port))
     }
 
     @Test func badQueryAndPlainGETAreJSONErrors() async throws {

@@ -78,10 +78,16 @@ public final class Media2FacePipeline: Sendable {
     ///   unreadable image, MiniLM missing).
     public func stream(style: StyleSpecification = .none, options: AnimationOptions = AnimationOptions(),
                        configuration: StreamConfiguration = StreamConfiguration()) async throws -> AnimationStream {
-        try options.validate(maximumSteps: engine.diffusionSteps)
-        try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps, diffusionSteps: engine.diffusionSteps)
+        try validateStream(options: options, configuration: configuration)
         let condition = try await engine.condition(for: style)
         return AnimationStream(engine: engine, style: condition, options: options, configuration: configuration)
+    }
+
+    /// Checks a stream's options and configuration against these models without starting it (a server
+    /// refuses a bad request before it upgrades the connection).
+    public func validateStream(options: AnimationOptions, configuration: StreamConfiguration) throws(PipelineError) {
+        try options.validate(maximumSteps: engine.diffusionSteps)
+        try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps, diffusionSteps: engine.diffusionSteps)
     }
 
     /// The same models under other long-audio settings (model paths in `configuration` are ignored).
