@@ -43,7 +43,10 @@ struct AuthorizationMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let token, request.uri.path.hasPrefix("/v1/") {
+        // A WebSocket upgrade of /v1/stream is checked by the stream itself (`StreamEndpoint.admit`):
+        // a refused upgrade would reach the client as an empty 400, a JSON message after it does not.
+        let streamUpgrade = request.uri.path == "/v1/stream" && request.headers[.upgrade]?.lowercased() == "websocket"
+        if let token, request.uri.path.hasPrefix("/v1/"), !streamUpgrade {
             let header = request.headers[.authorization]
             let query = request.uri.queryParameters.get("token")
             guard Self.constantTimeEqual(header, "Bearer " + token) || Self.constantTimeEqual(query, token) else {

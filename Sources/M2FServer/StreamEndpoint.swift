@@ -10,8 +10,8 @@ import Synchronization
 /// GET|WS /v1/stream: PCM in, one JSON frame out per animation frame, on the library's streaming
 /// session (`Media2FacePipeline.stream`). Wire format: `StreamProtocol`.
 ///
-/// Each connection holds one of `maximumStreams` places (a 503 JSON answer before the upgrade when
-/// none is free). The session's work runs on the engine's threads. A client that sends nothing for
+/// Each connection holds one of `maximumStreams` places (when none is free, or the token or query is
+/// wrong, the upgraded connection gets a JSON error message and a close). The session's work runs on the engine's threads. A client that sends nothing for
 /// `idleTimeout`, sends more audio than `maximumAudioSeconds`, sends what is not PCM, or stops reading
 /// frames for `idleTimeout` gets an error message and a close; the server goes on serving the others.
 struct StreamEndpoint: Sendable {
@@ -24,10 +24,22 @@ struct StreamEndpoint: Sendable {
     let gate: AdmissionGate
     let metrics: ServerMetrics
 
-    /// Checks the query and takes a place before the upgrade, so a refusal is an ordinary JSON answer.
+    /// Upgrades every WebSocket request: hummingbird-websocket answers a refused upgrade with an empty
+    /// 400, so the checks (token, query, a free place) come after it, as a JSON error message and a close
+    /// (`admit`, `refuse`). A plain GET is an ordinary JSON 400.
     func shouldUpgrade(_ request: Request) async throws -> RouterShouldUpgrade {
         guard request.headers[.upgrade]?.lowercased() == "websocket" else {
             throw ServerError.badRequest("/v1/stream is a WebSocket: connect with ws://HOST:PORT/v1/stream (Upgrade: websocket).")
+        }
+        return .upgrade([:])
+    }
+
+    /// The token, the query and a place: the stream's settings, or the refusal (`ServerError`).
+    func admit(_ request: Request) async throws -> StreamProtocol.Query {
+        if let token = configuration.bearerToken {
+            typealias Authorization = AuthorizationMiddleware<BasicWebSocketRequestContext>
+            guard Authorization.constantTimeEqual(request.headers[.authorization], "Bearer " + token)
+                || Authorization.constantTimeEqual(request.uri.queryParameters.get("token"), token) else { throw ServerError.unauthorized }
         }
         let query = try StreamProtocol.Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
         do {
@@ -37,15 +49,32 @@ struct StreamEndpoint: Sendable {
         }
         guard configuration.maximumStreams > 0 else { throw ServerError.busy("this server takes no live streams (--max-streams 0).") }
         try await gate.enter(refusal: "the server is running its limit of \(configuration.maximumStreams) live streams; try again later.")
-        return .upgrade([:])
+        return query
     }
 
-    /// One connection, from the upgrade to the close; gives its place back at the end.
+    /// A refused connection: `{"type": "error", "error": …, "status": N}` (N: the HTTP status the refusal
+    /// would have had), then a close: 1013 (try again later) when busy, 1008 (policy violation) otherwise.
+    func refuse(_ outbound: WebSocketOutboundWriter, _ error: any Error) async {
+        let serverError = ErrorMiddleware<BasicWebSocketRequestContext>.serverError(error, path: "/v1/stream")
+        metrics.responded(route: "/v1/stream", status: Int(serverError.status.code))
+        try? await withTimeLimit(2) {
+            try await send(outbound, ["type": "error", "error": serverError.errorDescription ?? "\(serverError)", "status": Int(serverError.status.code)])
+            try await outbound.close(serverError.status == .serviceUnavailable ? .unknown(1013) : .policyViolation, reason: nil)
+        }
+    }
+
+    /// One connection, from the upgrade to the close; holds a place from `admit` and gives it back at the end.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request) async {
+        let query: StreamProtocol.Query
+        do {
+            query = try await admit(request)
+        } catch {
+            await refuse(outbound, error)
+            return
+        }
         metrics.streamOpened()
         let arrivals = ArrivalLog()
         do {
-            let query = try StreamProtocol.Query(request.uri.queryParameters.map { (String($0.key), String($0.value)) })
             let session = try await executor.run { try await pipeline.stream(style: query.style, options: query.options, configuration: query.configuration) }
             let stream = session.configuration
             try await send(outbound, ["type": "ready", "fps": session.fps, "blendshapes": ARKit.names, "sampleRate": query.sampleRate, "encoding": query.encoding.rawValue,
@@ -53,10 +82,18 @@ struct StreamEndpoint: Sendable {
                                       "lookAheadSeconds": Double(stream.lookAheadFrames + stream.hopFrames) / session.fps])
             let frames = try await withThrowingTaskGroup(of: Int?.self) { group in
                 group.addTask { try await sendFrames(of: session, to: outbound, arrivals: arrivals) }
+                // Reading and animating apart: the reader takes every message as it comes, the pusher
+                // animates the queue in order (bounded by --max-audio-seconds). The reader reads on after
+                // the end of the audio: hummingbird-websocket handles the client's pongs only while the
+                // inbound stream is read, so a client that sent faster than real time was closed for a
+                // "ping timeout" while its queued audio was still being animated.
+                let (inputs, feed) = AsyncStream.makeStream(of: StreamInput.self)
                 group.addTask {
-                    try await receive(inbound, into: session, query: query, arrivals: arrivals)
+                    defer { feed.finish() }
+                    try await receive(inbound, into: feed, query: query, arrivals: arrivals)
                     return nil
                 }
+                group.addTask { try await push(inputs, into: session, sampleRate: query.sampleRate); return nil }
                 group.addTask { try await watch(arrivals); return nil }
                 // The first error (a bad message, an idle client) ends the connection; else the sender's count.
                 while let result = try await group.next() {
@@ -67,10 +104,7 @@ struct StreamEndpoint: Sendable {
                 }
                 return 0
             }
-            try await withTimeLimit(configuration.idleTimeout) {
-                try await send(outbound, ["type": "end", "frames": frames, "audioSeconds": arrivals.seconds])
-            }
-            try? await withTimeLimit(configuration.idleTimeout) { try await outbound.close(.normalClosure, reason: nil) }
+            _ = frames  // the sender has sent "end" and the close (`sendFrames`)
         } catch {
             let serverError = ErrorMiddleware<BasicWebSocketRequestContext>.serverError(error, path: "/v1/stream")
             let clientsFault = serverError.status == .badRequest
@@ -84,10 +118,19 @@ struct StreamEndpoint: Sendable {
         await gate.leave()
     }
 
-    /// Reads the client's messages until `{"end": true}` or the close, pushing audio into `session`.
-    func receive(_ inbound: WebSocketInboundStream, into session: AnimationStream, query: StreamProtocol.Query,
+    /// What the reader passes to the pusher, in the client's order.
+    enum StreamInput: Sendable {
+        case audio([Float])
+        case style(StyleSpecification)
+        case end
+    }
+
+    /// Reads the client's messages, checking each, into `feed` until `{"end": true}` or the close; after
+    /// the end it reads on (and ignores what comes) until the close, so the client's pongs are handled.
+    func receive(_ inbound: WebSocketInboundStream, into feed: AsyncStream<StreamInput>.Continuation, query: StreamProtocol.Query,
                  arrivals: ArrivalLog) async throws {
-        for try await message in inbound.messages(maxSize: Self.maximumMessageBytes) {
+        var ended = false
+        for try await message in inbound.messages(maxSize: Self.maximumMessageBytes) where !ended {
             arrivals.touch()
             switch message {
             case let .binary(buffer):
@@ -97,21 +140,36 @@ struct StreamEndpoint: Sendable {
                     throw ServerError.badRequest("the stream passed the server's limit of \(Int(configuration.maximumAudioSeconds)) s of audio; "
                                                  + "open a new stream (m2f serve --max-audio-seconds).")
                 }
-                try await executor.run { try await session.push(samples, sampleRate: query.sampleRate) }
-                arrivals.touch()  // a long push is not the client's silence
+                feed.yield(.audio(samples))
             case let .text(text):
                 switch try StreamProtocol.control(text) {
-                case let .style(style): try await executor.run { try await session.setStyle(style) }
+                case let .style(style): feed.yield(.style(style))
                 case .end:
                     arrivals.finishReceiving()
-                    try await executor.run { try await session.finish() }
-                    return
+                    feed.yield(.end)
+                    feed.finish()
+                    ended = true
                 }
             }
         }
         // The client closed its side: animate what it sent.
-        arrivals.finishReceiving()
-        try await executor.run { try await session.finish() }
+        if !ended {
+            arrivals.finishReceiving()
+            feed.yield(.end)
+        }
+    }
+
+    /// Feeds the session what the reader took, in order, on the engine's threads; the end flushes the tail.
+    func push(_ inputs: AsyncStream<StreamInput>, into session: AnimationStream, sampleRate: Int) async throws {
+        for await input in inputs {
+            switch input {
+            case let .audio(samples): try await executor.run { try await session.push(samples, sampleRate: sampleRate) }
+            case let .style(style): try await executor.run { try await session.setStyle(style) }
+            case .end:
+                try await executor.run { try await session.finish() }
+                return
+            }
+        }
     }
 
     /// Sends each frame as it comes; a client that stops reading for `idleTimeout` is dropped.
@@ -131,6 +189,12 @@ struct StreamEndpoint: Sendable {
             }
             count += 1
         }
+        // Here rather than after the task group: the reader ends when the client answers the close.
+        let sent = count
+        try await withTimeLimit(configuration.idleTimeout) {
+            try await send(outbound, ["type": "end", "frames": sent, "audioSeconds": arrivals.seconds])
+        }
+        try? await withTimeLimit(configuration.idleTimeout) { try await outbound.close(.normalClosure, reason: nil) }
         return count
     }
 
@@ -150,42 +214,5 @@ struct StreamEndpoint: Sendable {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
-}
-
-/// When each part of a stream's audio arrived, to measure a frame's latency from the moment the audio
-/// at its time was received (the definition), kept for the last 30 s only.
-final class ArrivalLog: Sendable {
-    private struct Chunk { var endSeconds: Double; var instant: ContinuousClock.Instant }
-    private struct State {
-        var chunks: [Chunk] = []
-        var seconds = 0.0
-        var lastMessage = ContinuousClock.now
-        var finished = false
-    }
-    private let state = Mutex(State())
-
-    var seconds: Double { state.withLock { $0.seconds } }
-    var receivingFinished: Bool { state.withLock { $0.finished } }
-    var idleSeconds: Double { StreamEndpoint.seconds(ContinuousClock.now - state.withLock { $0.lastMessage }) }
-
-    /// A message came in.
-    func touch() { state.withLock { $0.lastMessage = .now } }
-    /// The audio has ended; no more messages are waited for.
-    func finishReceiving() { state.withLock { $0.finished = true } }
-
-    /// Records `samples` arriving now; returns the seconds of audio received so far.
-    func record(samples: Int, sampleRate: Int) -> Double {
-        state.withLock { state in
-            state.seconds += Double(samples) / Double(sampleRate)
-            state.chunks.append(Chunk(endSeconds: state.seconds, instant: .now))
-            if let first = state.chunks.first, first.endSeconds < state.seconds - 30 { state.chunks.removeFirst() }
-            return state.seconds
-        }
-    }
-
-    /// When the audio at `time` arrived (nil past the end: the tail flushed by `finish`).
-    func arrival(ofTime time: Double) -> ContinuousClock.Instant? {
-        state.withLock { state in state.chunks.first(where: { $0.endSeconds >= time })?.instant }
     }
 }

@@ -109,12 +109,7 @@ import Testing
     @Test func bearerTokenGuardsTheAPI() async throws {
         var configuration = ServerFixture.configuration
         configuration.bearerToken = "s3cret-token"
-        let server = try await ServerFixture.server(configuration)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let running = Task { try await server.run { continuation.yield($0) } }
-        defer { running.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let port = try ServerFixture.start(configuration)
         let audio = try Data(contentsOf: ServerFixture.hello)
         let refused = try LoopbackHTTP.request(port: port, "POST", "/v1/animate?format=csv", headers: ["Content-Type": "audio/wav"], body: audio)
         #expect(refused.status == 401 && refused.error.contains("needs a bearer token"))
@@ -124,5 +119,12 @@ import Testing
         #expect(try LoopbackHTTP.request(port: port, "GET", "/v1/head.glb?token=s3cret-token").status == 200)
         #expect(try LoopbackHTTP.request(port: port, "GET", "/healthz").status == 200)
         #expect(try LoopbackHTTP.request(port: port, "GET", "/").status == 200)
+        // The stream: refused in JSON after the upgrade without the token, ready with it.
+        let refusal = try LoopbackWebSocket.refused(port: port, path: "/v1/stream")
+        #expect(refusal.error["status"] as? Int == 401 && (refusal.error["error"] as? String)?.contains("needs a bearer token") == true, "\(refusal.error)")
+        #expect(refusal.close == .close(code: 1008))
+        let stream = try LoopbackWebSocket(port: port, path: "/v1/stream?token=s3cret-token")
+        #expect(try stream.receiveJSON()?["type"] as? String == "ready")
+        try stream.sendClose()
     }
 }

@@ -161,6 +161,13 @@ final class LoopbackWebSocket {
 
     struct Refusal: Error { var response: LoopbackHTTP }
 
+    /// A stream the server refuses after the upgrade: its JSON error message and the close that follows.
+    static func refused(port: Int, path: String) throws -> (error: [String: Any], close: Message) {
+        let socket = try LoopbackWebSocket(port: port, path: path)
+        let error = try socket.receiveJSON() ?? [:]
+        return (error, try socket.receive())
+    }
+
     func sendBinary(_ data: Data) throws { try socket.send(Self.frame(opcode: 0x2, payload: data)) }
     func sendText(_ text: String) throws { try socket.send(Self.frame(opcode: 0x1, payload: Data(text.utf8))) }
     func sendClose() throws { try socket.send(Self.frame(opcode: 0x8, payload: Data([0x03, 0xE8]))) }
