@@ -104,7 +104,6 @@ train: dataset
 	$(M2F) train gnpfa --stage vae --data $(DATASET_DIR) --vae-steps 8000 --latent-size 16 --kl-weight 5e-5 --lip-weight 0.3 \
 	    --closure-weight 0.002 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
 	$(M2F) train gnpfa --stage geometry --geometry-steps 10000 --geometry-identities 24 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
-	$(M2F) train gnpfa --stage image --image-steps 4500 --images 12000 --image-identities 32 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
 	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face \
 	    --steps $(DIFFUSION_STEPS) --batch-size 16 --learning-rate 8e-4 --checkpoint-every 500 --seed 1
 	$(M2F) train diffusion --regression --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face-regressor \

@@ -69,6 +69,8 @@ let package = Package(
         ),
         // The 16-bit-weight linear kernel (fp16 → fp32 convert and multiply; AVX2/F16C chosen at run time).
         .target(name: "CHalfMatmul", path: "Sources/CHalfMatmul"),
+        // NHWC convolution kernels with fused bias/residual/PReLU for the face tracker (AVX2 + FMA chosen at run time).
+        .target(name: "CImageKernels", path: "Sources/CImageKernels"),
         // The system base, Foundation only: atomic (staged) file writes, finding and running programs
         // (children die with m2f: CM2FSystem's spawner), reading inputs and JSON with line numbers.
         .target(name: "CM2FSystem", path: "Sources/CM2FSystem"),
@@ -78,7 +80,7 @@ let package = Package(
         // Tensor engine: storage, views, ops, BLAS matmul, autograd, RNG, safetensors, threading.
         .target(
             name: "M2FEngine",
-            dependencies: blasDependencies + ["CHalfMatmul", "M2FCheckedInput", "M2FSystem"]
+            dependencies: blasDependencies + ["CHalfMatmul", "CImageKernels", "M2FCheckedInput", "M2FSystem"]
         ),
         // Neural building blocks: Module, layers, losses, optimizers, schedules.
         .target(

@@ -3,7 +3,7 @@ import M2FEngine
 import M2FFace
 import M2FGNPFA
 
-/// Held-out metrics of the geometry and image encoders.
+/// Held-out metrics of the geometry encoder.
 package struct EncoderReport: Codable, Sendable, Equatable {
     /// Mean absolute error of the decoded weights against the true ones.
     package var arkitMAE: Float
@@ -46,23 +46,6 @@ package enum GNPFAEvaluation {
             codes.append((0..<heads.count).map { Array(values[($0 * size)..<(($0 + 1) * size)]) })
         }
         return DisentanglementReport(codes: codes)
-    }
-
-    /// Image encoder on held-out renders.
-    package static func image(model: GNPFAModel, encoder: ImageEncoder, images: FaceImageSet, batchSize: Int = 64) -> EncoderReport {
-        var decoded: [Float] = [], angles: [Float] = []
-        var start = 0
-        while start < images.count {
-            let indices = Array(start..<min(images.count, start + batchSize))
-            let (latents, poses) = encoder.encode(indices.map(images.image))
-            decoded += model.decode(latents: latents).toArray()
-            for (i, pose) in zip(indices, poses) {
-                angles.append(RigidTransform.angleBetween(RigidTransform(pose: images.rotation(i)), RigidTransform(pose: pose)))
-            }
-            start += batchSize
-        }
-        return EncoderReport(arkitMAE: meanAbsoluteError(images.weights, decoded), poseErrorDegrees: angles.reduce(0, +) / Float(max(1, angles.count)),
-                             sampleCount: images.count)
     }
 
     static func meanAbsoluteError(_ a: [Float], _ b: [Float]) -> Float {

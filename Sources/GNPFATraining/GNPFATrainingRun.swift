@@ -5,7 +5,7 @@ import M2FNeural
 
 /// The parts of GNPFA, trained in this order (the encoders learn the VAE's codes).
 package enum GNPFAStage: String, CaseIterable, Sendable {
-    case vae, geometry, image
+    case vae, geometry
 }
 
 /// What a GNPFA training run reports as it goes; the caller shows it (the CLI draws its progress
@@ -35,18 +35,14 @@ package struct GNPFATrainingRun {
     package var vae = VAETrainingOptions()
     package var vaeArchitecture = ExpressionVAEConfiguration(latentSize: 16, hiddenSize: 256)
     package var geometry = GeometryTrainingOptions()
-    package var image = ImageTrainingOptions()
-    /// Folder for the rendered image sets (train and held-out), reused between runs.
-    package var cache = ".cache/gnpfa"
     /// Continue each stage from its checkpoint.
     package var resume = false
 
-    /// Seeds the stages as the CLI always has: VAE `seed`, geometry `seed + 2`, image `seed + 3`.
+    /// Seeds the stages as the CLI always has: VAE `seed`, geometry `seed + 2`.
     package init(outputDirectory: URL, seed: UInt64) {
         self.outputDirectory = outputDirectory
         vae.seed = seed
         geometry.seed = seed &+ 2
-        image.seed = seed &+ 3
     }
 
     /// - Parameters:
@@ -61,7 +57,6 @@ package struct GNPFATrainingRun {
             switch stage {
             case .vae: try stageFinished(trainVAE(frames: frames, events: events))
             case .geometry: try stageFinished(trainGeometry(events: events))
-            case .image: try stageFinished(trainImage(events: events))
             }
         }
     }
@@ -159,45 +154,6 @@ package struct GNPFATrainingRun {
             "stage": "geometry", "steps": options.steps, "train_seconds": Self.rounded(seconds),
             "identities": identities.count, "heldout_arkit_mae": report.arkitMAE,
             "heldout_pose_error_deg": report.poseErrorDegrees, "disentanglement_ratio": ratio.ratio,
-        ])
-    }
-
-    private func trainImage(events: (GNPFATrainingEvent) -> Void) throws -> GNPFAStageReport {
-        let model = try GNPFAModel(directory: outputDirectory)
-        let options = image
-        let architecture = ImageEncoderConfiguration(latentSize: model.latentSize)
-        let renderStart = Date()
-        let setFile = cache + "/train-\(architecture.imageSize)-\(options.imageCount)-\(options.identityCount)id.bin"
-        let set = try FaceImageSet.cached(at: setFile, count: options.imageCount,
-                                          identities: GeometrySampler.trainingIdentities(options.identityCount),
-                                          size: architecture.imageSize, seed: options.seed) { done in
-            let elapsed = Date().timeIntervalSince(renderStart)
-            events(.progress(TrainingProgress(stage: "render", step: done, totalSteps: options.imageCount, loss: 0, parts: [:], elapsed: elapsed,
-                                              remaining: elapsed / Double(done) * Double(options.imageCount - done))))
-        }
-        var generator = RandomGenerator(seed: options.seed)
-        let encoder = ImageEncoder(architecture, generator: &generator)
-        var objective = ImageObjective(encoder: encoder, vae: model.vae, images: set, options: options)
-        let optimizer = makeOptimizer(for: encoder, learningRate: options.learningRate)
-        let seconds = try runLoop(.image, module: encoder, optimizer: optimizer,
-                                  startStep: startStep(.image, module: encoder, optimizer: optimizer), steps: options.steps,
-                                  learningRate: options.learningRate, warmupSteps: 100, events: events) { step in
-            defer { model.vae.zeroGrad() }
-            return objective.loss(step: step)
-        }
-        try encoder.saveParameters(to: outputDirectory.appendingPathComponent(GNPFAConfiguration.imageFile).path,
-                                   metadata: ["steps": "\(options.steps)", "seed": "\(options.seed)", "images": "\(options.imageCount)"])
-        var configuration = try GNPFAConfiguration.read(directory: outputDirectory)
-        configuration.image = architecture
-        try configuration.write(directory: outputDirectory)
-
-        let reloaded = try GNPFAModel(directory: outputDirectory)
-        let heldOut = try GNPFAHeldOut.images(cache: cache, size: architecture.imageSize)
-        let report = GNPFAEvaluation.image(model: reloaded, encoder: reloaded.imageEncoder!, images: heldOut)
-        return GNPFAStageReport(fields: [
-            "stage": "image", "steps": options.steps, "train_seconds": Self.rounded(seconds),
-            "images": options.imageCount, "heldout_image_arkit_mae": report.arkitMAE,
-            "heldout_image_pose_error_deg": report.poseErrorDegrees,
         ])
     }
 }

@@ -15,6 +15,8 @@ package struct BenchmarkResult: Codable, Sendable {
     package var ratio: Double? = nil
     /// Frames per second (1000 / median_ms) for per-frame benches (`m2f bench track`); omitted otherwise.
     package var fps: Double? = nil
+    /// The 1-minute load average when the bench finished (`m2f bench track`: the machine is shared); omitted otherwise.
+    package var loadavg_1m: Double? = nil
 
     package var jsonLine: String {
         let encoder = JSONEncoder()

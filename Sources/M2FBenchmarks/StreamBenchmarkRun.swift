@@ -86,7 +86,7 @@ extension StreamBenchmarks {
     }
 
     /// The 1-minute load average (-1 where /proc/loadavg is missing).
-    static func loadAverage() -> Double {
+    package static func loadAverage() -> Double {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).flatMap { $0.split(separator: " ").first.flatMap { Double($0) } } ?? -1
     }
 }

@@ -42,34 +42,9 @@ package struct WindowGeometry: Sendable, Equatable {
     }
 }
 
-/// Inference kernels on raw NHWC buffers (batch 1, no autograd tape): convolution as im2col + `cblas_sgemm`,
-/// a depthwise convolution, max pooling and per-channel activations. Used by the face tracker's networks.
+/// Inference helpers on raw NHWC buffers (batch 1, no autograd tape): im2col, max pooling and PReLU. The
+/// convolutions themselves are `FusedImageKernels`. Used by the face tracker's networks.
 package enum ImageKernels {
-    /// `output[HWo, O] = im2col(input)[HWo, K] · weightᵀ + bias` with `weight` laid out `[O, KH, KW, I]`
-    /// (TFLite's order, so K = KH·KW·I matches the patch order of `im2col`).
-    /// - Parameter columns: scratch of `HWo · K` floats (unused for pointwise convolutions).
-    package static func convolve(
-        _ input: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
-        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outputChannels: Int,
-        output: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>
-    ) {
-        let rows = g.outputHeight * g.outputWidth
-        let depth = g.kernelHeight * g.kernelWidth * channels
-        let a: UnsafePointer<Float>
-        if g.isPointwise {
-            a = input
-        } else {
-            im2col(input, channels: channels, geometry: g, into: columns)
-            a = UnsafePointer(columns)
-        }
-        if let bias {
-            for row in 0..<rows { (output + row * outputChannels).update(from: bias, count: outputChannels) }
-        }
-        let lhs = MatrixOperand(pointer: UnsafeMutablePointer(mutating: a), leadingDimension: depth, transposed: false)
-        let rhs = MatrixOperand(pointer: UnsafeMutablePointer(mutating: weight), leadingDimension: depth, transposed: true)
-        BLAS.sgemm(lhs, rhs, output, m: rows, n: outputChannels, k: depth, beta: bias == nil ? 0 : 1)
-    }
-
     /// Unfolds every output pixel's receptive field into one row of `KH·KW·C` values (zeros where the
     /// window hangs over the padding), rows split across cores.
     package static func im2col(_ input: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
@@ -99,36 +74,6 @@ package enum ImageKernels {
                             }
                         }
                         row += rowLength
-                    }
-                }
-            }
-        }
-    }
-
-    /// Depthwise convolution (multiplier 1): `weight` is `[KH, KW, C]`; every channel has its own filter.
-    /// Output rows are split across cores; the inner loop runs over channels, contiguous in NHWC.
-    package static func depthwise(
-        _ input: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
-        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
-    ) {
-        let source = UncheckedSendable(input), target = UncheckedSendable(output)
-        let filter = UncheckedSendable(weight), offsets = UncheckedSendable(bias)
-        Parallel.forRows(g.outputHeight, rowLength: g.outputWidth * channels * g.kernelHeight * g.kernelWidth) { outputRows in
-            let c = channels
-            for oy in outputRows {
-                for ox in 0..<g.outputWidth {
-                    let out = target.value + (oy * g.outputWidth + ox) * c
-                    if let b = offsets.value { out.update(from: b, count: c) } else { out.update(repeating: 0, count: c) }
-                    for ky in 0..<g.kernelHeight {
-                        let y = oy * g.strideY - g.padTop + ky
-                        guard y >= 0, y < g.inputHeight else { continue }
-                        for kx in 0..<g.kernelWidth {
-                            let x = ox * g.strideX - g.padLeft + kx
-                            guard x >= 0, x < g.inputWidth else { continue }
-                            let pixel = source.value + (y * g.inputWidth + x) * c
-                            let w = filter.value + (ky * g.kernelWidth + kx) * c
-                            for channel in 0..<c { out[channel] += pixel[channel] * w[channel] }
-                        }
                     }
                 }
             }

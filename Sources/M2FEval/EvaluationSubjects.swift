@@ -67,11 +67,12 @@ package struct EvaluationSubject: Sendable {
         self.isStochastic = isStochastic
     }
 
-    /// A model behind a pipeline, conditioned on the clip's emotion when asked.
+    /// A model behind a pipeline, conditioned on the clip's emotion when asked (neutral clips too: the
+    /// neutral token is the calm face the model learned from them; without it they drift into whatever
+    /// the unconditional model does).
     package static func pipeline(_ name: String, _ pipeline: Media2FacePipeline, conditionOnEmotion: Bool, isStochastic: Bool = true) -> EvaluationSubject {
         EvaluationSubject(name: name, isStochastic: isStochastic) { clip, options in
-            let style: StyleSpecification = conditionOnEmotion && clip.emotion != .neutral
-                ? .emotion(clip.emotion, intensity: Float(clip.intensity)) : .none
+            let style: StyleSpecification = conditionOnEmotion ? .emotion(clip.emotion, intensity: Float(clip.intensity)) : .none
             return try await pipeline.animate(samples: clip.samples, source: clip.id,
                                         request: AnimationRequest(audioPath: clip.id, style: style, options: options)).animation
         }

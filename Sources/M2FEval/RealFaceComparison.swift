@@ -34,7 +34,9 @@ package struct RealFaceComparison: Sendable {
             rest_eye_wide: mean(motion.map(\.restEyeWide)) ?? 0,
             rest_smile: mean(motion.map(\.restSmile)) ?? 0,
             rest_frown: mean(motion.map(\.restFrown)) ?? 0,
-            mean_jaw_open: mean(motion.map(\.meanJawOpen)) ?? 0)
+            mean_jaw_open: mean(motion.map(\.meanJawOpen)) ?? 0,
+            lip_closures_per_speech_minute: mean(motion.map(\.lipClosuresPerSpeechMinute)) ?? 0,
+            closed_share_of_speech: mean(motion.map(\.closedShareOfSpeech)) ?? 0)
     }
 }
 
@@ -54,4 +56,6 @@ package struct RealFaceScores: Sendable, Codable, Equatable {
     package var rest_smile: Double
     package var rest_frown: Double
     package var mean_jaw_open: Double
+    package var lip_closures_per_speech_minute: Double
+    package var closed_share_of_speech: Double
 }

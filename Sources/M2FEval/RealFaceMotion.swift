@@ -18,9 +18,17 @@ package struct RealFaceMotion: Sendable, Codable, Equatable {
     package var blinksPerMinute: Double
     /// Mean jawOpen over the whole clip.
     package var meanJawOpen: Double
+    /// Lip closures per minute of speech: the default head's lip gap falling below
+    /// `LipGeometry.closedThresholdMillimetres` within a speaking stretch (p, b, m and the like; real
+    /// talkers close their lips about once a second). Measures what the tracked data teaches about
+    /// closures, which the bilabial closure of the synthetic split cannot see.
+    package var lipClosuresPerSpeechMinute: Double
+    /// Share of speech frames with closed lips.
+    package var closedShareOfSpeech: Double
 
-    /// - Parameters: the animation and its speech loudness per frame (dB, `LipSyncMetrics.loudness`).
-    package init(_ animation: FaceAnimation, loudness: [Double]) {
+    /// - Parameters: the animation, its speech loudness per frame (dB, `LipSyncMetrics.loudness`) and
+    ///   its lip gap per frame on the default head (metres, `FaceSignals.lipGap`).
+    package init(_ animation: FaceAnimation, loudness: [Double], lipGap: [Float]) {
         let f = animation.frameCount
         precondition(loudness.count == f, "one loudness value per frame")
         func channel(_ shape: ARKitBlendshape) -> [Double] {
@@ -44,6 +52,13 @@ package struct RealFaceMotion: Sendable, Codable, Equatable {
         let rises = (1..<max(f, 1)).filter { blink[$0 - 1] < 0.5 && blink[$0] >= 0.5 }.count
         blinksPerMinute = Double(rises) / (Double(f) / animation.fps / 60)
         meanJawOpen = SignalStatistics.mean(channel(.jawOpen))
+        precondition(lipGap.count == f, "one lip gap per frame")
+        let speaking = (0..<f).map { loudness[$0] >= loud - 25 }
+        let closed = lipGap.map { $0 * 1000 < LipGeometry.closedThresholdMillimetres }
+        let speechFrames = speaking.filter { $0 }.count
+        let onsets = (1..<max(f, 1)).filter { speaking[$0] && closed[$0] && !closed[$0 - 1] }.count
+        lipClosuresPerSpeechMinute = speechFrames > 0 ? Double(onsets) / (Double(speechFrames) / animation.fps / 60) : 0
+        closedShareOfSpeech = speechFrames > 0 ? Double((0..<f).filter { speaking[$0] && closed[$0] }.count) / Double(speechFrames) : 0
     }
 
     static func standardDeviation(_ x: [Double]) -> Double {

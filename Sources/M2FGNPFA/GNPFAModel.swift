@@ -15,22 +15,18 @@ package struct GNPFAConfiguration: Codable, Sendable, Equatable {
     package var vae: ExpressionVAEConfiguration
     /// The geometry encoder (`geometry.safetensors`), when trained.
     package var geometry: GeometryEncoderConfiguration?
-    /// The image encoder (`image.safetensors`), when trained.
-    package var image: ImageEncoderConfiguration?
 
-    package init(vae: ExpressionVAEConfiguration, geometry: GeometryEncoderConfiguration? = nil, image: ImageEncoderConfiguration? = nil) {
+    package init(vae: ExpressionVAEConfiguration, geometry: GeometryEncoderConfiguration? = nil) {
         format = "m2f-gnpfa"
         version = 1
         self.vae = vae
         self.geometry = geometry
-        self.image = image
     }
 
     /// File names inside a model folder.
     package static let configFile = "config.json"
     package static let vaeFile = "vae.safetensors"
     package static let geometryFile = "geometry.safetensors"
-    package static let imageFile = "image.safetensors"
 
     /// Reads `config.json` of `directory`.
     package static func read(directory: URL) throws -> GNPFAConfiguration {
@@ -74,13 +70,6 @@ package struct GNPFAConfiguration: Codable, Sendable, Equatable {
             check.require("geometry.hiddenLayers", geometry.hiddenLayers, in: 0...16)
             check.require(geometry.latentSize == vae.latentSize, "geometry.latentSize \(geometry.latentSize) differs from vae.latentSize \(vae.latentSize)")
         }
-        if let image {
-            check.require("image.imageSize", image.imageSize, in: 8...1024)
-            check.require("image.channels.count", image.channels.count, in: 1...8)
-            check.require("image.channels", each: image.channels, in: 1...1024)
-            check.require("image.hiddenSize", image.hiddenSize, in: 1...4096)
-            check.require(image.latentSize == vae.latentSize, "image.latentSize \(image.latentSize) differs from vae.latentSize \(vae.latentSize)")
-        }
         return check.problem
     }
 
@@ -106,8 +95,6 @@ package final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
     package let vae: ExpressionVAE
     /// Mesh → code and head pose, when the folder has one.
     package let geometryEncoder: GeometryEncoder?
-    /// Image → code and head pose, when the folder has one.
-    package let imageEncoder: ImageEncoder?
 
     /// Loads `config.json` and the weights of `directory`, strictly by key and shape.
     /// - Throws: `GNPFAError.missingFile` / `.invalidFile` naming the file and the fix, or
@@ -125,11 +112,6 @@ package final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
                                            + Array(repeating: geometry.hiddenSize, count: geometry.hiddenLayers) + [geometry.latentSize]),
                                        file: GNPFAConfiguration.geometryFile, in: directory)
         }
-        if let image = c.image {
-            try Self.requireParameters(GNPFAConfiguration.feedForwardWeights([(image.channels.last ?? 0) * image.featureSize * image.featureSize,
-                                                                             image.hiddenSize, image.latentSize + 3]),
-                                       file: GNPFAConfiguration.imageFile, in: directory)
-        }
         var generator = RandomGenerator(seed: 0)
         vae = ExpressionVAE(configuration.vae, generator: &generator)
         try Self.load(vae, file: GNPFAConfiguration.vaeFile, from: directory)
@@ -139,13 +121,6 @@ package final class GNPFAModel: ExpressionCoding, @unchecked Sendable {
             geometryEncoder = encoder
         } else {
             geometryEncoder = nil
-        }
-        if let image = configuration.image {
-            let encoder = ImageEncoder(image, generator: &generator)
-            try Self.load(encoder, file: GNPFAConfiguration.imageFile, from: directory)
-            imageEncoder = encoder
-        } else {
-            imageEncoder = nil
         }
     }
 

@@ -45,8 +45,8 @@ struct LandmarkSmoothing {
         let speedAlpha = alpha(derivativeCutoff)
         var out = landmarks
         for i in landmarks.indices {
-            let raw = [Double(landmarks[i].x) * w, Double(landmarks[i].y) * h, Double(landmarks[i].z) * w]
-            var filtered = [0.0, 0.0, 0.0]
+            let raw = SIMD3(Double(landmarks[i].x) * w, Double(landmarks[i].y) * h, Double(landmarks[i].z) * w)
+            var filtered = SIMD3<Double>.zero
             for c in 0..<3 {
                 var channel = channels[3 * i + c]
                 let speed = (raw[c] - channel.rawValue) / objectScale * frequency

@@ -24,6 +24,8 @@ public final class VideoFrames {
     private var finished = false
     /// Frames read so far.
     public private(set) var framesRead = 0
+    /// The last frame's pixels, shared with the image handed out (copied on write only if still held).
+    private var buffer: [UInt8] = []
 
     /// Probes `path` and starts decoding it.
     public init(path: String, ffmpeg: String? = Executable.ffmpeg, ffprobe: String? = Executable.ffprobe) throws(TrackerError) {
@@ -43,6 +45,11 @@ public final class VideoFrames {
         }
         arguments += ["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
         do { child = try Subprocess(ffmpeg, arguments) } catch { throw .ffmpegMissing(path: path) }
+        #if os(Linux)
+        // A 1 MiB pipe (the default is 64 KiB): ffmpeg writes ahead into the next frame while this one is
+        // tracked, so reading a frame waits less. Best effort: a refusal leaves the default.
+        if let descriptor = child.output?.fileDescriptor { _ = fcntl(descriptor, 1031 /* F_SETPIPE_SZ */, 1 << 20) }
+        #endif
     }
 
     deinit { child.terminate() }
@@ -51,15 +58,21 @@ public final class VideoFrames {
     /// before the failure stay valid.
     public func next() throws(TrackerError) -> RGBImage? {
         guard !finished, let output = child.output else { return nil }
-        var data = Data()
-        data.reserveCapacity(frameBytes)
-        while data.count < frameBytes {
-            guard let chunk = try? output.read(upToCount: frameBytes - data.count), !chunk.isEmpty else { break }
-            data.append(chunk)
+        // Read straight into the frame buffer: when the caller has let go of the previous frame the buffer
+        // is reused as it is (no allocation, no page faults, no copy of 2.7 MB per 720p frame).
+        if buffer.count != frameBytes { buffer = [UInt8](repeating: 0, count: frameBytes) }
+        let descriptor = output.fileDescriptor, wanted = frameBytes
+        let filled = buffer.withUnsafeMutableBytes { raw in
+            var filled = 0
+            while filled < wanted {
+                let count = read(descriptor, raw.baseAddress! + filled, wanted - filled)
+                if count > 0 { filled += count } else if count < 0 && errno == EINTR { continue } else { break }
+            }
+            return filled
         }
-        if data.count == frameBytes {
+        if filled == frameBytes {
             framesRead += 1
-            return RGBImage(width: info.width, height: info.height, pixels: [UInt8](data))
+            return RGBImage(width: info.width, height: info.height, pixels: buffer)
         }
         finished = true
         let status = child.wait()

@@ -10,6 +10,27 @@ package enum StyleCondition: Sendable, Equatable {
     case text(embedding: [Float])
     case image(code: [Float])
     case emotion(Emotion, intensity: Float)
+    /// A weighted mix of conditions (a text prompt read through the style vocabulary, `StylePromptReader`):
+    /// the token is the weighted mean of the parts' tokens, the guidance strength Σ weight · strength of
+    /// each part. The weights sum to at most 1; less weakens the style (a prompt the vocabulary barely knows).
+    case blend([WeightedStyle])
+
+    /// The parts of a blend, or this condition alone with weight 1.
+    package var parts: [WeightedStyle] {
+        if case let .blend(parts) = self { return parts }
+        return [WeightedStyle(self, weight: 1)]
+    }
+}
+
+/// One part of a `StyleCondition.blend`.
+package struct WeightedStyle: Sendable, Equatable {
+    package var condition: StyleCondition
+    package var weight: Float
+
+    package init(_ condition: StyleCondition, weight: Float) {
+        self.condition = condition
+        self.weight = weight
+    }
 }
 
 /// A style that applies from `start` to `end` seconds, blended in and out over `fade` seconds.
@@ -18,12 +39,15 @@ package struct StyleSegment: Sendable, Equatable {
     package var end: Double
     package var fade: Double
     package var condition: StyleCondition
+    /// The speaking-style dials over the segment (blended with the same fades).
+    package var speaking: SpeakingStyle
 
-    package init(start: Double, end: Double, fade: Double = 0.5, condition: StyleCondition) {
+    package init(start: Double, end: Double, fade: Double = 0.5, condition: StyleCondition, speaking: SpeakingStyle = .neutral) {
         self.start = start
         self.end = end
         self.fade = fade
         self.condition = condition
+        self.speaking = speaking
     }
 }
 

@@ -64,7 +64,7 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Emotion intensity in [0, 1] (with --emotion).")
     var intensity: Float = 1
 
-    @Option(help: "Style from the expression of a face in a photo (PNG, JPEG, …; read by the face tracker, see --image-style).")
+    @Option(help: "Style from the expression of a face in a photo (PNG, JPEG, …; read by the face tracker, needs `m2f models fetch`).")
     var image: String?
 
     @Option(help: "Keyframes to hit (JSON; docs/USAGE.md).")
@@ -94,6 +94,8 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated output formats: csv, json, glb, mp4.")
     var format = "csv,json,glb"
 
+    @OptionGroup var speaking: SpeakingStyleOptions
+
     @OptionGroup var models: ModelFolderOptions
 
     @Option(parsing: .unconditional, help: "MP4 frame size in pixels.")
@@ -122,7 +124,7 @@ struct AnimateCommand: AsyncParsableCommand {
     var options: AnimationOptions {
         var options = AnimationOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance, seed: seed, headPose: !noHeadPose)
         options.maximumSeconds = maxHours.map { $0 * 3600 }
-        return options
+        return speaking.applied(to: options)
     }
 
     var styleChoice: StyleChoice { StyleChoice(text: text, emotion: emotion, intensity: intensity, image: image) }

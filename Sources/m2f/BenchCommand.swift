@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import M2FBenchmarks
 import M2FEncoders
 import M2FEngine
+import M2FSystem
 
 /// `m2f bench …`: hot-path benchmarks printing one JSON object per line.
 struct BenchCommand: ParsableCommand {
@@ -36,7 +38,13 @@ struct BenchCommand: ParsableCommand {
     struct TrackBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "track",
-            abstract: "Face tracker: frames per second of the detector, landmark and blendshape networks (needs `m2f models fetch`).")
+            abstract: "Face tracker: frames per second of the three networks and of the whole per-frame path on a 720p video, beside MediaPipe (needs `m2f models fetch`).",
+            discussion: """
+              The video is the scripted demo rendered on the default head at 1280×720 (made in a temporary \
+              folder) unless --video names one. With --reference PYTHON, bench/mediapipe_track.py times the \
+              same networks (LiteRT) and the same video (MediaPipe's FaceLandmarker, video mode) in the same \
+              run; its lines carry "impl": "litert" or "mediapipe". Every line carries the 1-minute load average.
+              """)
 
         @Flag(help: "Fewer iterations (a smoke run, not for quoting).")
         var quick = false
@@ -44,8 +52,47 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "JSON lines (the only output format; accepted for symmetry with the issue's command line).")
         var json = false
 
+        @Option(help: ArgumentHelp("Video for the whole-path bench (default: a 720p render of the default head).", valueName: "path"))
+        var video: String?
+
+        @Option(parsing: .unconditional, help: ArgumentHelp("Passes over the video (the first a warm-up when more than one).", valueName: "n"))
+        var passes = 3
+
+        @Option(help: ArgumentHelp("Python with `mediapipe` (and `ai-edge-litert`) for the reference lines; omitted: ours only.", valueName: "python"))
+        var reference: String?
+
+        @Option(help: ArgumentHelp("The reference script.", valueName: "path"))
+        var referenceScript = "bench/mediapipe_track.py"
+
+        func validate() throws {
+            try OptionRange.check(passes, "--passes", 1...20)
+            if let reference, !FileManager.default.isExecutableFile(atPath: reference) {
+                throw ValidationError("--reference: \(reference) is not an executable Python")
+            }
+            if reference != nil, !FileManager.default.fileExists(atPath: referenceScript) {
+                throw ValidationError("--reference-script: \(referenceScript) not found (run from the repository root or give its path)")
+            }
+        }
+
         func run() throws {
-            for result in try TrackerNetworkBenchmarks.run(iterations: quick ? 5 : 50) { print(result.jsonLine) }
+            func emit(_ result: BenchmarkResult) {
+                var result = result
+                result.loadavg_1m = StreamBenchmarks.loadAverage()
+                print(result.jsonLine)
+            }
+            for result in try TrackerNetworkBenchmarks.run(iterations: quick ? 5 : 50) { emit(result) }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-bench-track-\(ProcessInfo.processInfo.processIdentifier)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = try video ?? TrackerPathBenchmark.makeVideo(in: folder, seconds: quick ? 1 : 4)
+            for result in try TrackerPathBenchmark.run(video: path, passes: quick ? 1 : passes) { emit(result) }
+            if let reference {
+                // Its JSON lines go straight to our stdout (ours flushed first), its notes to our stderr.
+                fflush(nil)
+                let status = try Subprocess(reference, [referenceScript, "--video", path, "--passes", String(quick ? 1 : passes)],
+                                            output: .inherit, errors: .inherit).wait()
+                if status != 0 { throw ValidationError("the reference script exited with status \(status)") }
+            }
         }
     }
 

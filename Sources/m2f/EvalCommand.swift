@@ -10,6 +10,7 @@ struct EvalCommand: ParsableCommand {
             EvalGNPFACommand.self,
             EvalHumanSpeechCommand.self,
             EvalRealFacesCommand.self,
+            EvalControlsCommand.self,
         ],
         defaultSubcommand: EvalMedia2FaceCommand.self
     )

@@ -8,11 +8,11 @@ import M2FGNPFA
 struct EvalGNPFACommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gnpfa",
-        abstract: "Held-out metrics of the GNPFA model: reconstruction, lip error, disentanglement, image encoder, interpolation.",
+        abstract: "Held-out metrics of the GNPFA model: reconstruction, lip error, disentanglement, interpolation.",
         discussion: """
             Held-out data: 2000 FACS-sampled frames (seed no training run uses), plus the held-out files of --data; \
-            6 held-out identities for geometry (400 samples) and disentanglement (40 expressions × 6 identities); \
-            600 held-out renders (rendered once into --cache). lip_error_mm_*: per frame the largest lip-vertex \
+            6 held-out identities for geometry (400 samples) and disentanglement (40 expressions × 6 identities). \
+            lip_error_mm_*: per frame the largest lip-vertex \
             distance on the default head between true and reconstructed weights (mean and 95th percentile over frames).
             """)
 
@@ -21,9 +21,6 @@ struct EvalGNPFACommand: ParsableCommand {
 
     @Option(help: "An M2F-D dataset (its test split is evaluated too) or a folder of recorded animations (its held-out files, every 10th).")
     var data: String?
-
-    @Option(help: "Folder for rendered image caches.")
-    var cache = ".cache/gnpfa"
 
     @Flag(help: "Print one JSON object (the only output format).")
     var json = false
@@ -63,13 +60,6 @@ struct EvalGNPFACommand: ParsableCommand {
             object["disentanglement_ratio"] = ratio.ratio
             object["disentanglement_across_identities"] = ratio.acrossIdentities
             object["disentanglement_across_expressions"] = ratio.acrossExpressions
-        }
-        if let image = coder.imageEncoder {
-            let images = try GNPFAHeldOut.images(cache: cache, size: image.configuration.imageSize)
-            let imageReport = GNPFAEvaluation.image(model: coder, encoder: image, images: images)
-            object["image_arkit_mae"] = imageReport.arkitMAE
-            object["image_pose_error_deg"] = imageReport.poseErrorDegrees
-            object["image_heldout_count"] = imageReport.sampleCount
         }
         let encoded = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: encoded, as: UTF8.self))

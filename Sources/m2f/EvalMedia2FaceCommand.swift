@@ -70,6 +70,9 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    @Flag(help: "Condition each clip on its emotion label through the user-facing intensity (style-guidance strength) instead of as the model was trained (intensity in the token); the split's labels are the teacher's intensities, so scoring uses the trained way by default.")
+    var userIntensity = false
+
     /// The regression baseline (--regressor, or Models/media2face-regressor when it exists).
     func scoreRegressor(runner: EvaluationRunner, settings: EvaluationSettings, bar: ProgressBar,
                         models: inout [String: ModelScores], missing: inout [String: String]) async throws {
@@ -103,6 +106,7 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
         settings.split = chosenSplit
         settings.limit = limit
         settings.options = AnimationOptions(steps: steps, seed: seed)
+        settings.options.emotionIntensityAsTrained = !userIntensity
         if let audioGuidance { settings.options.audioGuidance = audioGuidance }
         if let styleGuidance { settings.options.styleGuidance = styleGuidance }
         let wanted = Set(subjects.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })

@@ -70,8 +70,8 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
                 guard frames >= 2 else { continue }
                 (animation, truth) = (try animation.trimmed(frames: 0..<frames), try truth.trimmed(frames: 0..<frames))
                 let loudness = LipSyncMetrics.loudness(samples: clip.samples, sampleRate: 16_000, fps: truth.fps, frameCount: truth.frameCount)
-                if m == 0 { tracked.add(RealFaceMotion(truth, loudness: loudness), match: nil) }
-                perModel[m].add(RealFaceMotion(animation, loudness: loudness), match: RealFaceMouthMatch(model: animation, tracked: truth, signals: signals))
+                if m == 0 { tracked.add(RealFaceMotion(truth, loudness: loudness, lipGap: signals.lipGap(truth)), match: nil) }
+                perModel[m].add(RealFaceMotion(animation, loudness: loudness, lipGap: signals.lipGap(animation)), match: RealFaceMouthMatch(model: animation, tracked: truth, signals: signals))
             }
         }
         bar.finish()
@@ -106,6 +106,8 @@ struct RealFaceReport: Codable {
             ("rest smile", { value($0.rest_smile) }),
             ("rest frown", { value($0.rest_frown) }),
             ("mean jawOpen", { value($0.mean_jaw_open) }),
+            ("lip closures per speech minute", { value($0.lip_closures_per_speech_minute, 1) }),
+            ("closed share of speech", { value($0.closed_share_of_speech) }),
         ]
         let columns = [("people", people)] + models.map { ($0.folder, $0.scores) }
         var lines = ["real faces: \(people.clips) clips of \(dataset) (\(split))",

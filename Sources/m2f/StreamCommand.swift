@@ -86,6 +86,8 @@ struct StreamCommand: AsyncParsableCommand {
     @Flag(help: "Keep the head still (no generated head pose).")
     var noHeadPose = false
 
+    @OptionGroup var speaking: SpeakingStyleOptions
+
     @OptionGroup var models: ModelFolderOptions
 
     func validate() throws {
@@ -100,7 +102,7 @@ struct StreamCommand: AsyncParsableCommand {
         if subject.isEmpty || subject.utf8.count > 255 { throw ValidationError("--subject needs 1 … 255 bytes") }
         if noJson && livelink == nil { throw ValidationError("--no-json leaves no output; add --livelink HOST:PORT") }
         if let livelink { _ = try LiveLinkUDP.split(livelink) }
-        try AnimationOptions(steps: steps, seed: seed).validate()
+        try speaking.applied(to: AnimationOptions(steps: steps, seed: seed)).validate()
     }
 
     var style: StyleSpecification {
@@ -117,7 +119,7 @@ struct StreamCommand: AsyncParsableCommand {
             : try StreamInput.file(input, realtime: realtime)
         let pipeline = try await models.loadPipeline()
         let configuration = StreamConfiguration(lookAheadFrames: lookAhead, hopFrames: hop, stepsPerHop: steps)
-        let stream = try await pipeline.stream(style: style, options: AnimationOptions(steps: steps, seed: seed, headPose: !noHeadPose),
+        let stream = try await pipeline.stream(style: style, options: speaking.applied(to: AnimationOptions(steps: steps, seed: seed, headPose: !noHeadPose)),
                                                configuration: configuration)
         let json = !noJson
         try await withThrowingTaskGroup(of: Void.self) { group in

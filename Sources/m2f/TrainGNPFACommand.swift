@@ -3,15 +3,15 @@ import Foundation
 import GNPFATraining
 import M2FGNPFA
 
-/// `m2f train gnpfa`: trains the GNPFA parts (expression VAE, then the geometry and image encoders
-/// against it) into a model folder, with checkpoints and `--resume`.
+/// `m2f train gnpfa`: trains the GNPFA parts (expression VAE, then the geometry encoder against it)
+/// into a model folder, with checkpoints and `--resume`.
 struct TrainGNPFACommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gnpfa",
-        abstract: "Train the GNPFA expression latent space (VAE) and its geometry and image encoders.",
+        abstract: "Train the GNPFA expression latent space (VAE) and its geometry encoder.",
         discussion: """
-            Stages run in order vae → geometry → image (the encoders learn the VAE's codes, so retraining the
-            VAE means retraining them). Checkpoints go to OUTPUT/checkpoints/STAGE.safetensors every 500 steps;
+            Stages run in order vae → geometry (the encoder learns the VAE's codes, so retraining the VAE
+            means retraining it). Checkpoints go to OUTPUT/checkpoints/STAGE.safetensors every 500 steps;
             --resume continues a stage from its checkpoint. Progress with loss and ETA is on stderr; one JSON
             line per finished stage with its held-out metrics is on stdout.
             Without -o the run writes a new runs/gnpfa-DATE-TIME folder; a folder that already holds the stage's
@@ -21,13 +21,13 @@ struct TrainGNPFACommand: ParsableCommand {
     @Option(help: "Expression frames mixed into the VAE's sampled ones: an M2F-D dataset (its train clips train, its val clips are held out) or a folder of recorded animations (.json/.csv).")
     var data: String?
 
-    @Option(name: .shortAndLong, help: "Model folder to write (config.json + safetensors; default: a new runs/gnpfa-DATE-TIME). The geometry and image stages train against the VAE in this folder.")
+    @Option(name: .shortAndLong, help: "Model folder to write (config.json + safetensors; default: a new runs/gnpfa-DATE-TIME). The geometry stage trains against the VAE in this folder.")
     var output: String?
 
     @Flag(help: "Replace the stage's model file already in the -o folder (without it such a folder is refused).")
     var overwrite = false
 
-    @Option(help: "Which part to train: vae, geometry, image or all.")
+    @Option(help: "Which part to train: vae, geometry or all.")
     var stage = "all"
 
     @Option(parsing: .unconditional, help: "VAE latent size Z.")
@@ -54,18 +54,6 @@ struct TrainGNPFACommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Identities the geometry encoder trains on.")
     var geometryIdentities = 24
 
-    @Option(parsing: .unconditional, help: "Image encoder optimiser steps.")
-    var imageSteps = 4500
-
-    @Option(parsing: .unconditional, help: "Identities the image encoder's renders are spread over.")
-    var imageIdentities = 32
-
-    @Option(parsing: .unconditional, help: "Rendered training images for the image encoder.")
-    var images = 12000
-
-    @Option(help: "Folder for rendered image caches (gitignored).")
-    var cache = ".cache/gnpfa"
-
     @Option(parsing: .unconditional, help: "Seed of initialisation and sampling.")
     var seed: UInt64 = 1
 
@@ -76,23 +64,21 @@ struct TrainGNPFACommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard ["vae", "geometry", "image", "all"].contains(stage) else { throw ValidationError("--stage must be vae, geometry, image or all") }
+        guard ["vae", "geometry", "all"].contains(stage) else { throw ValidationError("--stage must be vae, geometry or all") }
         try OptionRange.check(latentSize, "--latent-size", 1...512)
         try OptionRange.check(hiddenSize, "--hidden-size", 1...8192)
-        for (value, flag) in [(vaeSteps, "--vae-steps"), (geometrySteps, "--geometry-steps"), (imageSteps, "--image-steps")] {
+        for (value, flag) in [(vaeSteps, "--vae-steps"), (geometrySteps, "--geometry-steps")] {
             try OptionRange.check(value, flag, 1...100_000_000)
         }
         for (value, flag) in [(klWeight, "--kl-weight"), (lipWeight, "--lip-weight"), (closureWeight, "--closure-weight")] {
             try OptionRange.check(value, flag, 0...1000)
         }
         try OptionRange.check(geometryIdentities, "--geometry-identities", 1...100_000)
-        try OptionRange.check(imageIdentities, "--image-identities", 1...100_000)
-        try OptionRange.check(images, "--images", 1...10_000_000)
     }
 
     func run() throws {
         let stages = stage == "all" ? GNPFAStage.allCases : [GNPFAStage(rawValue: stage)!]
-        let files: [GNPFAStage: String] = [.vae: GNPFAConfiguration.vaeFile, .geometry: GNPFAConfiguration.geometryFile, .image: GNPFAConfiguration.imageFile]
+        let files: [GNPFAStage: String] = [.vae: GNPFAConfiguration.vaeFile, .geometry: GNPFAConfiguration.geometryFile]
         let folder = try TrainingOutput.folder(output, kind: "gnpfa", modelFiles: stages.compactMap { files[$0] }, overwrite: overwrite, resume: resume)
         var run = GNPFATrainingRun(outputDirectory: URL(fileURLWithPath: folder), seed: seed)
         run.stages = stages
@@ -103,10 +89,6 @@ struct TrainGNPFACommand: ParsableCommand {
         run.vae.lipClosureWeight = closureWeight
         run.geometry.steps = geometrySteps
         run.geometry.identityCount = geometryIdentities
-        run.image.steps = imageSteps
-        run.image.imageCount = images
-        run.image.identityCount = imageIdentities
-        run.cache = cache
         run.resume = resume
         let frames = try data.map { try GNPFAFrameSource.frames(URL(fileURLWithPath: $0), heldOut: .val, quiet: quiet) } ?? ExpressionFrames()
         if data != nil {

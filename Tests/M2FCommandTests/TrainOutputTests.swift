@@ -81,6 +81,6 @@ import Testing
         #expect(replaced.status == 0, "\(replaced.errors)")
         let after = snapshot(scratch.file("Models"))
         #expect(after["gnpfa/vae.safetensors"] != before["gnpfa/vae.safetensors"])
-        #expect(after["gnpfa/image.safetensors"] == before["gnpfa/image.safetensors"])
+        #expect(after["gnpfa/geometry.safetensors"] == before["gnpfa/geometry.safetensors"])
     }
 }

@@ -27,8 +27,7 @@ import M2FGNPFA
         ("vae", "hiddenSize", "-1", "vae.hiddenSize is -1"), ("vae", "hiddenLayers", "-3", "vae.hiddenLayers is -3"),
         ("vae", "latentSize", "0", "vae.latentSize is 0"), ("vae", "hiddenSize", "1099511627776", "vae.hiddenSize is"),
         ("geometry", "hiddenLayers", "-1", "geometry.hiddenLayers is -1"), ("geometry", "vertexIndices", "[5, -7]", "geometry.vertexIndices[1] is -7"),
-        ("geometry", "latentSize", "3", "geometry.latentSize 3 differs"), ("image", "channels", "[16, -32]", "image.channels[1] is -32"),
-        ("image", "imageSize", "0", "image.imageSize is 0"),
+        ("geometry", "latentSize", "3", "geometry.latentSize 3 differs"),
     ])
     func fieldOutOfRangeIsRefused(part: String, field: String, value: String, message: String) throws {
         let data = try Self.config(Self.setPart(part, field, try JSONSerialization.jsonObject(with: Data(value.utf8), options: .fragmentsAllowed)))
@@ -41,6 +40,12 @@ import M2FGNPFA
         }
     }
 
+    /// Folders trained before the image encoder was deleted list an `image` part: it is ignored.
+    @Test func anOlderConfigurationWithAnImagePartLoads() throws {
+        let data = try Self.config(Self.setPart("image", "imageSize", 64))
+        #expect(try GNPFAConfiguration.decode(data, file: "/models/gnpfa/config.json").rangeProblem == nil)
+    }
+
     @Test func theCommittedConfigurationIsInRange() throws {
         #expect(try GNPFAConfiguration.read(directory: GNPFAModel.defaultDirectory).rangeProblem == nil)
     }
@@ -51,7 +56,7 @@ import M2FGNPFA
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.config(Self.setPart("vae", "hiddenSize", 4096)).write(to: folder.appendingPathComponent("config.json"))
-        for file in ["vae.safetensors", "geometry.safetensors", "image.safetensors"] {
+        for file in ["vae.safetensors", "geometry.safetensors"] {
             try FileManager.default.copyItem(at: GNPFAModel.defaultDirectory.appendingPathComponent(file), to: folder.appendingPathComponent(file))
         }
         do {

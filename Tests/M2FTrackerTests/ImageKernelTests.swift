@@ -3,7 +3,8 @@ import M2FEngine
 @testable import M2FTracker
 import Testing
 
-/// The channels-last kernels against direct loops over the definition (seeded random data).
+/// The fused channels-last kernels against direct loops over the definition (seeded random data), on both
+/// the SIMD and the portable C paths.
 @Suite("NHWC convolution kernels")
 struct ImageKernelTests {
     static func random(_ count: Int, seed: UInt64) -> [Float] {
@@ -37,53 +38,72 @@ struct ImageKernelTests {
         return out
     }
 
-    @Test("im2col + sgemm and the pointwise loop match the direct convolution", arguments: [(3, 2, true), (1, 1, false), (2, 2, false), (5, 2, true)])
-    func convolution(kernel: Int, stride: Int, same: Bool) {
-        let channels = 6, outputChannels = 10, side = 13
+    /// x < 0 ? slope · x : x.
+    static func prelu(_ x: Float, _ slope: Float) -> Float { x < 0 ? x * slope : x }
+
+    @Test("fused convolution (im2col where needed) with residual and PReLU matches the direct convolution, SIMD and portable",
+          arguments: [(3, 2, true, 10), (1, 1, false, 24), (2, 2, false, 16), (5, 2, true, 1), (1, 1, false, 42)])
+    func convolution(kernel: Int, stride: Int, same: Bool, outputChannels: Int) {
+        let channels = 6, side = 13
         let g = WindowGeometry(inputHeight: side, inputWidth: side, kernelHeight: kernel, kernelWidth: kernel, strideY: stride, strideX: stride, same: same)
         let input = Self.random(side * side * channels, seed: 1), weight = Self.random(outputChannels * kernel * kernel * channels, seed: 2)
-        let bias = Self.random(outputChannels, seed: 3)
-        let expected = Self.direct(input, channels: channels, geometry: g, weight: weight, bias: bias, outputChannels: outputChannels)
-        var output = [Float](repeating: .nan, count: expected.count)
-        var columns = [Float](repeating: 0, count: g.outputHeight * g.outputWidth * kernel * kernel * channels)
-        ImageKernels.convolve(input, channels: channels, geometry: g, weight: weight, bias: bias, outputChannels: outputChannels,
-                              output: &output, columns: &columns)
-        #expect(zip(output, expected).allSatisfy { abs($0 - $1) < 1e-4 })
-        if g.isPointwise {
-            let transposed = (0..<(channels * outputChannels)).map { weight[($0 % outputChannels) * channels + $0 / outputChannels] }
-            var pointwise = [Float](repeating: .nan, count: expected.count)
-            TrackerKernels.pointwise(input, pixels: side * side, inputChannels: channels, weightT: transposed, bias: bias,
-                                   outputChannels: outputChannels, activation: .none, output: &pointwise)
-            #expect(zip(pointwise, expected).allSatisfy { abs($0 - $1) < 1e-4 })
+        let bias = Self.random(outputChannels, seed: 3), slopes = Self.random(outputChannels, seed: 8)
+        let rows = g.outputHeight * g.outputWidth, depth = kernel * kernel * channels
+        let residual = Self.random(rows * outputChannels, seed: 9)
+        let direct = Self.direct(input, channels: channels, geometry: g, weight: weight, bias: bias, outputChannels: outputChannels)
+        let expected = direct.indices.map { Self.prelu(direct[$0] + residual[$0], slopes[$0 % outputChannels]) }
+        var columns = [Float](repeating: 0, count: rows * depth)
+        ImageKernels.im2col(input, channels: channels, geometry: g, into: &columns)
+        let transposed = weight.withUnsafeBufferPointer {
+            FusedImageKernels.transposedWeight($0.baseAddress!, outputChannels: outputChannels, depth: depth)
         }
+        for portable in [false, true] {
+            var output = [Float](repeating: .nan, count: expected.count)
+            slopes.withUnsafeBufferPointer { alpha in
+                FusedImageKernels.convolveRows(g.isPointwise ? input : columns, rows: rows, depth: depth, weightT: transposed, bias: bias,
+                                               outputChannels: outputChannels, residual: residual, epilogue: .prelu(alpha.baseAddress!),
+                                               output: &output, portable: portable)
+            }
+            let error = zip(output, expected).map { abs($0 - $1) }.max()!
+            #expect(error < 1e-4, "portable \(portable): max error \(error)")
+        }
+        // One output row (the landmark head's shape): the channels are split instead of the rows.
+        var single = [Float](repeating: .nan, count: outputChannels)
+        FusedImageKernels.convolveRows(columns, rows: 1, depth: depth, weightT: transposed, bias: bias, outputChannels: outputChannels,
+                                       residual: nil, epilogue: .relu, output: &single)
+        #expect(zip(single, direct.prefix(outputChannels)).allSatisfy { abs($0 - max($1, 0)) < 1e-4 })
     }
 
-    @Test("depthwise convolution, then PReLU, matches the per-channel definition")
-    func depthwise() {
-        let channels = 5, side = 9
-        let g = WindowGeometry(inputHeight: side, inputWidth: side, kernelHeight: 3, kernelWidth: 3, strideY: 2, strideX: 2, same: true)
+    @Test("fused depthwise convolution with PReLU matches the per-channel definition, SIMD and portable",
+          arguments: [(1, 16), (2, 5), (1, 13), (2, 32)])
+    func depthwise(stride: Int, channels: Int) {
+        let side = 9
+        let g = WindowGeometry(inputHeight: side, inputWidth: side, kernelHeight: 3, kernelWidth: 3, strideY: stride, strideX: stride, same: true)
         let input = Self.random(side * side * channels, seed: 4), weight = Self.random(9 * channels, seed: 5)
         let bias = Self.random(channels, seed: 6), slopes = Self.random(channels, seed: 7)
-        var output = [Float](repeating: .nan, count: g.outputHeight * g.outputWidth * channels)
-        ImageKernels.depthwise(input, channels: channels, geometry: g, weight: weight, bias: bias, output: &output)
-        slopes.withUnsafeBufferPointer { alpha in
-            TrackerKernels.activate(&output, pixels: g.outputHeight * g.outputWidth, channels: channels, activation: .prelu(alpha.baseAddress!))
-        }
-        for y in 0..<g.outputHeight {
-            for x in 0..<g.outputWidth {
-                for c in 0..<channels {
-                    var sum = bias[c]
-                    for ky in 0..<3 {
-                        for kx in 0..<3 {
-                            let iy = y * 2 + ky - g.padTop, ix = x * 2 + kx - g.padLeft
-                            guard iy >= 0, iy < side, ix >= 0, ix < side else { continue }
-                            sum += weight[(ky * 3 + kx) * channels + c] * input[(iy * side + ix) * channels + c]
+        for portable in [false, true] {
+            var output = [Float](repeating: .nan, count: g.outputHeight * g.outputWidth * channels)
+            slopes.withUnsafeBufferPointer { alpha in
+                FusedImageKernels.depthwise(input, channels: channels, geometry: g, weight: weight, bias: bias,
+                                            epilogue: .prelu(alpha.baseAddress!), output: &output, portable: portable)
+            }
+            var error: Float = 0
+            for y in 0..<g.outputHeight {
+                for x in 0..<g.outputWidth {
+                    for c in 0..<channels {
+                        var sum = bias[c]
+                        for ky in 0..<3 {
+                            for kx in 0..<3 {
+                                let iy = y * stride + ky - g.padTop, ix = x * stride + kx - g.padLeft
+                                guard iy >= 0, iy < side, ix >= 0, ix < side else { continue }
+                                sum += weight[(ky * 3 + kx) * channels + c] * input[(iy * side + ix) * channels + c]
+                            }
                         }
+                        error = max(error, abs(output[(y * g.outputWidth + x) * channels + c] - Self.prelu(sum, slopes[c])))
                     }
-                    let expected = sum < 0 ? sum * slopes[c] : sum
-                    #expect(abs(output[(y * g.outputWidth + x) * channels + c] - expected) < 1e-5)
                 }
             }
+            #expect(error < 1e-5, "portable \(portable): max error \(error)")
         }
     }
 }

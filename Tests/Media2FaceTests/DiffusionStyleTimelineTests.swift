@@ -23,6 +23,15 @@ import Media2Face
         #expect(timeline.hasStyle)
     }
 
+    /// A segment cut at a window's end (a stream hop: 183/30 − 57/30 = 4.199999999999999 s of a 4.2 s
+    /// window) keeps full weight to the last frame instead of fading out over its last fade/2.
+    @Test func aSegmentCutAtTheWindowEndDoesNotFadeThere() throws {
+        let end = 183.0 / 30 - 57.0 / 30
+        #expect(end < 4.2)
+        let timeline = try StyleTimeline(segments: [StyleSegment(start: 0, end: end, fade: 0.5, condition: happy)], frameCount: 126, fps: 30)
+        #expect(timeline.weights.toArray()[125 * 2] == 1)
+    }
+
     @Test func uncoveredFramesGoToTheBackground() throws {
         let timeline = try StyleTimeline(segments: [StyleSegment(start: 2, end: 3, fade: 0, condition: happy)], frameCount: 150, fps: 30)
         let w = timeline.weights.toArray()

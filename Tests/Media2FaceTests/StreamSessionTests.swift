@@ -109,6 +109,31 @@ struct StreamSessionTests {
         #expect(steps.max()! < 0.25, "the smile jumps by \(steps.max()!) in one frame")
     }
 
+    /// Speaking dials change mid-stream: head motion 0 stills the head once the blend is done, and the
+    /// text's dials ("whispering" lowers articulation) apply from the start.
+    @Test func speakingDialsChangeMidStream() async throws {
+        let samples = try Self.speech(seconds: 4)
+        let stream = try await Self.pipeline.stream(style: .text("whispering"), configuration: StreamConfiguration(blendSeconds: 0.5))
+        let reader = Task { () throws -> [StreamFrame] in
+            var frames: [StreamFrame] = []
+            for try await frame in stream.frames { frames.append(frame) }
+            return frames
+        }
+        try await stream.push(Array(samples.prefix(32_000)))
+        try await stream.setSpeakingStyle(SpeakingDials(headMotion: 0))
+        await #expect(throws: PipelineError.self) { try await stream.setSpeakingStyle(SpeakingDials(energy: 3)) }
+        try await stream.push(Array(samples.dropFirst(32_000)))
+        try await stream.finish()
+        let frames = try await reader.value
+        let early = frames[10..<50].map { abs($0.headPose.yaw) + abs($0.headPose.pitch) }.reduce(0, +)
+        let late = frames[(frames.count - 40)...].map { abs($0.headPose.yaw) + abs($0.headPose.pitch) }.reduce(0, +)
+        #expect(early > 0 && late == 0, "head motion \(early) → \(late)")
+        let offline = try await Self.pipeline.animate(AnimationRequest(audioPath: PipelineFixtures.example)).animation
+        let jaw = ARKit.index(of: "jawOpen")!
+        let streamed = frames[0..<60].map { $0.weights[jaw] }.reduce(0, +), plain = (0..<60).map { offline[$0, .jawOpen] }.reduce(0, +)
+        #expect(streamed < 0.8 * plain, "whispering jaw \(streamed) vs no style \(plain)")
+    }
+
     @Test func misuseIsAClearError() async throws {
         await #expect(throws: PipelineError.self) { _ = try await Self.pipeline.stream(configuration: StreamConfiguration(lookAheadFrames: 200)) }
         await #expect(throws: PipelineError.self) { _ = try await Self.pipeline.stream(configuration: StreamConfiguration(stepsPerHop: 0)) }

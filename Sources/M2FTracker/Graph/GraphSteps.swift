@@ -73,27 +73,28 @@ enum GraphSteps {
                 let weight = try input(1)
                 let bias = op.inputs.count > 2 && !op.inputs[2].isEmpty ? try input(2) : nil
                 if bias != nil, shape(2) != [outputChannels] { throw fail("bias shape \(shape(2))") }
-                if geometry.isPointwise, channels * outputChannels <= TrackerKernels.pointwiseLimit {
-                    // Thin 1×1 convolutions: the pixel loop with the weight transposed once here.
-                    let transposed = runner.ownedBuffer(copying: (0..<(channels * outputChannels)).map {
-                        weight[($0 % outputChannels) * channels + $0 / outputChannels]
-                    })
-                    let pixels = geometry.outputHeight * geometry.outputWidth
-                    let post = activation.code == 1 ? OutputActivation.relu : epilogue
-                    guard activation.code <= 1 || unit.activation == nil else { throw fail("two activations") }
-                    return {
-                        TrackerKernels.pointwise(source, pixels: pixels, inputChannels: channels, weightT: transposed, bias: bias,
-                                               outputChannels: outputChannels, activation: post, output: output)
-                        if activation.code > 1 { activation.apply(output, count: count) }
-                    }
+                var residual: UnsafePointer<Float>? = nil
+                if let name = unit.residual {
+                    guard graph.shape(name) == outputShape else { throw fail("residual \(graph.shape(name)) for \(outputShape)") }
+                    residual = UnsafePointer(try runner.buffer(name, of: unit.addition!))
                 }
+                guard activation.code <= 1 || (unit.activation == nil && residual == nil) else { throw fail("two activations") }
+                // The weight transposed once to [KH·KW·I, O]; ReLU from the op's own field, else the fused PReLU/ReLU.
+                let depth = kernelHeight * kernelWidth * channels
+                let transposed = runner.ownedBuffer(copying: FusedImageKernels.transposedWeight(weight, outputChannels: outputChannels, depth: depth))
+                let fusedEpilogue: FusedImageKernels.Epilogue = activation.code == 1 ? .relu : epilogue.fused
+                let rows = geometry.outputHeight * geometry.outputWidth
                 let scratch = runner.scratch
-                if !geometry.isPointwise { scratch.reserve(geometry.outputHeight * geometry.outputWidth * kernelHeight * kernelWidth * channels) }
+                if !geometry.isPointwise { scratch.reserve(rows * depth) }
                 return {
-                    ImageKernels.convolve(source, channels: channels, geometry: geometry, weight: weight, bias: bias,
-                                          outputChannels: outputChannels, output: output, columns: scratch.pointer)
-                    activation.apply(output, count: count)
-                    TrackerKernels.activate(output, pixels: count / channelCount, channels: channelCount, activation: epilogue)
+                    var a = UnsafePointer(source)
+                    if !geometry.isPointwise {
+                        ImageKernels.im2col(source, channels: channels, geometry: geometry, into: scratch.pointer)
+                        a = UnsafePointer(scratch.pointer)
+                    }
+                    FusedImageKernels.convolveRows(a, rows: rows, depth: depth, weightT: transposed, bias: bias, outputChannels: outputChannels,
+                                                   residual: residual, epilogue: fusedEpilogue, output: output)
+                    if activation.code > 1 { activation.apply(output, count: count) }
                 }
             default:
                 let w = shape(1)
@@ -102,10 +103,12 @@ enum GraphSteps {
                 }
                 let weight = try input(1)
                 let bias = op.inputs.count > 2 && !op.inputs[2].isEmpty ? try input(2) : nil
+                guard activation.code <= 1 || unit.activation == nil else { throw fail("two activations") }
+                let fusedEpilogue: FusedImageKernels.Epilogue = activation.code == 1 ? .relu : epilogue.fused
                 return {
-                    ImageKernels.depthwise(source, channels: channels, geometry: geometry, weight: weight, bias: bias, output: output)
-                    activation.apply(output, count: count)
-                    TrackerKernels.activate(output, pixels: count / channelCount, channels: channelCount, activation: epilogue)
+                    FusedImageKernels.depthwise(source, channels: channels, geometry: geometry, weight: weight, bias: bias,
+                                                epilogue: fusedEpilogue, output: output)
+                    if activation.code > 1 { activation.apply(output, count: count) }
                 }
             }
         case "PRELU":

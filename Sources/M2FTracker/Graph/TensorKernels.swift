@@ -125,15 +125,21 @@ enum TensorKernels {
             return
         }
         let s = plan.shape, sa = plan.stridesA, sb = plan.stridesB
-        var out = 0
+        let n = s[3], stepA = sa[3], stepB = sb[3]
+        var out = y
         for i0 in 0..<s[0] {
             for i1 in 0..<s[1] {
                 for i2 in 0..<s[2] {
-                    let baseA = i0 * sa[0] + i1 * sa[1] + i2 * sa[2], baseB = i0 * sb[0] + i1 * sb[1] + i2 * sb[2]
-                    for i3 in 0..<s[3] {
-                        y[out] = f(a[baseA + i3 * sa[3]], b[baseB + i3 * sb[3]])
-                        out += 1
+                    // One row of the last axis, the function chosen once per row (the blendshape model's
+                    // layer norms broadcast [97, 1] and [64] over [97, 64] rows).
+                    let rowA = a + (i0 * sa[0] + i1 * sa[1] + i2 * sa[2]), rowB = b + (i0 * sb[0] + i1 * sb[1] + i2 * sb[2])
+                    switch f {
+                    case .add: for i in 0..<n { out[i] = rowA[i * stepA] + rowB[i * stepB] }
+                    case .subtract: for i in 0..<n { out[i] = rowA[i * stepA] - rowB[i * stepB] }
+                    case .multiply: for i in 0..<n { out[i] = rowA[i * stepA] * rowB[i * stepB] }
+                    default: for i in 0..<n { out[i] = f(rowA[i * stepA], rowB[i * stepB]) }
                     }
+                    out += n
                 }
             }
         }
@@ -201,15 +207,21 @@ enum TensorKernels {
             step *= s[axis]
         }
         y.update(repeating: 0, count: count)
-        var index = 0
+        var source = x
+        let n = s[3], lastStride = strides[3]
         for i0 in 0..<s[0] {
             for i1 in 0..<s[1] {
                 for i2 in 0..<s[2] {
-                    let base = i0 * strides[0] + i1 * strides[1] + i2 * strides[2]
-                    for i3 in 0..<s[3] {
-                        y[base + i3 * strides[3]] += x[index]
-                        index += 1
+                    let target = y + (i0 * strides[0] + i1 * strides[1] + i2 * strides[2])
+                    if lastStride == 0 {
+                        // Reducing the last axis (layer norms' means): one sum per row.
+                        var sum: Float = 0
+                        for i in 0..<n { sum += source[i] }
+                        target[0] += sum
+                    } else {
+                        for i in 0..<n { target[i * lastStride] += source[i] }
                     }
+                    source += n
                 }
             }
         }

@@ -9,10 +9,13 @@ package struct GenerationOptions: Sendable, Equatable {
     package var sampling: SamplingOptions
     /// Whether to output the generated head pose; when false it is all zeros (a still head).
     package var headPose: Bool
+    /// Emotion intensity in the token, as in training, not through the style guidance (see `AnimationOptions`).
+    package var emotionIntensityAsTrained: Bool
 
-    package init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true) {
+    package init(sampling: SamplingOptions = SamplingOptions(), headPose: Bool = true, emotionIntensityAsTrained: Bool = false) {
         self.sampling = sampling
         self.headPose = headPose
+        self.emotionIntensityAsTrained = emotionIntensityAsTrained
     }
 }
 
@@ -131,7 +134,7 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         let timeline = try StyleTimeline(segments: style, frameCount: f, fps: fps)
         // Emotion intensity scales the style guidance (diffusion); a regression model has no guidance
         // branches, so there it stays in the emotion token.
-        let guidedIntensity = model.objective == .diffusion
+        let guidedIntensity = model.objective == .diffusion && !options.emotionIntensityAsTrained
         // Strength 0 everywhere (emotion intensity 0) is no style: the style branch would add nothing.
         let strengths = timeline.strengths
         let styled = timeline.hasStyle && !(guidedIntensity && strengths.toArray().allSatisfy { $0 == 0 })
@@ -162,8 +165,14 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         let frames = withoutGrad { normalization.denormalize(sample) }
         let latents = frames.sliced(axis: 1, 0..<model.latentSize).contiguous()
         var weights = withoutGrad { coding.decode(latents: latents) }.contiguous()
+        var pose = options.headPose ? frames.sliced(axis: 1, model.latentSize..<model.frameSize).contiguous().toArray() : []
+        if let speaking = timeline.speaking {
+            // The dials scale the decoded motion; keyframes are snapped after, so keys stay exact and ease in.
+            var values = weights.toArray()
+            SpeakingStyle.apply(speaking, weights: &values, pose: &pose, poseSize: model.poseSize)
+            weights = Tensor(values, shape: [f, ARKit.count])
+        }
         if let constraints { weights = constraints.snapping(weights) }
-        let pose = options.headPose ? frames.sliced(axis: 1, model.latentSize..<model.frameSize).contiguous().toArray() : []
         let animation = FaceAnimation(fps: fps, weights: weights.toArray(), headPose: (0..<f).map { frame in
             options.headPose ? HeadPose(values: (0..<6).map { c in c < model.poseSize ? pose[frame * model.poseSize + c] : 0 }) : .identity
         })
@@ -197,6 +206,13 @@ package final class Media2FaceGenerator: @unchecked Sendable {
                 throw DiffusionError.invalidStyleCondition(problem: "emotion intensity \(intensity) is outside [0, 1]")
             }
             return condition
+        case let .blend(parts):
+            let total = parts.reduce(0) { $0 + $1.weight }
+            guard !parts.isEmpty, parts.allSatisfy({ $0.weight.isFinite && $0.weight >= 0 }), total > 0, total <= 1.0001,
+                  !parts.contains(where: { if case .blend = $0.condition { return true } else { return false } }) else {
+                throw DiffusionError.invalidStyleCondition(problem: "a blend needs parts (not blends) with weights ≥ 0 summing to (0, 1]")
+            }
+            return .blend(try parts.map { WeightedStyle(try prepared($0.condition), weight: $0.weight) })
         }
     }
 }

@@ -34,10 +34,12 @@ package final class StyleEncoder: Module {
         [("text_proj", textProjection), ("image_proj", imageProjection), ("emotion_proj", emotionProjection)]
     }
 
-    /// The one-hot(label) × intensity vector of an emotion (length `emotionCount`).
+    /// The one-hot(label) × intensity vector of an emotion (length `emotionCount`). Neutral is all zeros at
+    /// any intensity: the training set labels every neutral clip with intensity 0, so that is the calm
+    /// token the model learned.
     package static func emotionVector(_ emotion: Emotion, intensity: Float, count: Int = Emotion.allCases.count) -> [Float] {
         var vector = [Float](repeating: 0, count: count)
-        vector[Emotion.allCases.firstIndex(of: emotion)!] = intensity
+        vector[Emotion.allCases.firstIndex(of: emotion)!] = emotion == .neutral ? 0 : intensity
         return vector
     }
 
@@ -74,6 +76,8 @@ package final class StyleEncoder: Module {
                 emotion.replaceSubrange(row * emotionCount..<(row + 1) * emotionCount,
                                         with: Self.emotionVector(label, intensity: intensity, count: emotionCount))
                 selectors[2][row] = 1
+            case .blend:
+                preconditionFailure("a blend is mixed from its parts' tokens (callAsFunction(_ conditions:)), not packed")
             }
         }
         return Batch(text: Tensor(text, shape: [b, textSize]), image: Tensor(image, shape: [b, imageSize]),
@@ -90,6 +94,22 @@ package final class StyleEncoder: Module {
             + nullToken.value.unsqueezed(0) * batch.selectNull
     }
 
-    /// Style tokens [K, C] for K conditions.
-    package func callAsFunction(_ conditions: [StyleCondition]) -> Tensor { self(batch(conditions)) }
+    /// Style tokens [K, C] for K conditions; a blend's token is the weighted mean of its parts' tokens.
+    package func callAsFunction(_ conditions: [StyleCondition]) -> Tensor {
+        guard conditions.contains(where: { $0.parts.count != 1 || $0.parts[0].condition != $0 }) else { return self(batch(conditions)) }
+        // Tokens of all parts [P, C], mixed by a [K, P] matrix of normalised weights.
+        let parts = conditions.map(\.parts)
+        let flat = parts.flatMap { $0.map(\.condition) }
+        var mixing = [Float](repeating: 0, count: conditions.count * flat.count)
+        var column = 0
+        for (row, weighted) in parts.enumerated() {
+            let total = weighted.reduce(0) { $0 + $1.weight }
+            precondition(total > 0, "a blend needs a positive total weight")
+            for part in weighted {
+                mixing[row * flat.count + column] = part.weight / total
+                column += 1
+            }
+        }
+        return Tensor(mixing, shape: [conditions.count, flat.count]).matmul(self(batch(flat)))
+    }
 }

@@ -33,7 +33,7 @@ actor AnimationEngine {
     nonisolated let frameSize: Int
 
     init(generator: Media2FaceGenerator, modelVersion: String, speechEncoder: sending WhisperEncoder,
-         imageEncoder: sending ImageStyleEncoder?, encoderCache: String?) {
+         photos: sending PhotoExpressionTracker, encoderCache: String?) {
         self.generator = generator
         self.modelVersion = modelVersion
         let model = generator.denoiser.configuration
@@ -45,7 +45,7 @@ actor AnimationEngine {
         speech = SpeechFeatureExtractor(encoder: speechEncoder,
                                         shortAudio: generator.configuration.encodesNeededFramesOnly ? .encodeNeededFrames : .padToWindow)
         let lazyText = LazyTextEncoder(store: ModelStore(root: encoderCache.map { URL(fileURLWithPath: $0) }))
-        styles = StyleResolver(textEncoder: { try lazyText.get() }, imageEncoder: imageEncoder)
+        styles = StyleResolver(textEncoder: { try lazyText.get() }, promptReader: { try lazyText.reader() }, photos: photos)
     }
 
     /// Animates 16 kHz mono samples (options already validated) in `ChunkPlan` pieces.
@@ -133,7 +133,8 @@ actor AnimationEngine {
 
     /// The style segments and keyframes of a clip of `duration` seconds, in seconds from its start.
     func conditions(_ request: AnimationRequest, duration: Double) throws -> (style: [StyleSegment], keyframes: [Keyframe]) {
-        let style = try styles.segments(background: request.style, timeline: request.timeline, duration: duration)
+        let style = try styles.segments(background: request.style, timeline: request.timeline, duration: duration,
+                                        dials: request.options.speaking, rawText: request.options.rawTextEmbedding)
         return (style, try request.keyframes?.keyframes(duration: duration, fps: fps) ?? [])
     }
 
@@ -152,7 +153,7 @@ actor AnimationEngine {
         segments.compactMap { segment in
             let a = max(segment.start, start), b = min(segment.end, end)
             guard b > a else { return nil }
-            return StyleSegment(start: a - start, end: b - start, fade: segment.fade, condition: segment.condition)
+            return StyleSegment(start: a - start, end: b - start, fade: segment.fade, condition: segment.condition, speaking: segment.speaking)
         }
     }
 
@@ -171,9 +172,13 @@ actor AnimationEngine {
         ]
         switch request.style {
         case .none: break
-        case let .text(text): metadata["prompt"] = text
+        case let .text(text): metadata["prompt"] = text; if options.rawTextEmbedding { metadata["promptReading"] = "raw" }
         case let .emotion(emotion, intensity): metadata["emotion"] = emotion.rawValue; metadata["intensity"] = String(intensity)
         case let .image(path): metadata["image"] = URL(fileURLWithPath: path).lastPathComponent
+        }
+        let dials = options.speaking
+        for (key, value) in [("articulation", dials.articulation), ("energy", dials.energy), ("headMotion", dials.headMotion)] {
+            if let value { metadata[key] = String(value) }
         }
         if let timeline = request.timeline { metadata["styleTimeline"] = URL(fileURLWithPath: timeline.file).lastPathComponent }
         if let keyframes = request.keyframes { metadata["keyframes"] = URL(fileURLWithPath: keyframes.file).lastPathComponent }
@@ -189,7 +194,18 @@ func seconds(_ duration: Duration) -> Double {
 /// text). Used only inside `AnimationEngine`'s isolation.
 final class LazyTextEncoder {
     private var encoder: (any TextEncoding)?
+    private var promptReader: StylePromptReader?
     private let store: ModelStore
+
+    /// The style vocabulary embedded by the encoder, made on first use and kept.
+    func reader() throws -> StylePromptReader {
+        if let promptReader { return promptReader }
+        let cache = VocabularyEmbeddingCache(directory: store.root.appendingPathComponent("style-vocabulary"),
+                                             encoderIdentity: MiniLMModel.catalogEntry.wheelSHA256)
+        let made = StylePromptReader(encoder: try get(), cache: cache)
+        promptReader = made
+        return made
+    }
 
     init(store: ModelStore) { self.store = store }
 

@@ -16,6 +16,16 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     /// Longer audio is refused before any work, with what it would take (`RunEstimate`); nil means
     /// `defaultMaximumSeconds`. The CLI's --max-hours raises it.
     public var maximumSeconds: Double?
+    /// Speaking-style dials for the whole clip (`--articulation`, `--energy`, `--head-motion`); they
+    /// override what a text prompt implies. Default: none set.
+    public var speaking = SpeakingDials()
+    /// Text prompts as their bare MiniLM embedding (the model's training input), not read through the
+    /// style vocabulary (`--raw-text`; how text worked before, for comparison). Default false.
+    public var rawTextEmbedding = false
+    /// Emotion intensity enters as the model was trained (one-hot × intensity in the token) instead of
+    /// as the user-facing strength of the style guidance (`StyleTimeline.guidanceStrength`). For scoring
+    /// against the synthetic split, whose labels are the teacher's intensities.
+    package var emotionIntensityAsTrained = false
 
     /// 4 hours: about 2 GB and 0.2–1 h of work. An 18-hour file (5.5 GB, an hour or more) needs --max-hours.
     public static let defaultMaximumSeconds: Double = 4 * 3600
@@ -41,6 +51,10 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
         if let maximumSeconds, !(maximumSeconds > 0 && maximumSeconds <= 1e7) {
             throw .invalidOption(name: "--max-hours", value: "\(maximumSeconds / 3600)", allowed: "more than 0, up to 2 777 h")
         }
+        for (name, value, range) in speaking.settings where !range.contains(value) {
+            throw .invalidOption(name: name, value: "\(value)",
+                                 allowed: "\(Int(range.lowerBound)) … \(Int(range.upperBound)) (1 = as generated; docs/USAGE.md, \"Text prompts and speaking style\")")
+        }
         for (name, value) in [("--audio-guidance", audioGuidance), ("--style-guidance", styleGuidance)] {
             guard value.isFinite, value >= 0, value <= Self.maximumGuidance else {
                 throw .invalidOption(name: name, value: "\(value)",
@@ -54,6 +68,6 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     func generation(piece: Int, overlap: Int) -> GenerationOptions {
         GenerationOptions(sampling: SamplingOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance,
                                                     seed: seed &+ UInt64(piece), overlap: overlap),
-                          headPose: headPose)
+                          headPose: headPose, emotionIntensityAsTrained: emotionIntensityAsTrained)
     }
 }

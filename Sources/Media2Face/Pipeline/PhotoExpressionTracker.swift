@@ -6,7 +6,7 @@ import M2FTracker
 
 /// A photo's expression as a GNPFA code through the face tracker: photo → MediaPipe Face Landmarker
 /// (IMAGE mode) → 52 ARKit weights (eyeLook* from the irises, as `m2f track`) → GNPFA's ARKit encoder.
-/// Unlike the render-trained image encoder it reads real faces (docs/ARCHITECTURE.md, "Image style").
+/// The one way an image becomes a style (docs/ARCHITECTURE.md, "Image style").
 package final class PhotoExpressionTracker {
     let coding: any ExpressionCoding
     let store: ModelStore

@@ -24,14 +24,10 @@ public struct Media2FacePipelineConfiguration: Codable, Sendable, Equatable {
     public var chunkContextSeconds: Double
     /// Clips shorter than this are padded with silence before encoding and trimmed after. Default 1 s.
     public var minimumSeconds: Double
-    /// How `--image` styles are read: nil or `.tracker` through the face tracker and GNPFA's ARKit
-    /// encoder; `.imageEncoder` through the render-trained image encoder (measured worse on real photos).
-    public var imageStyle: ImageStyleSource?
 
     public init(modelDirectory: String? = nil, gnpfaDirectory: String? = nil, encoderCache: String? = nil,
                 chunkSeconds: Double = 600, chunkOverlapSeconds: Double = 4, chunkContextSeconds: Double = 2,
-                minimumSeconds: Double = 1, imageStyle: ImageStyleSource? = nil) {
-        self.imageStyle = imageStyle
+                minimumSeconds: Double = 1) {
         self.modelDirectory = modelDirectory
         self.gnpfaDirectory = gnpfaDirectory
         self.encoderCache = encoderCache

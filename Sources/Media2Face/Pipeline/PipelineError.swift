@@ -11,8 +11,6 @@ public enum PipelineError: LocalizedError, Equatable, Sendable {
     case emptyAudio(file: String)
     /// The diffusion model directory is missing or incomplete.
     case modelMissing(path: String?, detail: String)
-    /// Image conditioning was asked for but no image encoder is available.
-    case imageEncoderUnavailable(image: String)
     /// An image could not be encoded.
     case imageUnreadable(image: String, problem: String)
     /// An output file or folder cannot be written.
@@ -47,9 +45,6 @@ public enum PipelineError: LocalizedError, Equatable, Sendable {
             return "the Media2Face model \(path.map { "at \($0) " } ?? "")is not usable (\(detail)). "
                 + "Pass --model DIR (a folder with config.json and model.safetensors), set M2F_MODEL, or run from the repository root "
                 + "(Models/media2face); `make train` rebuilds it."
-        case let .imageEncoderUnavailable(image):
-            return "\(image): image conditioning needs the GNPFA image encoder (Models/gnpfa with its image encoder), which is not installed; "
-                + "describe the style with --text or --emotion instead."
         case let .imageUnreadable(image, problem):
             return "\(image): cannot use this image as a style (\(problem)). Use a PNG or JPEG of a face."
         case let .outputNotWritable(path, problem):

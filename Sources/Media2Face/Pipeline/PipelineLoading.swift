@@ -39,13 +39,9 @@ extension Media2FacePipeline {
         }
         let store = ModelStore(root: configuration.encoderCache.map { URL(fileURLWithPath: $0) })
         let whisper = try WhisperModel.loadEncoder(store: store)
-        let images: ImageStyleEncoder?
-        switch configuration.imageStyle ?? .tracker {
-        case .tracker: images = ImageStyleEncoder(tracker: PhotoExpressionTracker(coding: coding, store: store))
-        case .imageEncoder: images = gnpfa?.imageEncoder.map { ImageStyleEncoder(encoder: $0) }
-        }
         let engine = AnimationEngine(generator: generator, modelVersion: version(of: directory, configuration: generator.configuration),
-                                     speechEncoder: whisper, imageEncoder: images, encoderCache: configuration.encoderCache)
+                                     speechEncoder: whisper, photos: PhotoExpressionTracker(coding: coding, store: store),
+                                     encoderCache: configuration.encoderCache)
         return Media2FacePipeline(configuration: configuration, engine: engine, loadSeconds: seconds(ContinuousClock.now - started))
     }
 

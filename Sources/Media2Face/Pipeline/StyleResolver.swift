@@ -1,28 +1,42 @@
 import Foundation
 import M2FEncoders
 
-/// Turns what the user asked for (`StyleSpecification`s over time) into the generator's
-/// `StyleSegment`s: text through MiniLM, images through GNPFA, emotions as they are.
+/// A style as the generator takes it: the condition and the speaking-style dials.
+struct ResolvedStyle: Equatable {
+    var condition: StyleCondition
+    var speaking: SpeakingStyle
+}
+
+/// Turns what the user asked for (`StyleSpecification`s over time, speaking dials) into the generator's
+/// `StyleSegment`s: text through MiniLM and the style vocabulary, images through GNPFA, emotions as they are.
 struct StyleResolver {
     /// Loads the text encoder on first use (MiniLM costs ~0.3 s to load; most runs have no text).
     let textEncoder: () throws -> any TextEncoding
-    let imageEncoder: ImageStyleEncoder?
+    /// The style vocabulary embedded by that encoder, made on first use.
+    let promptReader: () throws -> StylePromptReader
+    /// Photos → style codes through the face tracker.
+    let photos: PhotoExpressionTracker
 
-    func condition(_ style: StyleSpecification) throws -> StyleCondition {
+    /// A style's condition and the dials its words imply (neutral for anything but text).
+    /// - Parameter rawText: text as its bare MiniLM embedding (what the model was trained on), not
+    ///   read through the vocabulary.
+    func resolve(_ style: StyleSpecification, rawText: Bool = false) throws -> ResolvedStyle {
         switch style {
         case .none:
-            return .none
+            return ResolvedStyle(condition: .none, speaking: .neutral)
         case let .text(text):
-            return .text(embedding: try textEncoder().embed(text))
+            let embedding = try textEncoder().embed(text)
+            if rawText { return ResolvedStyle(condition: .text(embedding: embedding), speaking: .neutral) }
+            let reading = try promptReader().read(embedding)
+            return ResolvedStyle(condition: reading.condition, speaking: reading.speaking)
         case let .emotion(emotion, intensity):
-            return .emotion(emotion, intensity: intensity)
+            return ResolvedStyle(condition: .emotion(emotion, intensity: intensity), speaking: .neutral)
         case let .image(path):
-            guard let imageEncoder else { throw PipelineError.imageEncoderUnavailable(image: path) }
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw PipelineError.imageUnreadable(image: path, problem: "no such file or no permission to read it")
             }
             do {
-                return .image(code: try imageEncoder.expressionCode(imageAt: URL(fileURLWithPath: path)))
+                return ResolvedStyle(condition: .image(code: try photos.expressionCode(imageAt: URL(fileURLWithPath: path))), speaking: .neutral)
             } catch let error as PipelineError {
                 throw error
             } catch {
@@ -33,26 +47,32 @@ struct StyleResolver {
 
     /// The segments for a clip of `duration` seconds: the timeline's segments, and `background` filling
     /// the time no segment covers (with the timeline's fades); `background` alone spans the whole clip.
-    func segments(background: StyleSpecification, timeline: StyleTimelineFile?, duration: Double) throws -> [StyleSegment] {
-        guard let timeline else {
-            return background == .none ? [] : [StyleSegment(start: 0, end: max(duration, 1e-3), fade: 0, condition: try condition(background))]
-        }
-        try timeline.validate(duration: duration)
-        var cache: [StyleSpecification: StyleCondition] = [:]
-        func cached(_ style: StyleSpecification) throws -> StyleCondition {
+    /// Dials: a segment's own, else the run's `dials`, else what the segment's text implies, else 1.
+    func segments(background: StyleSpecification, timeline: StyleTimelineFile?, duration: Double,
+                  dials: SpeakingDials = SpeakingDials(), rawText: Bool = false) throws -> [StyleSegment] {
+        var cache: [StyleSpecification: ResolvedStyle] = [:]
+        func cached(_ style: StyleSpecification) throws -> ResolvedStyle {
             if let known = cache[style] { return known }
-            let made = try condition(style)
+            let made = try resolve(style, rawText: rawText)
             cache[style] = made
             return made
         }
-        var out = try timeline.segments.map {
-            StyleSegment(start: $0.start, end: min($0.end, max(duration, $0.start + 1e-3)), fade: $0.fade, condition: try cached($0.style))
+        func segment(_ start: Double, _ end: Double, _ fade: Double, _ style: StyleSpecification, _ own: SpeakingDials) throws -> StyleSegment? {
+            let resolved = try cached(style)
+            let speaking = own.over(dials).overriding(resolved.speaking)
+            guard resolved.condition != .none || speaking != .neutral else { return nil }
+            return StyleSegment(start: start, end: end, fade: fade, condition: resolved.condition, speaking: speaking)
         }
-        guard background != .none else { return out }
-        let fill = try cached(background)
+        guard let timeline else {
+            return try segment(0, max(duration, 1e-3), 0, background, SpeakingDials()).map { [$0] } ?? []
+        }
+        try timeline.validate(duration: duration)
+        var out = try timeline.segments.compactMap {
+            try segment($0.start, min($0.end, max(duration, $0.start + 1e-3)), $0.fade, $0.style, $0.speaking)
+        }
         let fade = timeline.segments.map(\.fade).max() ?? 0.5
         for gap in Self.uncovered(timeline.segments.map { ($0.start, $0.end) }, duration: duration) where gap.end - gap.start > 1e-6 {
-            out.append(StyleSegment(start: gap.start, end: gap.end, fade: fade, condition: fill))
+            if let fill = try segment(gap.start, gap.end, fade, background, SpeakingDials()) { out.append(fill) }
         }
         return out
     }

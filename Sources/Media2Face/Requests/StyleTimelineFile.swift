@@ -22,14 +22,19 @@ public struct StyleSegmentSpecification: Sendable, Equatable {
     /// Seconds over which the style blends in and out.
     public var fade: Double
     public var style: StyleSpecification
+    /// Speaking-style dials over the segment ("articulation", "energy", "headMotion"); unset ones come
+    /// from the run's flags, then from the text.
+    public var speaking: SpeakingDials
     /// Line of the segment in its file.
     public var line: Int
 
-    public init(start: Double, end: Double, fade: Double = 0.5, style: StyleSpecification, line: Int = 0) {
+    public init(start: Double, end: Double, fade: Double = 0.5, style: StyleSpecification, speaking: SpeakingDials = SpeakingDials(),
+                line: Int = 0) {
         self.start = start
         self.end = end
         self.fade = fade
         self.style = style
+        self.speaking = speaking
         self.line = line
     }
 }
@@ -40,11 +45,13 @@ public struct StyleSegmentSpecification: Sendable, Equatable {
 /// {"segments": [
 ///   {"start": 0, "end": 4, "text": "calm and friendly"},
 ///   {"start": 4, "end": 8, "emotion": "happy", "intensity": 0.8, "fade": 0.5},
-///   {"start": 8, "end": 12, "image": "smile.png"}
+///   {"start": 8, "end": 12, "image": "smile.png", "headMotion": 2},
+///   {"start": 12, "end": 14, "articulation": 0.5}
 /// ]}
 /// ```
 /// A bare array of segments is accepted. `fade` defaults to 0.5 s, `intensity` to 1; an image path is
-/// relative to the timeline file.
+/// relative to the timeline file. `articulation`, `energy` and `headMotion` (`SpeakingStyle`) may go
+/// with any style or stand alone.
 public struct StyleTimelineFile: Sendable, Equatable {
     public var file: String
     public var segments: [StyleSegmentSpecification]
@@ -85,7 +92,7 @@ public struct StyleTimelineFile: Sendable, Equatable {
     }
 
     static func segment(_ node: LocatedJSON, path: String, directory: URL, reader: RequestFieldReader) throws(RequestFileError) -> StyleSegmentSpecification {
-        try reader.checkKeys(node, path, allowed: ["start", "end", "fade", "text", "emotion", "intensity", "image", "comment"])
+        try reader.checkKeys(node, path, allowed: ["start", "end", "fade", "text", "emotion", "intensity", "image", "comment"] + dialKeys.map(\.key))
         let anyTime = Double.greatestFiniteMagnitude
         guard let startNode = node["start"] else { throw reader.fail(node, path + ".start", "missing; give the start time in seconds") }
         guard let endNode = node["end"] else { throw reader.fail(node, path + ".end", "missing; give the end time in seconds") }
@@ -94,17 +101,23 @@ public struct StyleTimelineFile: Sendable, Equatable {
         guard end > start else { throw reader.fail(endNode, path + ".end", "must be after start (\(reader.format(start)) s)") }
         let fade = try node["fade"].map { n throws(RequestFileError) in try reader.number(n, path + ".fade", in: 0...60, unit: " s") } ?? 0.5
 
+        var speaking = SpeakingDials()
+        for (key, range, dial) in dialKeys {
+            if let value = node[key] { speaking[keyPath: dial] = Float(try reader.number(value, path + "." + key, in: Double(range.lowerBound)...Double(range.upperBound))) }
+        }
         let kinds = [node["text"], node["emotion"], node["image"]].compactMap { $0 }
-        guard kinds.count == 1 else {
+        guard kinds.count == 1 || (kinds.isEmpty && !speaking.isEmpty) else {
             throw reader.fail(node, path, kinds.isEmpty
-                ? "no style; give one of \"text\", \"emotion\" (with optional \"intensity\") or \"image\""
+                ? "no style; give one of \"text\", \"emotion\" (with optional \"intensity\"), \"image\" or a dial (\"articulation\", \"energy\", \"headMotion\")"
                 : "give only one of \"text\", \"emotion\" or \"image\" per segment")
         }
         if node["intensity"] != nil && node["emotion"] == nil {
             throw reader.fail(node["intensity"]!, path + ".intensity", "\"intensity\" goes with \"emotion\"")
         }
         let style: StyleSpecification
-        if let text = node["text"] {
+        if kinds.isEmpty {
+            style = .none
+        } else if let text = node["text"] {
             let value = try reader.string(text, path + ".text").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { throw reader.fail(text, path + ".text", "empty; describe the style in words") }
             style = .text(value)
@@ -124,7 +137,13 @@ public struct StyleTimelineFile: Sendable, Equatable {
             }
             style = .image(path: url.path)
         }
-        return StyleSegmentSpecification(start: start, end: end, fade: fade, style: style, line: node.line)
+        return StyleSegmentSpecification(start: start, end: end, fade: fade, style: style, speaking: speaking, line: node.line)
+    }
+
+    /// The dial keys of a segment, their ranges and fields.
+    static var dialKeys: [(key: String, range: ClosedRange<Float>, dial: WritableKeyPath<SpeakingDials, Float?>)] {
+        [("articulation", SpeakingStyle.articulationRange, \.articulation), ("energy", SpeakingStyle.energyRange, \.energy),
+         ("headMotion", SpeakingStyle.headMotionRange, \.headMotion)]
     }
 
     /// Checks the segments against the clip's duration: a segment starting after the end is an error.

@@ -61,7 +61,10 @@ public actor AnimationStream {
 
     static let openEnd = 1e9
 
-    init(engine: AnimationEngine, style: StyleCondition, options: AnimationOptions, configuration: StreamConfiguration) {
+    /// The style in force (its words' dials before `options.speaking` overrides them).
+    private var style: ResolvedStyle
+
+    init(engine: AnimationEngine, style: ResolvedStyle, options: AnimationOptions, configuration: StreamConfiguration) {
         self.engine = engine
         self.configuration = configuration
         self.options = options
@@ -69,7 +72,10 @@ public actor AnimationStream {
         schedule = StreamSchedule(configuration: configuration, fps: engine.fps)
         noise = FrameNoise(seed: options.seed, width: engine.frameSize)
         guidanceFrom = (options.audioGuidance, options.styleGuidance)
-        segments = style == .none ? [] : [StyleSegment(start: 0, end: Self.openEnd, fade: configuration.blendSeconds, condition: style)]
+        self.style = style
+        let speaking = options.speaking.overriding(style.speaking)
+        segments = style.condition == .none && speaking == .neutral ? []
+            : [StyleSegment(start: 0, end: Self.openEnd, fade: configuration.blendSeconds, condition: style.condition, speaking: speaking)]
         (frames, continuation) = AsyncThrowingStream.makeStream(of: StreamFrame.self)
     }
 
@@ -91,7 +97,24 @@ public actor AnimationStream {
     /// Changes the style from the next frame to emit on, blended over `configuration.blendSeconds`.
     public func setStyle(_ style: StyleSpecification) async throws {
         try checkOpen()
-        let condition = try await engine.condition(for: style)
+        switchStyle(to: try await engine.condition(for: style, rawText: options.rawTextEmbedding))
+    }
+
+    /// Changes the speaking-style dials (`SpeakingDials`; unset ones follow the style's words) from the
+    /// next frame to emit on, blended over `configuration.blendSeconds`.
+    /// - Throws: `PipelineError.invalidOption` for a dial out of range, or after `finish()`.
+    public func setSpeakingStyle(_ dials: SpeakingDials) throws {
+        try checkOpen()
+        var changed = options
+        changed.speaking = dials
+        try changed.validate()
+        options = changed
+        switchStyle(to: style)
+    }
+
+    private func switchStyle(to resolved: ResolvedStyle) {
+        style = resolved
+        let speaking = options.speaking.overriding(resolved.speaking)
         let half = configuration.blendSeconds / 2
         let boundary = Double(nextFrame) / fps + half
         segments = segments.compactMap { segment in
@@ -101,8 +124,9 @@ public actor AnimationStream {
             ended.end = boundary
             return ended
         }
-        if condition != .none {
-            segments.append(StyleSegment(start: boundary, end: Self.openEnd, fade: configuration.blendSeconds, condition: condition))
+        if resolved.condition != .none || speaking != .neutral {
+            segments.append(StyleSegment(start: boundary, end: Self.openEnd, fade: configuration.blendSeconds,
+                                         condition: resolved.condition, speaking: speaking))
         }
     }
 

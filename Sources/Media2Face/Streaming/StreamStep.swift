@@ -37,7 +37,10 @@ extension AnimationEngine {
     func speechFeatures(samples: [Float], positionOffset: Int) -> Tensor { speech.features(samples: samples, positionOffset: positionOffset) }
 
     /// The condition of one style as the user states it (MiniLM is loaded on first text).
-    func condition(for style: StyleSpecification) throws -> StyleCondition { try styles.condition(style) }
+    func condition(for style: StyleSpecification, rawText: Bool = false) throws -> ResolvedStyle { try styles.resolve(style, rawText: rawText) }
+
+    /// How the style vocabulary reads a text prompt.
+    func reading(_ text: String) throws -> StyleReading { try styles.promptReader().read(try styles.textEncoder().embed(text)) }
 }
 
 extension Media2FacePipeline {
