@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare fixtures clean dataset train human-speech human-speech-data
+.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare bench-serve fixtures clean dataset train human-speech human-speech-data
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -66,6 +66,11 @@ fuzz-ci:
 
 bench: build
 	$(M2F) bench engine
+
+# `m2f serve` under a bounded load on loopback: real-time streams held at p95 <= 250 ms, uploads per minute,
+# /healthz latency during uploads with and without the engine's own threads (JSON lines; bench/README.md).
+bench-serve: build models
+	python3 bench/serve_load.py --m2f $(M2F)
 
 # Swift, plain C + OpenBLAS and PyTorch (2 threads) side by side; needs `pip install torch`.
 bench-compare: build

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // Media2Face in Swift: one library target per concern, in dependency order (see docs/ARCHITECTURE.md).
 import PackageDescription
 
@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-256 of model wheels, installed files and batch inputs (both mirrored majors have the same API).
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        // `m2f serve` only (the M2FServer target): HTTP + WebSocket on SwiftNIO. The default
+        // ConfigurationSupport trait is left off (we configure from the command line; it saves a package build).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // OpenBLAS on Linux through pkg-config; Apple platforms use Accelerate instead.
@@ -142,11 +146,22 @@ let package = Package(
             name: "M2FBenchmarks",
             dependencies: ["M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "Media2Face", "M2FEval", "M2FSystem", "M2FTracker"]
         ),
+        // `m2f serve`: the HTTP/WebSocket server (Hummingbird) and the web viewer, built as a library so tests
+        // run it on loopback. Only this target links NIO; the Media2Face library does not.
+        .target(
+            name: "M2FServer",
+            dependencies: [
+                "M2FAudio", "M2FFace", "Media2Face", "M2FSystem",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            resources: [.copy("Viewer")]
+        ),
         // The command-line tool: one file per subcommand.
         .executableTarget(
             name: "m2f",
             dependencies: [
-                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "GNPFATraining", "Media2Face", "Media2FaceTraining", "M2FEval", "M2FBenchmarks", "M2FSystem", "M2FTracker",
+                "M2FEngine", "M2FNeural", "M2FAudio", "M2FEncoders", "M2FFace", "M2FDataset", "M2FGNPFA", "GNPFATraining", "Media2Face", "Media2FaceTraining", "M2FEval", "M2FBenchmarks", "M2FSystem", "M2FTracker", "M2FServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -186,6 +201,8 @@ let package = Package(
         .testTarget(name: "M2FEvalTests", dependencies: ["M2FEval", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FDatasetTests", dependencies: ["M2FDataset", "M2FTestSupport"]),
         .testTarget(name: "M2FGNPFATests", dependencies: ["M2FGNPFA", "GNPFATraining", "M2FTestSupport"]),
+        // `m2f serve` over loopback: uploads against the real CLI, streams, refusals, and the viewer in headless Chromium.
+        .testTarget(name: "M2FServerTests", dependencies: ["M2FServer", "Media2Face", "M2FTestSupport"]),
         .testTarget(name: "M2FFuzzTargetsTests", dependencies: ["M2FFuzzTargets", "M2FEngine", "M2FFace"]),
     ],
     // Draco's headers need C++17 (the two adapters above).

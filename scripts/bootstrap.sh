@@ -8,11 +8,13 @@ set -euo pipefail
 # flite, espeak-ng, libespeak-ng-dev, fortunes-min: the M2F-D speech sources (voices and sentences).
 # libmeshoptimizer-dev, libdraco-dev: the decoders of meshopt- and Draco-compressed avatars (`m2f retarget`).
 # zlib1g-dev: PNG's DEFLATE.
-APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libespeak-ng-dev fortunes-min libmeshoptimizer-dev libdraco-dev zlib1g-dev)
+# libjs-three: three.js for `m2f serve`'s web viewer, served from /usr/share/javascript/three.
+APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libespeak-ng-dev fortunes-min libmeshoptimizer-dev libdraco-dev zlib1g-dev libjs-three)
 # With --test (make test): Blender imports our GLB files in a test (its glTF importer needs numpy);
-# scripts/fetch_human_speech.sh fetches the recorded human speech clips with pip (python3-pip above).
+# scripts/fetch_human_speech.sh fetches the recorded human speech clips with pip (python3-pip above);
+# chromium (headless) loads `m2f serve`'s viewer in its test.
 if [[ " $* " == *" --test "* ]]; then
-    APT_PACKAGES+=(blender python3-numpy ca-certificates)
+    APT_PACKAGES+=(blender python3-numpy ca-certificates chromium)
 fi
 
 log() { echo "bootstrap: $*" >&2; }

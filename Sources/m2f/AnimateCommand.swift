@@ -111,14 +111,7 @@ struct AnimateCommand: AsyncParsableCommand {
         } else if input == nil && list == nil { throw ValidationError("give an audio file, a folder, --list FILE or --dialogue FILES") }
         if input != nil && list != nil { throw ValidationError("give either an input or --list, not both") }
         if raw && !readsStandardInput { throw ValidationError("--raw describes stdin; give - as the input") }
-        if [text, emotion, image].compactMap({ $0 }).count > 1 {
-            throw ValidationError("give at most one of --text, --emotion and --image (use --style-timeline to combine styles over time)")
-        }
-        if let emotion, Emotion(rawValue: emotion.lowercased()) == nil {
-            throw ValidationError("--emotion \(emotion) is unknown; use one of \(Emotion.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if !(0...1).contains(intensity) { throw ValidationError("--intensity \(intensity) is outside [0, 1]") }
-        if intensity != 1 && emotion == nil { throw ValidationError("--intensity goes with --emotion") }
+        do { _ = try styleChoice.resolve() } catch { throw ValidationError(error.message) }
         try OptionRange.check(videoSize, "--video-size", RenderOptions.sizes, unit: " pixels")
         if let shard { _ = try BatchShard(parsing: shard) }
         if (shard != nil || report != nil || redo) && !isBatch {
@@ -134,12 +127,10 @@ struct AnimateCommand: AsyncParsableCommand {
         return speaking.applied(to: options)
     }
 
-    var style: StyleSpecification {
-        if let text { return .text(text) }
-        if let emotion { return .emotion(Emotion(rawValue: emotion.lowercased())!, intensity: intensity) }
-        if let image { return .image(path: image) }
-        return .none
-    }
+    var styleChoice: StyleChoice { StyleChoice(text: text, emotion: emotion, intensity: intensity, image: image) }
+
+    /// Checked in `validate`.
+    var style: StyleSpecification { (try? styleChoice.resolve()) ?? .none }
 
     func run() async throws {
         let formats = try ExportFormat.list(format)

@@ -22,6 +22,7 @@ struct M2F: AsyncParsableCommand {
             EvalCommand.self,
             GNPFACommand.self,
             AnimateCommand.self,
+            ServeCommand.self,
             StreamCommand.self,
             TrackCommand.self,
         ]

@@ -78,10 +78,16 @@ public final class Media2FacePipeline: Sendable {
     ///   unreadable image, MiniLM missing).
     public func stream(style: StyleSpecification = .none, options: AnimationOptions = AnimationOptions(),
                        configuration: StreamConfiguration = StreamConfiguration()) async throws -> AnimationStream {
-        try options.validate(maximumSteps: engine.diffusionSteps)
-        try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps, diffusionSteps: engine.diffusionSteps)
+        try validateStream(options: options, configuration: configuration)
         let resolved = try await engine.condition(for: style, rawText: options.rawTextEmbedding)
         return AnimationStream(engine: engine, style: resolved, options: options, configuration: configuration)
+    }
+
+    /// Checks a stream's options and configuration against these models without starting it (a server
+    /// refuses a bad request before it animates anything).
+    public func validateStream(options: AnimationOptions, configuration: StreamConfiguration) throws(PipelineError) {
+        try options.validate(maximumSteps: engine.diffusionSteps)
+        try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps, diffusionSteps: engine.diffusionSteps)
     }
 
     /// How the style vocabulary reads a text prompt: its condition, dials and nearest anchors.
