@@ -77,8 +77,9 @@ package struct RealFaceMouthMatch: Sendable, Codable, Equatable {
     /// Pearson correlation of jawOpen at lag 0.
     package var jawOpenCorrelation: Double?
 
-    package init(model: FaceAnimation, tracked: FaceAnimation, signals: FaceSignals) {
-        let predicted = signals.lipGap(model), reference = signals.lipGap(tracked)
+    /// - Parameters: the two animations and their lip gaps per frame (`FaceSignals.lipGap`, which
+    ///   `RealFaceMotion` needs too: computed once per animation by the caller).
+    package init(model: FaceAnimation, tracked: FaceAnimation, modelLipGap predicted: [Float], trackedLipGap reference: [Float]) {
         let correlation = LipSyncMetrics.crossCorrelation(predicted: predicted, reference: reference, maxLag: 6)
         bestLagFrames = LipSyncMetrics.bestLag(correlation: correlation)
         lipGapCorrelation = bestLagFrames.map { correlation[$0 + 6] }

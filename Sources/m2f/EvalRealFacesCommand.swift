@@ -70,8 +70,10 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
                 guard frames >= 2 else { continue }
                 (animation, truth) = (try animation.trimmed(frames: 0..<frames), try truth.trimmed(frames: 0..<frames))
                 let loudness = LipSyncMetrics.loudness(samples: clip.samples, sampleRate: 16_000, fps: truth.fps, frameCount: truth.frameCount)
-                if m == 0 { tracked.add(RealFaceMotion(truth, loudness: loudness, lipGap: signals.lipGap(truth)), match: nil) }
-                perModel[m].add(RealFaceMotion(animation, loudness: loudness, lipGap: signals.lipGap(animation)), match: RealFaceMouthMatch(model: animation, tracked: truth, signals: signals))
+                let (truthGap, modelGap) = (signals.lipGap(truth), signals.lipGap(animation))
+                if m == 0 { tracked.add(RealFaceMotion(truth, loudness: loudness, lipGap: truthGap), match: nil) }
+                perModel[m].add(RealFaceMotion(animation, loudness: loudness, lipGap: modelGap),
+                                match: RealFaceMouthMatch(model: animation, tracked: truth, modelLipGap: modelGap, trackedLipGap: truthGap))
             }
         }
         bar.finish()
