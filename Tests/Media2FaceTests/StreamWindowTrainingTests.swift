@@ -13,7 +13,7 @@ import Testing
 
     @Test(.enabled(if: PipelineFixtures.hasTrainedModel)) func windowsHoldWhatStreamHopsSee() async throws {
         let pipeline = try await LoadedPipelines.trained.value
-        let samples = try PipelineFixtures.samples(of: PipelineFixtures.example)
+        let samples = try WAVFile.samples(of: PipelineFixtures.example)
         let schedule = StreamSchedule(configuration: Self.stream, fps: 30)
         let frames = schedule.frameCount(samples: samples.count)
         let extractor = SpeechFeatureExtractor(encoder: try WhisperModel.loadEncoder(), shortAudio: .encodeNeededFrames)
@@ -39,8 +39,9 @@ import Testing
         func cosine(_ row: Int) -> Float {
             let a = windows.features.sliced(axis: 0, h..<(h + 1)).contiguous().toArray()[(row * 384)..<((row + 1) * 384)]
             let b = whole.sliced(axis: 0, (start + row)..<(start + row + 1)).contiguous().toArray()
-            let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
-            return dot / (a.reduce(0) { $0 + $1 * $1 }.squareRoot() * b.reduce(0) { $0 + $1 * $1 }.squareRoot())
+            let dot: Float = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+            let normA: Float = a.reduce(0) { $0 + $1 * $1 }, normB: Float = b.reduce(0) { $0 + $1 * $1 }
+            return dot / (normA.squareRoot() * normB.squareRoot())
         }
         #expect(cosine(29) < 0.99)
     }
