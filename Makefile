@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare bench-serve fixtures clean dataset train human-speech human-speech-data
+.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare bench-serve fixtures clean dataset train human-speech human-speech-data singing-data
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -82,6 +82,12 @@ human-speech: bootstrap-test build models human-speech-data
 
 human-speech-data:
 	@bash scripts/fetch_human_speech.sh data/human-speech
+
+# Sung phrases with known notes, vibrato, loudness and breaths: the LibriVox clips re-sung with the WORLD
+# vocoder (scripts/singing/make_singing.sh).
+singing-data: human-speech-data
+	@bash scripts/bootstrap.sh --singing
+	@bash scripts/singing/make_singing.sh data/human-speech data/singing
 
 # The default M2F-D training set (size and why: docs/DATASET.md), then its cached features and stats.
 DATASET_DIR ?= data/m2fd-default

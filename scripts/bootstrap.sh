@@ -16,6 +16,10 @@ APT_PACKAGES=(libopenblas-dev pkg-config ffmpeg python3-pip flite espeak-ng libe
 if [[ " $* " == *" --test "* ]]; then
     APT_PACKAGES+=(blender python3-numpy ca-certificates chromium)
 fi
+# With --singing (make singing): scripts/singing/make_singing.sh builds pyworld (C++) in a virtual environment.
+if [[ " $* " == *" --singing "* ]]; then
+    APT_PACKAGES+=(python3-venv g++)
+fi
 
 log() { echo "bootstrap: $*" >&2; }
 
