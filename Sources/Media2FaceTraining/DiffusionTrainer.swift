@@ -20,10 +20,13 @@ package struct DiffusionTrainingConfiguration: Codable, Sendable, Equatable {
     /// Validation loss and a checkpoint every this many steps.
     package var checkpointEvery: Int
     package var seed: UInt64
+    /// Crops that reproduce stream hops (`StreamWindowBank`); nil: none (older checkpoints).
+    package var streamWindows: StreamWindowTraining?
 
     package init(steps: Int = 4000, batchSize: Int = 16, peakLearningRate: Float = 5e-4, warmupSteps: Int = 200,
                 weightDecay: Float = 0.01, gradientClip: Float = 1, emaDecay: Float = 0.998, loss: DiffusionLoss = DiffusionLoss(),
-                dropout: ConditionDropout = ConditionDropout(), audioNoise: Float = 0.05, checkpointEvery: Int = 250, seed: UInt64 = 1) {
+                dropout: ConditionDropout = ConditionDropout(), audioNoise: Float = 0.05, checkpointEvery: Int = 250, seed: UInt64 = 1,
+                streamWindows: StreamWindowTraining? = nil) {
         self.steps = steps
         self.batchSize = batchSize
         self.peakLearningRate = peakLearningRate
@@ -36,6 +39,7 @@ package struct DiffusionTrainingConfiguration: Codable, Sendable, Equatable {
         self.audioNoise = audioNoise
         self.checkpointEvery = checkpointEvery
         self.seed = seed
+        self.streamWindows = streamWindows
     }
 }
 
@@ -83,6 +87,7 @@ package final class DiffusionTrainer {
         var sampler = DiffusionBatchSampler(clips: training, normalization: self.normalization, windowLength: model.windowLength,
                                             latentSize: model.latentSize, dropout: configuration.dropout, audioNoise: configuration.audioNoise)
         sampler.bilabialWeight = configuration.loss.bilabialWeight
+        sampler.streamTraining = configuration.streamWindows
         self.sampler = sampler
         // A fixed validation set: up to 64 crops from the start of each clip, full conditions.
         if validation.isEmpty {

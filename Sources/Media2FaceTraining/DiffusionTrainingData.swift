@@ -22,6 +22,8 @@ package struct DiffusionTrainingClip: @unchecked Sendable {
     /// The loss can weigh them more (`DiffusionLoss.bilabialWeight`): lip closure is a few frames per
     /// word that the mean loss barely sees.
     package var bilabialFrames: [Bool]?
+    /// The clip's audio as stream hops see it (`StreamWindowBank`); nil: whole-clip crops only.
+    package var streamWindows: StreamWindows?
 
     package init(id: String, frames: Tensor, audio: Tensor, textEmbedding: [Float]?, emotion: Emotion, intensity: Float) {
         precondition(frames.rank == 2 && audio.rank == 2 && frames.shape[0] == audio.shape[0] && frames.shape[0] >= 2,
@@ -89,6 +91,8 @@ struct DiffusionBatchSampler {
     let audioNoise: Float
     /// Loss weight of bilabial frames (1: no emphasis).
     var bilabialWeight: Float = 1
+    /// Crops that reproduce stream hops, from clips that have `streamWindows`; nil: none.
+    var streamTraining: StreamWindowTraining?
     /// Cumulative min(F, N) over clips, to pick clips in proportion to the frames a crop can use.
     let cumulativeWeights: [Double]
 
@@ -116,11 +120,19 @@ struct DiffusionBatchSampler {
     /// A training batch with random crops and random condition drops.
     func batch(size: Int, generator: inout RandomGenerator) -> DiffusionBatch {
         var items: [(clip: Int, start: Int, length: Int)] = []
+        var windows: [Int?] = []
         for _ in 0..<size {
             let index = pickClip(&generator)
+            if let stream = streamTraining, let bank = clips[index].streamWindows, Double(generator.nextUniform()) < stream.share {
+                let window = generator.nextInt(below: bank.starts.count)
+                items.append((index, bank.starts[window], bank.windowLength))
+                windows.append(window)
+                continue
+            }
             let f = clips[index].frameCount
             let length = min(f, windowLength)
             items.append((index, f > length ? generator.nextInt(below: f - length + 1) : 0, length))
+            windows.append(nil)
         }
         var styles: [StyleCondition] = []
         var keep: [Float] = []
@@ -128,7 +140,7 @@ struct DiffusionBatchSampler {
             keep.append(Double(generator.nextUniform()) < dropout.audio ? 0 : 1)
             styles.append(chooseStyle(clips[item.clip], range: item.start..<(item.start + item.length), generator: &generator))
         }
-        var batch = assemble(items, styles: styles, keepAudio: keep)
+        var batch = assemble(items, styles: styles, keepAudio: keep, streamWindows: windows)
         if audioNoise > 0 {
             batch.audio = batch.audio + Tensor.randomNormal(batch.audio.shape, std: audioNoise, generator: &generator)
         }
@@ -152,8 +164,10 @@ struct DiffusionBatchSampler {
         clip.textEmbedding.map { .text(embedding: $0) } ?? .emotion(clip.emotion, intensity: clip.intensity)
     }
 
-    /// Pads crops to the longest and normalises them.
-    func assemble(_ items: [(clip: Int, start: Int, length: Int)], styles: [StyleCondition], keepAudio: [Float]) -> DiffusionBatch {
+    /// Pads crops to the longest and normalises them. `streamWindows[i]`, when given, is the stream window
+    /// crop i reproduces: its audio comes from that window and its emitted frames weigh `emittedWeight`.
+    func assemble(_ items: [(clip: Int, start: Int, length: Int)], styles: [StyleCondition], keepAudio: [Float],
+                  streamWindows: [Int?] = []) -> DiffusionBatch {
         let b = items.count
         let l = items.map(\.length).max()!
         let d = normalization.size, a = clips[0].audio.shape[1]
@@ -163,21 +177,29 @@ struct DiffusionBatchSampler {
         let mean = normalization.mean.toArray(), std = normalization.std.toArray()
         for (row, item) in items.enumerated() {
             let clip = clips[item.clip]
-            let frames = clip.frames.basePointer, features = clip.audio.basePointer
+            let frames = clip.frames.basePointer
+            // A stream window's features start at its own row of the bank; a plain crop's at its first frame.
+            let window = row < streamWindows.count ? streamWindows[row] : nil
+            let (features, first) = window.map { (clip.streamWindows!.features.basePointer, $0 * item.length) } ?? (clip.audio.basePointer, item.start)
             for i in 0..<l {
                 guard i < item.length else { padding[row * l + i] = 1; continue }
                 let source = item.start + i
                 for c in 0..<d { clean[(row * l + i) * d + c] = (frames[source * d + c] - mean[c]) / std[c] }
-                for c in 0..<a { audio[(row * l + i) * a + c] = features[source * a + c] }
+                for c in 0..<a { audio[(row * l + i) * a + c] = features[(first + i) * a + c] }
             }
         }
         let paddingTensor = Tensor(padding, shape: [b, l])
         var emphasis: Tensor?
-        if bilabialWeight != 1 {
+        let streamRows = streamWindows.compactMap { $0 }.count
+        if bilabialWeight != 1 || (streamRows > 0 && streamTraining.map({ $0.emittedWeight != 1 }) == true) {
             var weights = [Float](repeating: 1, count: b * l)
             for (row, item) in items.enumerated() {
-                guard let bilabial = clips[item.clip].bilabialFrames else { continue }
-                for i in 0..<item.length where bilabial[item.start + i] { weights[row * l + i] = bilabialWeight }
+                if let bilabial = clips[item.clip].bilabialFrames {
+                    for i in 0..<item.length where bilabial[item.start + i] { weights[row * l + i] = bilabialWeight }
+                }
+                if row < streamWindows.count, streamWindows[row] != nil, let stream = streamTraining, let bank = clips[item.clip].streamWindows {
+                    for i in (item.length - bank.emittedFrames)..<item.length { weights[row * l + i] *= stream.emittedWeight }
+                }
             }
             emphasis = Tensor(weights, shape: [b, l, 1])
         }

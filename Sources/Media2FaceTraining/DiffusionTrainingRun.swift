@@ -66,9 +66,12 @@ package struct DiffusionTrainingRun {
         let model = start?.configuration.denoiser ?? architecture(coding.latentSize)
         if let initDirectory { events(.message("continuing from \(initDirectory.path) (weights and normalisation)")) }
         events(.message("loading \(dataDirectories.map(\.path).joined(separator: " + ")) (coding: \(codingName)) …"))
-        let data = try DiffusionTrainingMix.load(directories: dataDirectories, shares: dataShares, coding: coding, fps: model.fps, windowLength: model.windowLength,
+        var data = try DiffusionTrainingMix.load(directories: dataDirectories, shares: dataShares, coding: coding, fps: model.fps, windowLength: model.windowLength,
                                                  limit: clipLimit, skipUnfeaturized: skipUnfeaturized) { done, total in
             events(.loading(done: done, total: total))
+        }
+        if let settings = training.streamWindows {
+            try attachStreamWindows(&data.training, settings: settings, fps: model.fps, speechPolicy: data.speechPolicy, events: events)
         }
         if data.skipped > 0 { events(.message("warning: skipped \(data.skipped) clips whose Whisper features are not cached yet (--skip-unfeaturized)")) }
         let trainFrames = data.training.reduce(0) { $0 + $1.frameCount }

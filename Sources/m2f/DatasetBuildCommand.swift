@@ -13,13 +13,17 @@ struct DatasetBuildCommand: ParsableCommand {
             listening), made on --jobs threads a shard at a time, and written atomically. Run the same command \
             again to resume: finished shards are skipped. Failed clips are reported and skipped.
             Example: m2f dataset build --synthetic --hours 1 --seed 1 -o data/m2fd-1h
+            --idle builds idle clips instead: nobody speaks, the teacher's face listens (blinks, gaze, head drift) over             silence or room tone (m2f dataset build --synthetic --idle --hours 0.25 --seed 3 -o data/m2fd-idle).
             """)
 
     @Flag(help: "Build from synthetic speech (the only builder so far; Live Link takes use import-livelink).")
     var synthetic = false
 
-    @Option(parsing: .unconditional, help: "Hours of speech to plan.")
+    @Option(parsing: .unconditional, help: "Hours of speech to plan (with --idle: hours of idle clips).")
     var hours: Double = 1
+
+    @Flag(help: "Idle clips only: 5–15 s of silence or room tone (−75 … −35 dBFS) with the teacher's listening face, for models that must stay alive when nobody speaks.")
+    var idle = false
 
     @Option(parsing: .unconditional, help: "Seed of the plan and of every clip's random choices.")
     var seed: UInt64 = 1
@@ -46,8 +50,10 @@ struct DatasetBuildCommand: ParsableCommand {
 
     func run() throws {
         let sources = try SyntheticSourceFactory.standard()
-        let configuration = SyntheticBuildConfiguration(hours: hours, seed: seed, clipsPerShard: clipsPerShard, jobs: jobs,
-                                                        dtype: dtype.lowercased() == "f16" ? .float16 : .float32)
+        var settings = SyntheticBuildConfiguration(hours: hours, seed: seed, clipsPerShard: clipsPerShard, jobs: jobs,
+                                                   dtype: dtype.lowercased() == "f16" ? .float16 : .float32)
+        settings.idle = idle
+        let configuration = settings
         let builder = DatasetBuilder(directory: URL(fileURLWithPath: output), sources: sources, configuration: configuration)
         let plan = builder.plan
         FileHandle.standardError.write(Data(("planned \(plan.clips.count) clips in \(plan.shardCount) shards "

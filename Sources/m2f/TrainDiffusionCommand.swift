@@ -51,6 +51,9 @@ struct TrainDiffusionCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Validation loss and checkpoint every N steps.") var checkpointEvery: Int = 250
     @Option(parsing: .unconditional, help: "Random seed (initialisation, batches, noise).") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Loss weight of frames inside p/b/m phones (clips with phone alignments; 1: none). Keeps lip closure when fine-tuning on real video, which has no alignment.") var bilabialWeight: Float = 1
+    @Option(parsing: .unconditional, help: "Share of the crops from clips with stream windows that reproduce a stream hop (the hop's short window, its audio encoded as the stream encodes it; 0: none). Makes a model follow its offline result in a stream (`m2f bench stream`).") var streamWindows: Double = 0
+    @Option(parsing: .unconditional, help: "Loss weight of a stream window's emitted and look-ahead frames.") var streamWindowWeight: Float = 3
+    @Option(parsing: .unconditional, help: "Training clips per dataset given stream windows (the first ones; one Whisper pass per hop, cached in the dataset).") var streamWindowClips: Int = 150
     @Option(parsing: .unconditional, help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
     @Flag(help: "Continue from OUTPUT/checkpoint/state.safetensors.") var resume = false
     @Flag(help: "Train on the clips whose Whisper features are cached and skip the rest (with a warning).") var skipUnfeaturized = false
@@ -76,6 +79,9 @@ struct TrainDiffusionCommand: ParsableCommand {
         try OptionRange.check(maxMinutes, "--max-minutes", 0.01...1e6)
         try OptionRange.check(clipLimit, "--clip-limit", 1...Int.max)
         try OptionRange.check(checkSteps, "--check-steps", 1...1000)
+        try OptionRange.check(streamWindows, "--stream-windows", 0...1)
+        try OptionRange.check(streamWindowWeight, "--stream-window-weight", 1...100)
+        try OptionRange.check(streamWindowClips, "--stream-window-clips", 1...Int.max)
     }
 
     /// `--data-share` as numbers, one per `--data`.
@@ -120,7 +126,9 @@ struct TrainDiffusionCommand: ParsableCommand {
                                       objective: regression ? .regression : .diffusion)
             },
             training: DiffusionTrainingConfiguration(steps: steps, batchSize: batchSize, peakLearningRate: learningRate,
-                                                     loss: DiffusionLoss(bilabialWeight: bilabialWeight), checkpointEvery: checkpointEvery, seed: seed),
+                                                     loss: DiffusionLoss(bilabialWeight: bilabialWeight), checkpointEvery: checkpointEvery, seed: seed,
+                                                     streamWindows: streamWindows > 0 ? StreamWindowTraining(share: streamWindows, emittedWeight: streamWindowWeight,
+                                                                                                             clipsPerDataset: streamWindowClips) : nil),
             resume: resume, maxMinutes: maxMinutes,
             command: "m2f train diffusion " + CommandLine.arguments.dropFirst(3).joined(separator: " "), clipLimit: clipLimit)
         run.skipUnfeaturized = skipUnfeaturized

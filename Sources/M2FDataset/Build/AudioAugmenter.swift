@@ -5,7 +5,8 @@ import M2FEngine
 /// Applies an `Augmentation` to 16 kHz speech with the speech module's effects (`SpeechAugmentation`):
 /// tempo (WSOLA, phones rescaled) → pitch → reverberation (FFT convolution with a synthetic room
 /// response, 30 % wet) → telephone band (300–3400 Hz) → white noise at an SNR measured against the
-/// speech (samples above 1e-3, not the silences) → gain → peak limit at 0.99.
+/// speech (samples above 1e-3, not the silences) → gain → pink room tone at an absolute level → peak
+/// limit at 0.99.
 public enum AudioAugmenter {
     /// Share of the reverberant signal in the mix.
     static let reverbWet = 0.3
@@ -38,6 +39,10 @@ public enum AudioAugmenter {
             }
         }
         if augmentation.gainDB != 0 { out = SpeechAugmentation.changeLoudness(out, decibels: augmentation.gainDB) }
+        if let level = augmentation.roomToneDB {
+            // Against a full-scale reference (power 1), an SNR of −level dB puts the noise at `level` dBFS RMS.
+            out = SpeechAugmentation.addNoise(out, snr: -level, color: .pink, seed: effectSeed &+ 3, signalPower: 1)
+        }
         out = SpeechAugmentation.limitPeak(out, to: 0.99)
         return (out, phones)
     }

@@ -34,12 +34,15 @@ public struct Augmentation: Codable, Sendable, Equatable {
     public var reverbSeconds: Double?
     /// Telephone band (300–3400 Hz) when true.
     public var bandLimited = false
+    /// Pink room tone at this RMS level in dBFS, under speech and silence alike (the floor real
+    /// recordings have between words); nil = none. Idle clips use it (`DatasetPlan.idle`).
+    public var roomToneDB: Double?
 
     public init() {}
 
     public static let none = Augmentation()
 
-    /// Style tags naming the augmentation (`tempo-0.9`, `pitch-shift`, `noise`, `reverb`, `band-limited`, `gain`).
+    /// Style tags naming the augmentation (`tempo-0.9`, `pitch-shift`, `noise`, `reverb`, `band-limited`, `gain`, `room-tone`).
     public var tags: [String] {
         var tags: [String] = []
         if tempo != 1 { tags.append("tempo-\(tempo)") }
@@ -48,6 +51,7 @@ public struct Augmentation: Codable, Sendable, Equatable {
         if noiseSNR != nil { tags.append("noise") }
         if reverbSeconds != nil { tags.append("reverb") }
         if bandLimited { tags.append("band-limited") }
+        if roomToneDB != nil { tags.append("room-tone") }
         return tags
     }
 }

@@ -12,6 +12,8 @@ public struct SyntheticBuildConfiguration: Sendable {
     public var jobs: Int
     /// Shard element type.
     public var dtype: SafeTensorsDType
+    /// Idle clips only (`DatasetPlan.idle`: no speech, silence or room tone) instead of speech clips.
+    public var idle = false
 
     public init(hours: Double, seed: UInt64, clipsPerShard: Int = 24, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 dtype: SafeTensorsDType = .float32) {
@@ -83,17 +85,22 @@ public final class DatasetBuilder: @unchecked Sendable {
         layout = DatasetLayout(root: directory)
         self.sources = sources
         self.configuration = configuration
-        plan = DatasetPlan.make(hours: configuration.hours, seed: configuration.seed, voices: sources.profiles,
-                                sentences: sources.sentences, sentenceSplits: sources.sentenceSplits,
-                                clipsPerShard: configuration.clipsPerShard)
+        plan = configuration.idle
+            ? DatasetPlan.idle(hours: configuration.hours, seed: configuration.seed, voices: sources.profiles, clipsPerShard: configuration.clipsPerShard)
+            : DatasetPlan.make(hours: configuration.hours, seed: configuration.seed, voices: sources.profiles,
+                               sentences: sources.sentences, sentenceSplits: sources.sentenceSplits,
+                               clipsPerShard: configuration.clipsPerShard)
         maker = ClipMaker(sources: sources)
     }
 
     var settings: BuildSettings {
-        BuildSettings(seed: configuration.seed, hours: configuration.hours, plannerVersion: DatasetPlan.plannerVersion,
-                      clipsPerShard: configuration.clipsPerShard, plannedClips: plan.clips.count, plannedShards: plan.shardCount,
-                      voices: sources.profiles.map(\.id), sentenceCount: sources.sentences.count,
-                      corpusFingerprint: sources.corpusFingerprint, teacherVersion: sources.teacherVersion)
+        var settings = BuildSettings(seed: configuration.seed, hours: configuration.hours,
+                                     plannerVersion: configuration.idle ? DatasetPlan.idlePlannerVersion : DatasetPlan.plannerVersion,
+                                     clipsPerShard: configuration.clipsPerShard, plannedClips: plan.clips.count, plannedShards: plan.shardCount,
+                                     voices: sources.profiles.map(\.id), sentenceCount: sources.sentences.count,
+                                     corpusFingerprint: sources.corpusFingerprint, teacherVersion: sources.teacherVersion)
+        settings.kind = configuration.idle ? "idle" : nil
+        return settings
     }
 
     /// Runs (or resumes) the build.
@@ -183,8 +190,8 @@ public final class DatasetBuilder: @unchecked Sendable {
             guard existing == wanted else {
                 throw .buildMismatch(directory: layout.root.path, problem: "it was started with seed \(existing.seed), \(existing.hours) h, "
                     + "\(existing.voices.count) voices, \(existing.sentenceCount) sentences, teacher \(existing.teacherVersion), "
-                    + "planner v\(existing.plannerVersion); now seed \(wanted.seed), \(wanted.hours) h, \(wanted.voices.count) voices, "
-                    + "\(wanted.sentenceCount) sentences, teacher \(wanted.teacherVersion), planner v\(wanted.plannerVersion)")
+                    + "planner v\(existing.plannerVersion), \(existing.kind ?? "speech") clips; now seed \(wanted.seed), \(wanted.hours) h, \(wanted.voices.count) voices, "
+                    + "\(wanted.sentenceCount) sentences, teacher \(wanted.teacherVersion), planner v\(wanted.plannerVersion), \(wanted.kind ?? "speech") clips")
             }
             guard info.shardDType == configuration.dtype else {
                 throw .buildMismatch(directory: layout.root.path, problem: "its shards are \(info.dtype), the build asks for \(configuration.dtype.rawValue)")

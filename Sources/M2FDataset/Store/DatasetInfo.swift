@@ -106,6 +106,8 @@ public struct BuildSettings: Codable, Sendable, Equatable {
     public var corpusFingerprint: String
     /// The teacher animator's configuration version.
     public var teacherVersion: String
+    /// `idle` for a build of idle clips (`--idle`); nil for speech clips (and every older dataset).
+    public var kind: String?
 
     public init(seed: UInt64, hours: Double, plannerVersion: Int, clipsPerShard: Int, plannedClips: Int, plannedShards: Int,
                 voices: [String], sentenceCount: Int, corpusFingerprint: String, teacherVersion: String) {

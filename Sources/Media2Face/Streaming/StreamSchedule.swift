@@ -7,19 +7,19 @@ import M2FEngine
 /// e + hop + lookAhead, denoises frames max(0, e − context) ..< e + hop + lookAhead and encodes speech
 /// from `featureSamples` samples ending there (starting on a 20 ms feature boundary, so feature k of
 /// the window is feature start / 320 + k of the whole audio).
-struct StreamSchedule: Sendable, Equatable {
-    let fps: Double
-    let hop: Int
-    let lookAhead: Int
-    let context: Int
+package struct StreamSchedule: Sendable, Equatable {
+    package let fps: Double
+    package let hop: Int
+    package let lookAhead: Int
+    package let context: Int
     /// Samples of audio the speech encoder sees per hop.
-    let featureSamples: Int
+    package let featureSamples: Int
 
-    static let sampleRate = 16_000
+    package static let sampleRate = 16_000
     /// Samples per 50 Hz Whisper feature.
-    static let samplesPerFeature = 320
+    package static let samplesPerFeature = 320
 
-    init(configuration: StreamConfiguration, fps: Double) {
+    package init(configuration: StreamConfiguration, fps: Double) {
         self.fps = fps
         hop = configuration.hopFrames
         lookAhead = configuration.lookAheadFrames
@@ -28,16 +28,16 @@ struct StreamSchedule: Sendable, Equatable {
     }
 
     /// The sample index at the start of `frame` (rounded).
-    func sample(atFrame frame: Int) -> Int { Int((Double(frame) * Double(Self.sampleRate) / fps).rounded()) }
+    package func sample(atFrame frame: Int) -> Int { Int((Double(frame) * Double(Self.sampleRate) / fps).rounded()) }
 
     /// Samples the hop starting at frame `e` needs.
-    func audioEnd(hopStart e: Int) -> Int { sample(atFrame: e + hop + lookAhead) }
+    package func audioEnd(hopStart e: Int) -> Int { sample(atFrame: e + hop + lookAhead) }
 
     /// The frames the hop starting at `e` denoises.
-    func window(hopStart e: Int) -> Range<Int> { max(0, e - context)..<(e + hop + lookAhead) }
+    package func window(hopStart e: Int) -> Range<Int> { max(0, e - context)..<(e + hop + lookAhead) }
 
     /// The first sample of the speech window of the hop starting at `e` (a multiple of 320).
-    func audioStart(hopStart e: Int) -> Int {
+    package func audioStart(hopStart e: Int) -> Int {
         let start = max(0, audioEnd(hopStart: e) - featureSamples)
         return start / Self.samplesPerFeature * Self.samplesPerFeature
     }
@@ -46,7 +46,7 @@ struct StreamSchedule: Sendable, Equatable {
     /// stream: the position the offline pipeline gives that feature (its own index in the first 30 s;
     /// after that the offline 30 s windows restart every 20 s, 1000 features, with 5 s cross-fades), so
     /// the window's features drift less from the offline ones (`m2f bench stream`, "stream-feature-drift").
-    static func encoderPosition(featureOffset: Int, samples: Int) -> Int {
+    package static func encoderPosition(featureOffset: Int, samples: Int) -> Int {
         let length = samples / samplesPerFeature + 1
         let limit = 1500 - length
         guard limit > 0 else { return 0 }
@@ -55,14 +55,14 @@ struct StreamSchedule: Sendable, Equatable {
     }
 
     /// Frames in `sampleCount` samples of audio (the offline pipeline's count).
-    func frameCount(samples sampleCount: Int) -> Int {
+    package func frameCount(samples sampleCount: Int) -> Int {
         sampleCount == 0 ? 0 : Keyframe.frameCount(duration: Double(sampleCount) / Double(Self.sampleRate), fps: fps)
     }
 
     /// Features [T, C] at 50 Hz whose row 0 is feature `offset` of the audio → [frames.count, C] at `fps`:
     /// frame i takes the linear blend at i · 50 / fps (as `SpeechFeatureExtractor.resample` does for a
     /// clip that starts at 0), clamped to the rows there are.
-    static func resample(_ features: Tensor, featureOffset offset: Int, frames: Range<Int>, fps: Double) -> Tensor {
+    package static func resample(_ features: Tensor, featureOffset offset: Int, frames: Range<Int>, fps: Double) -> Tensor {
         let rows = features.shape[0]
         var lower: [Int] = [], upper: [Int] = [], lambdas: [Float] = []
         for frame in frames {
