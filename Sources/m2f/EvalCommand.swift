@@ -12,6 +12,7 @@ struct EvalCommand: ParsableCommand {
             EvalRealFacesCommand.self,
             EvalControlsCommand.self,
             EvalDialogueCommand.self,
+            EvalSingingCommand.self,
         ],
         defaultSubcommand: EvalMedia2FaceCommand.self
     )
