@@ -2,7 +2,7 @@ import Foundation
 import Media2Face
 
 /// The options of POST /v1/animate, from the query string: the flags of `m2f animate` without their
-/// dashes (`?text=calm&seed=3&steps=25&audio-guidance=1&format=glb`), checked by the same library code
+/// dashes (`?text=calm&seed=3&steps=25&audio-guidance=1&articulation=1.5&format=glb`), checked by the same library code
 /// so a bad value gets the CLI's message.
 struct AnimateQuery: Equatable {
     /// One of csv, json, glb (MP4 is not served: it needs ffmpeg and seconds per frame).
@@ -15,7 +15,7 @@ struct AnimateQuery: Equatable {
 
     static let formats: [ExportFormat] = [.csv, .json, .glb]
     static let keys: Set<String> = ["format", "text", "emotion", "intensity", "seed", "steps", "audio-guidance",
-                                    "style-guidance", "no-head-pose", "filename", "token"]
+                                    "style-guidance", "no-head-pose", "articulation", "energy", "head-motion", "filename", "token"]
 
     /// Parses and checks `parameters` (name → value; repeated names refused).
     init(_ parameters: [(String, String)]) throws(ServerError) {
@@ -49,6 +49,10 @@ struct AnimateQuery: Equatable {
             }
             options.headPose = !off
         }
+        // The speaking-style dials; their ranges are checked by `options.validate()`, as for the CLI.
+        options.speaking = SpeakingDials(articulation: try Self.number(values["articulation"], "articulation"),
+                                         energy: try Self.number(values["energy"], "energy"),
+                                         headMotion: try Self.number(values["head-motion"], "head-motion"))
         if let filename = values["filename"] { self.filename = try Self.checkedFilename(filename) }
         do { try options.validate() } catch { throw .badRequest(error.localizedDescription) }
     }

@@ -27,6 +27,28 @@ import Testing
         }
     }
 
+    /// The speaking-style dials in the query string give the CLI's flags' bytes.
+    @Test func speakingDialsGiveTheCLIsBytes() async throws {
+        let port = try await ServerFixture.port.value
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("m2f-serve-dials-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: ServerFixture.hello, to: folder.appendingPathComponent("hello.wav"))
+        let cli = try M2FExecutable.shell(
+            "\"$M2F\" animate '\(folder.path)/hello.wav' --articulation 1.6 --energy 0.5 --head-motion 3 --format json --quiet -o '\(folder.path)/hello'",
+            in: ServerFixture.root)
+        try #require(cli.status == 0, "m2f animate failed: \(cli.output)")
+        let audio = try Data(contentsOf: ServerFixture.hello)
+        let path = "/v1/animate?format=json&filename=hello.wav"
+        let response = try LoopbackHTTP.request(port: port, "POST", path + "&articulation=1.6&energy=0.5&head-motion=3",
+                                                headers: ["Content-Type": "audio/wav"], body: audio)
+        #expect(response.status == 200, "\(response.error)")
+        #expect(response.body == (try Data(contentsOf: folder.appendingPathComponent("hello.json"))))
+        // And the dials act: without them the answer differs.
+        let plain = try LoopbackHTTP.request(port: port, "POST", path, headers: ["Content-Type": "audio/wav"], body: audio)
+        #expect(plain.status == 200 && plain.body != response.body)
+    }
+
     @Test func refusalsAreJSONWithTheCLIsMessages() async throws {
         let port = try await ServerFixture.port.value
         let audio = try Data(contentsOf: ServerFixture.hello)
@@ -42,6 +64,10 @@ import Testing
             ("/v1/animate?colour=red", "audio/wav", audio, 400, "unknown parameter \"colour\""),
             ("/v1/animate?filename=../etc/passwd", "audio/wav", audio, 400, "must be a plain file name"),
             ("/v1/animate?seed=x", "audio/wav", audio, 400, "seed \"x\" is not a valid whole number"),
+            ("/v1/animate?articulation=3", "audio/wav", audio, 400, "--articulation 3.0 is out of range; allowed: 0 … 2"),
+            ("/v1/animate?energy=-1", "audio/wav", audio, 400, "--energy -1.0 is out of range; allowed: 0 … 2"),
+            ("/v1/animate?head-motion=nan", "audio/wav", audio, 400, "--head-motion nan is out of range; allowed: 0 … 4"),
+            ("/v1/animate?head-motion=lots", "audio/wav", audio, 400, "head-motion \"lots\" is not a valid number"),
             ("/v1/animate?filename=noise.wav", "audio/wav", Data("RIFF but not really a wave file".utf8), 400,
              "noise.wav: cannot read this as audio"),
             ("/v1/nothing", "audio/wav", audio, 404, "/v1/nothing: no such endpoint"),
@@ -58,6 +84,8 @@ import Testing
                                           + "\"$M2F\" animate Examples/hello.wav -o /tmp/m2f-x --emotion grumpy", in: ServerFixture.root)
         #expect(cli.output.contains("--steps 0 is out of range; allowed: 1 … 500"))
         #expect(cli.output.contains("--emotion grumpy is unknown; use one of"))
+        let dials = try M2FExecutable.shell("\"$M2F\" animate Examples/hello.wav -o /tmp/m2f-x --articulation 3", in: ServerFixture.root)
+        #expect(dials.output.contains("--articulation 3.0 is out of range; allowed: 0 … 2"))
         // Still serving.
         #expect(try ServerFixture.health(port)["status"] as? String == "ok")
     }
