@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare bench-serve fixtures clean dataset train human-speech human-speech-data singing-data
+.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare bench-serve fixtures clean dataset train human-speech human-speech-data singing singing-data
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -84,7 +84,11 @@ human-speech-data:
 	@bash scripts/fetch_human_speech.sh data/human-speech
 
 # Sung phrases with known notes, vibrato, loudness and breaths: the LibriVox clips re-sung with the WORLD
-# vocoder (scripts/singing/make_singing.sh).
+# vocoder (scripts/singing/make_singing.sh); `make singing` measures the default and real-face models on
+# them, each with singing mode (--singing) off and on (docs/ARCHITECTURE.md, "Singing").
+singing: build models singing-data
+	$(M2F) eval singing --dir data/singing --compare Models/media2face-realface
+
 singing-data: human-speech-data
 	@bash scripts/bootstrap.sh --singing
 	@bash scripts/singing/make_singing.sh data/human-speech data/singing

@@ -91,6 +91,9 @@ struct AnimateCommand: AsyncParsableCommand {
     @Flag(help: "Keep the head still (no generated head pose).")
     var noHeadPose = false
 
+    @Flag(help: "Singing: held vowels hold the mouth and vibrato does not shake the jaw (docs/USAGE.md, \"Singing\").")
+    var singing = false
+
     @Option(help: "Comma-separated output formats: csv, json, glb, mp4.")
     var format = "csv,json,glb"
 
@@ -124,6 +127,7 @@ struct AnimateCommand: AsyncParsableCommand {
     var options: AnimationOptions {
         var options = AnimationOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance, seed: seed, headPose: !noHeadPose)
         options.maximumSeconds = maxHours.map { $0 * 3600 }
+        options.singing = singing
         return speaking.applied(to: options)
     }
 

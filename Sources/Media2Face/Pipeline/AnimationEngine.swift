@@ -124,6 +124,11 @@ actor AnimationEngine {
 
         mark = clock.now
         var blended = assembly.animation(fps: fps, frameCount: frameCount)
+        if request.options.singing {
+            let hold = SungVowelHold()
+            let runs = hold.heldVowels(samples: samples, fps: fps, frameCount: frameCount)
+            hold.apply(to: &blended, runs: runs, gains: hold.gains(samples: samples, fps: fps, runs: runs))
+        }
         blended.metadata = Self.metadata(request: request, source: source, modelVersion: modelVersion)
         let (animation, report) = try blended.validated()
         if report.clampedCount > 0 { warnings.append("\(report.clampedCount) weights outside [0, 1] were clamped") }
@@ -170,6 +175,7 @@ actor AnimationEngine {
             "styleGuidance": String(options.styleGuidance),
             "headPose": options.headPose ? "on" : "off",
         ]
+        if options.singing { metadata["singing"] = "on" }
         switch request.style {
         case .none: break
         case let .text(text): metadata["prompt"] = text; if options.rawTextEmbedding { metadata["promptReading"] = "raw" }

@@ -87,6 +87,8 @@ public final class Media2FacePipeline: Sendable {
     /// refuses a bad request before it animates anything).
     public func validateStream(options: AnimationOptions, configuration: StreamConfiguration) throws(PipelineError) {
         try options.validate(maximumSteps: engine.diffusionSteps)
+        // Held vowels are found over the whole clip, which a live session does not have.
+        if options.singing { throw .invalidOption(name: "--singing", value: "on", allowed: "off for a live stream (singing mode needs the whole clip: m2f animate --singing)") }
         try configuration.validate(windowLength: engine.windowing.length, fps: engine.fps, diffusionSteps: engine.diffusionSteps)
     }
 
