@@ -37,6 +37,9 @@ struct AnimateCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "A dialogue: two files (a speaker each) or one stereo WAV (a speaker per channel); writes OUT-a.* and OUT-b.*, each face speaking on its own voice and listening to the other.")
     var dialogue: [String] = []
 
+    @Option(parsing: .unconditional, help: "With --dialogue: how much a listening face nods on the speaker's pauses, shows back-channel smiles and brow raises and holds its gaze on the speaker, 0 … 2 (0: only the model's idle motion; 1: the amounts measured on real faces).")
+    var listeningMotion: Float?
+
     @Flag(help: "With - : stdin is raw signed 16-bit little-endian mono at 16 kHz, not WAV.")
     var raw = false
 
@@ -112,6 +115,8 @@ struct AnimateCommand: AsyncParsableCommand {
             if input != nil || list != nil { throw ValidationError("--dialogue takes its files itself; give no other input or --list") }
             if !(1...2).contains(dialogue.count) { throw ValidationError("--dialogue takes two files or one stereo WAV, not \(dialogue.count)") }
         } else if input == nil && list == nil { throw ValidationError("give an audio file, a folder, --list FILE or --dialogue FILES") }
+        if listeningMotion != nil && dialogue.isEmpty { throw ValidationError("--listening-motion is for --dialogue") }
+        try OptionRange.check(listeningMotion, "--listening-motion", ListeningBehaviour.amountRange)
         if input != nil && list != nil { throw ValidationError("give either an input or --list, not both") }
         if raw && !readsStandardInput { throw ValidationError("--raw describes stdin; give - as the input") }
         do { _ = try styleChoice.resolve() } catch { throw ValidationError(error.message) }
@@ -291,7 +296,8 @@ extension AnimateCommand {
         let voices = try pipeline.loadDialogue(dialogue)
         let sources = dialogue.count == 2 ? dialogue : [dialogue[0] + " (left)", dialogue[0] + " (right)"]
         let request = AnimationRequest(audioPath: sources[0], style: style, timeline: timeline, keyframes: keyframes, options: options)
-        let tracks = try await pipeline.animateDialogue(voices, sources: sources, request: request) {
+        let listening = ListeningBehaviour(amount: listeningMotion ?? 1)
+        let tracks = try await pipeline.animateDialogue(voices, sources: sources, request: request, listening: listening) {
             bar.update(stage: $0.stage.rawValue, done: $0.completed, total: $0.total)
         }
         for (index, track) in tracks.enumerated() {

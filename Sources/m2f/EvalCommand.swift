@@ -11,6 +11,7 @@ struct EvalCommand: ParsableCommand {
             EvalHumanSpeechCommand.self,
             EvalRealFacesCommand.self,
             EvalControlsCommand.self,
+            EvalDialogueCommand.self,
             EvalSingingCommand.self,
         ],
         defaultSubcommand: EvalMedia2FaceCommand.self

@@ -144,3 +144,37 @@ struct DialogueTrainedModelTests {
         }
     }
 }
+
+/// Listening motion on the tiny model's two faces: it changes only the listening frames, and turned off
+/// it gives back the dialogue without it (the gated animation with the mouth at rest).
+@Suite(.serialized)
+struct DialogueListeningTests {
+    @Test func listeningMotionTouchesOnlyTheListeningFrames() async throws {
+        let pipeline = try await LoadedPipelines.tiny.value
+        let a = try WAVFile.samples(of: PipelineFixtures.example)
+        let voices = DialogueFixture.microphones(DialogueFixture.voices(a: a, b: a))
+        let request = AnimationRequest(audioPath: "talk", options: AnimationOptions(steps: 2, seed: 5))
+        let on = try await pipeline.animateDialogue(voices, sources: ["a", "b"], request: request)
+        let off = try await pipeline.animateDialogue(voices, sources: ["a", "b"], request: request, listening: .off)
+        let gate = DialogueGate()
+        for k in 0..<2 {
+            let (withListening, without) = (on[k].result.animation, off[k].result.animation)
+            #expect(on[k].speaking == off[k].speaking)
+            #expect(on[k].speaking.contains(true) && on[k].speaking.contains(false))
+            for f in 0..<without.frameCount where on[k].speaking[f] {
+                #expect(withListening.frame(f) == without.frame(f) && withListening.headPose[f] == without.headPose[f], "face \(k) frame \(f)")
+            }
+            #expect(withListening != without, "face \(k): listening motion added nothing")
+            // Off: the gated voice's animation, every channel but the mouth's as the model made it.
+            let speaking = gate.speaking(own: voices[k], other: voices[1 - k], sampleRate: 16_000)
+            let plain = try await pipeline.animate(samples: gate.gated(voices[k], speaking: speaking, sampleRate: 16_000), source: "plain", request: request).animation
+            #expect(plain.headPose == without.headPose)
+            let mouth = Set(ARKitBlendshape.allCases.filter { $0.rawValue.hasPrefix("mouth") || $0.rawValue.hasPrefix("jaw") }.map(\.index))
+            for f in 0..<plain.frameCount {
+                for c in 0..<ARKit.count where !mouth.contains(c) || on[k].speaking[max(0, f - 2)...min(plain.frameCount - 1, f + 2)].allSatisfy({ $0 }) {
+                    #expect(plain.weights[f * ARKit.count + c] == without.weights[f * ARKit.count + c])
+                }
+            }
+        }
+    }
+}

@@ -111,20 +111,35 @@ extension Media2FacePipeline {
     }
 
     /// Animates both faces of a two-speaker dialogue: each face speaks on its own voice, gated by
-    /// `gate` so the other's cross-talk moves nothing, and listens (idle blinks and head motion, mouth
-    /// at rest) while the other speaks. `request` gives the style and options for both.
+    /// `gate` so the other's cross-talk moves nothing, and listens while the other speaks: mouth at rest,
+    /// the model's idle blinks and head motion, plus `listening`'s nods on the speaker's pauses,
+    /// back-channel expressions, attentive gaze and blinks (`ListeningBehaviour.off` leaves only the
+    /// model's idle motion). `request` gives the style and options for both; face k's listening motion
+    /// is seeded by the request's seed and k.
     public func animateDialogue(_ voices: [[Float]], sources: [String], request: AnimationRequest, gate: DialogueGate = DialogueGate(),
+                                listening: ListeningBehaviour = ListeningBehaviour(),
                                 progress: @escaping @Sendable (PipelineProgress) -> Void = { _ in }) async throws -> [DialogueTrack] {
         precondition(voices.count == 2 && sources.count == 2, "a dialogue has two voices")
+        let speaking = [gate.speaking(own: voices[0], other: voices[1], sampleRate: 16_000),
+                        gate.speaking(own: voices[1], other: voices[0], sampleRate: 16_000)]
         var tracks: [DialogueTrack] = []
         for (me, other) in [(0, 1), (1, 0)] {
-            let speaking = gate.speaking(own: voices[me], other: voices[other], sampleRate: 16_000)
-            let audio = gate.gated(voices[me], speaking: speaking, sampleRate: 16_000)
+            let audio = gate.gated(voices[me], speaking: speaking[me], sampleRate: 16_000)
             var result = try await animate(samples: audio, source: sources[me], request: request, progress: progress)
             let frames = result.animation.frameCount
-            let mask = (0..<frames).map { $0 < speaking.count && speaking[$0] }
+            func perFrame(_ mask: [Bool]) -> [Bool] { (0..<frames).map { $0 < mask.count && mask[$0] } }
+            let mask = perFrame(speaking[me])
             Self.restMouth(&result.animation, speaking: mask)
-            result.animation.metadata["dialogue"] = "speaker \(me + 1) of 2, \(mask.filter { $0 }.count) of \(frames) frames speaking"
+            var note = "speaker \(me + 1) of 2, \(mask.filter { $0 }.count) of \(frames) frames speaking"
+            if listening.amount > 0 {
+                let plan = listening.apply(to: &result.animation, listening: mask.map { !$0 },
+                                           speakerLevels: gate.levels(voices[other], sampleRate: 16_000, count: frames),
+                                           speakerSpeaks: perFrame(speaking[other]),
+                                           seed: request.options.seed &+ UInt64(me + 1), nods: request.options.headPose)
+                note += String(format: "; listening %.2f: %ld nods, %ld back-channel expressions, %ld blinks added",
+                               listening.amount, plan.nods.count, plan.expressions.count, plan.blinks.count)
+            }
+            result.animation.metadata["dialogue"] = note
             tracks.append(DialogueTrack(result: result, speaking: mask))
         }
         return tracks
