@@ -31,6 +31,9 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
     @Option(help: "Another Media2Face model folder to measure beside --model (repeatable).")
     var compare: [String] = []
 
+    @Flag(help: "Animate each clip through a streaming session (default stream settings, audio pushed unpaced) instead of offline: how close the live path comes to real faces.")
+    var stream = false
+
     @OptionGroup var evaluation: EvalRunOptions
 
     @OptionGroup var models: ModelFolderOptions
@@ -62,8 +65,10 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
             for (index, clip) in clips.enumerated() {
                 bar.update(stage: "model \(m + 1)/\(folders.count)", done: index, total: clips.count)
                 var truth = clip.truth
-                var animation = try await pipeline.animate(samples: clip.samples, source: clip.record.id,
-                                                           request: AnimationRequest(audioPath: clip.record.id, options: evaluation.animationOptions)).animation
+                var animation = stream
+                    ? try await pipeline.streamedAnimation(samples: clip.samples, options: evaluation.animationOptions)
+                    : try await pipeline.animate(samples: clip.samples, source: clip.record.id,
+                                                 request: AnimationRequest(audioPath: clip.record.id, options: evaluation.animationOptions)).animation
                 if animation.fps != truth.fps { animation = try animation.resampled(to: truth.fps) }
                 // The two may differ by a frame at the end (rounding of the audio length).
                 let frames = min(animation.frameCount, truth.frameCount)
@@ -77,7 +82,7 @@ struct EvalRealFacesCommand: AsyncParsableCommand {
             }
         }
         bar.finish()
-        let report = RealFaceReport(dataset: data, split: split, people: tracked.scores,
+        let report = RealFaceReport(dataset: data, split: split, path: stream ? "stream" : "offline", people: tracked.scores,
                                     models: zip(folders, perModel).map { RealFaceReport.Model(folder: $0 ?? "default", scores: $1.scores) })
         try evaluation.emit(report) { report.table }
     }
@@ -91,6 +96,8 @@ struct RealFaceReport: Codable {
     }
     var dataset: String
     var split: String
+    /// How the models animated: `offline` (whole clips) or `stream` (a streaming session).
+    var path: String
     var people: RealFaceScores
     var models: [Model]
 
@@ -112,7 +119,7 @@ struct RealFaceReport: Codable {
             ("closed share of speech", { value($0.closed_share_of_speech) }),
         ]
         let columns = [("people", people)] + models.map { ($0.folder, $0.scores) }
-        var lines = ["real faces: \(people.clips) clips of \(dataset) (\(split))",
+        var lines = ["real faces: \(people.clips) clips of \(dataset) (\(split)), models animated \(path)",
                      "measure".padding(toLength: 32, withPad: " ", startingAt: 0) + columns.map { String($0.0.suffix(22)).padding(toLength: 24, withPad: " ", startingAt: 0) }.joined()]
         for (name, read) in rows {
             lines.append(name.padding(toLength: 32, withPad: " ", startingAt: 0) + columns.map { read($0.1).padding(toLength: 24, withPad: " ", startingAt: 0) }.joined())
