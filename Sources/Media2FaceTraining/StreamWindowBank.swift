@@ -49,12 +49,8 @@ package enum StreamWindowBank {
         guard !hops.isEmpty else { return nil }
         var rows: [Tensor] = []
         for e in hops {
-            let (first, end) = (schedule.audioStart(hopStart: e), schedule.audioEnd(hopStart: e))
-            // As `AnimationStream.runHop`: past the end of the audio is silence.
-            var window = [Float](repeating: 0, count: end - first)
-            let available = min(end, samples.count) - first
-            if available > 0 { window.replaceSubrange(0..<available, with: samples[first..<(first + available)]) }
-            let offset = first / StreamSchedule.samplesPerFeature
+            let window = schedule.hopAudio(hopStart: e, audio: samples)
+            let offset = schedule.audioStart(hopStart: e) / StreamSchedule.samplesPerFeature
             let raw = extractor.features(samples: window, positionOffset: StreamSchedule.encoderPosition(featureOffset: offset, samples: window.count))
             rows.append(StreamSchedule.resample(raw, featureOffset: offset, frames: schedule.window(hopStart: e), fps: schedule.fps).unsqueezed(0))
         }

@@ -226,11 +226,8 @@ public actor AnimationStream {
 
     private func runHop(_ start: Int) async throws {
         let window = schedule.window(hopStart: start)
-        let (first, end) = (schedule.audioStart(hopStart: start), schedule.audioEnd(hopStart: start))
-        // The window's audio; past the end of a finished stream it is silence.
-        var samples = [Float](repeating: 0, count: end - first)
-        let available = min(end, audioBase + audio.count) - first
-        if available > 0 { samples.replaceSubrange(0..<available, with: audio[(first - audioBase)..<(first - audioBase + available)]) }
+        let first = schedule.audioStart(hopStart: start)
+        let samples = schedule.hopAudio(hopStart: start, audio: audio, base: audioBase)
 
         let (audioGuidance, styleGuidance) = guidance(at: start)
         let generation = GenerationOptions(sampling: SamplingOptions(steps: configuration.stepsPerHop ?? options.steps, audioGuidance: audioGuidance,

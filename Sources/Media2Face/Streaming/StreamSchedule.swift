@@ -42,6 +42,17 @@ package struct StreamSchedule: Sendable, Equatable {
         return start / Self.samplesPerFeature * Self.samplesPerFeature
     }
 
+    /// The speech window of the hop starting at `e` (samples `audioStart ..< audioEnd`) from `audio`, whose
+    /// first sample is sample `base` of the stream; silence where the audio has none (past the end of a
+    /// finished stream). The stream and training on its windows (`StreamWindowBank`) both cut it here.
+    package func hopAudio(hopStart e: Int, audio: [Float], base: Int = 0) -> [Float] {
+        let (first, end) = (audioStart(hopStart: e), audioEnd(hopStart: e))
+        var samples = [Float](repeating: 0, count: end - first)
+        let available = min(end, base + audio.count) - first
+        if available > 0 { samples.replaceSubrange(0..<available, with: audio[(first - base)..<(first - base + available)]) }
+        return samples
+    }
+
     /// The Whisper encoder position of the first feature of a window `featureOffset` features into the
     /// stream: the position the offline pipeline gives that feature (its own index in the first 30 s;
     /// after that the offline 30 s windows restart every 20 s, 1000 features, with 5 s cross-fades), so
