@@ -55,8 +55,11 @@ struct ControlsModelTests {
     @Test("the held-out prompts are not in the vocabulary")
     func heldOutPromptsAreHeldOut() {
         let anchors = Set(ControlFixtures.anchorTexts.map { $0.lowercased() })
-        for expectation in ControlPrompts.heldOut { #expect(!anchors.contains(expectation.prompt.lowercased()), "\(expectation.prompt)") }
-        #expect(ControlPrompts.heldOut.count >= 20)
+        for expectation in ControlPrompts.heldOut + ControlPrompts.heldOutSecond {
+            #expect(!anchors.contains(expectation.prompt.lowercased()), "\(expectation.prompt)")
+        }
+        #expect(ControlPrompts.heldOut.count >= 20 && ControlPrompts.heldOutSecond.count >= 20)
+        #expect(Set(ControlPrompts.heldOut.map(\.prompt)).isDisjoint(with: ControlPrompts.heldOutSecond.map(\.prompt)))
     }
 }
 
