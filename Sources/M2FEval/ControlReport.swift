@@ -38,8 +38,11 @@ package struct PromptRow: Codable, Sendable, Equatable {
     package var moved_read: Bool
     /// The vocabulary anchors nearest the prompt.
     package var neighbours: [String]
+    /// MiniLM cosine similarity of the nearest anchor (how well the vocabulary knows the prompt).
+    package var best_similarity: Float?
 
-    package init(expectation: PromptExpectation, none: Double, shipped: Double, read: Double, emotionFullEffect: Double?, neighbours: [String]) {
+    package init(expectation: PromptExpectation, none: Double, shipped: Double, read: Double, emotionFullEffect: Double?, neighbours: [String],
+                bestSimilarity: Float? = nil) {
         prompt = expectation.prompt
         channel = expectation.channel
         rises = expectation.rises
@@ -53,6 +56,7 @@ package struct PromptRow: Codable, Sendable, Equatable {
         moved_shipped = moved(shipped)
         moved_read = moved(read)
         self.neighbours = neighbours
+        best_similarity = bestSimilarity
     }
 }
 

@@ -76,7 +76,8 @@ package struct ControlSuite {
                 let reading = try await pipeline.readPrompt(expectation.prompt)
                 let fullEffect = ControlPrompts.emotion(signedBy: expectation.channel).map { full[$0.rawValue]![expectation.channel] - none[expectation.channel] }
                 rows.append(PromptRow(expectation: expectation, none: none[expectation.channel], shipped: shipped, read: read,
-                                      emotionFullEffect: fullEffect, neighbours: reading.neighbours.prefix(3).map(\.text)))
+                                      emotionFullEffect: fullEffect, neighbours: reading.neighbours.prefix(3).map(\.text),
+                                      bestSimilarity: reading.neighbours.first?.similarity))
             }
             return rows
         }
