@@ -149,7 +149,7 @@ struct ListeningBehaviourTests {
         // About a degree of sway over 18 s of listening (the tracked speakers' head std is 1.3–2.5°; the
         // model's listening head 0.34–0.63°), yaw more than roll.
         #expect((1.0...3.0).contains(yawStd), "yaw std \(yawStd)°")
-        #expect((0.5...1.5).contains(rollStd) && rollStd < yawStd, "roll std \(rollStd)°")
+        #expect((0.5...2.0).contains(rollStd) && rollStd < yawStd, "roll std \(rollStd)°")
         // Slow: never more than 0.5° in a frame (15°/s, the top speed of a median 2.2° nod), and it
         // starts and ends at the speaking pose.
         #expect(fastest < 0.5, "fastest \(fastest)° per frame")

@@ -127,7 +127,12 @@ actor AnimationEngine {
         if request.options.singing {
             let hold = SungVowelHold()
             let runs = hold.heldVowels(samples: samples, fps: fps, frameCount: frameCount)
-            hold.apply(to: &blended, runs: runs, gains: hold.gains(samples: samples, fps: fps, runs: runs))
+            // A clip without a held vowel is speech: left as it is.
+            if !runs.isEmpty {
+                let opening = SungNoteOpening()
+                opening.apply(to: &blended, gains: opening.gains(samples: samples, fps: fps, frameCount: frameCount, heldVowels: runs))
+            }
+            hold.apply(to: &blended, runs: runs)
         }
         blended.metadata = Self.metadata(request: request, source: source, modelVersion: modelVersion)
         let (animation, report) = try blended.validated()

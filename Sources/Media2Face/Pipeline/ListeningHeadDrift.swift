@@ -13,8 +13,9 @@ import M2FFace
 /// each listening run it fades in and out with a smoothstep over `fadeSeconds`, so the head leaves and
 /// rejoins the speaking face's pose with no step and no jump in speed.
 extension ListeningBehaviour {
-    /// Long-run standard deviation per axis (degrees): yaw, pitch, roll.
-    static let driftDegrees = (yaw: 2.2, pitch: 1.2, roll: 1.2)
+    /// Long-run standard deviation per axis (degrees): yaw, pitch, roll. Pitch sways least: a slope in
+    /// pitch under a nod hides it (the nod detector wants 1.5° on both sides).
+    static let driftDegrees = (yaw: 2.4, pitch: 0.7, roll: 1.5)
     static let driftSeconds = 1.0, driftSmoothingSeconds = 0.3, driftFadeSeconds = 1.0
 
     /// The drift to add per frame (radians; zero outside `listening`), `amount` times the measured size.
