@@ -49,6 +49,20 @@ import Testing
         #expect(plain.status == 200 && plain.body != response.body)
     }
 
+    /// emotion=neutral (any intensity) is the calm face of no style: the same frames (CSV carries no
+    /// metadata, so the same bytes).
+    @Test func neutralEmotionIsNoStyle() async throws {
+        let port = try await ServerFixture.port.value
+        let audio = try Data(contentsOf: ServerFixture.hello)
+        let path = "/v1/animate?format=csv&filename=hello.wav"
+        let plain = try LoopbackHTTP.request(port: port, "POST", path, headers: ["Content-Type": "audio/wav"], body: audio)
+        #expect(plain.status == 200, "\(plain.error)")
+        for query in ["&emotion=neutral", "&emotion=neutral&intensity=0"] {
+            let neutral = try LoopbackHTTP.request(port: port, "POST", path + query, headers: ["Content-Type": "audio/wav"], body: audio)
+            #expect(neutral.status == 200 && neutral.body == plain.body, "\(query)")
+        }
+    }
+
     @Test func refusalsAreJSONWithTheCLIsMessages() async throws {
         let port = try await ServerFixture.port.value
         let audio = try Data(contentsOf: ServerFixture.hello)

@@ -114,8 +114,8 @@ package struct DiffusionSampler {
     /// Samples a normalised sequence [F, D].
     /// - Parameters:
     ///   - audio: Whisper features at the model's frame rate [F, 384].
-    ///   - styleTokens: per-frame style tokens [F, C] (`StyleTimeline.frameTokens`), nil for no style.
-    ///   - styleStrength: per-frame scale s [F, 1] of the style term (`StyleTimeline.strengths`), nil for 1:
+    ///   - styleTokens: per-frame style tokens [F, C] (`StyleGuidance.frameTokens`), nil for no style.
+    ///   - styleStrength: per-frame scale s [F, 1] of the style term (`StyleGuidance.strengths`), nil for 1:
     ///     x̂₀ = (1 − sA − sP)·f(∅,∅) + sA·f(A,∅) + sP·(s·f(A,P) + (1 − s)·f(A,∅)).
     ///   - keyframes: constraints imposed at every step (may be empty).
     ///   - prefix: known first frames (a stream's emitted frames), imposed at every step; nil for none.

@@ -139,12 +139,12 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         // Emotion intensity scales the style guidance (diffusion); a regression model has no guidance
         // branches, so there it stays in the emotion token.
         let guidedIntensity = model.objective == .diffusion && !options.emotionIntensityAsTrained
-        // Strength 0 everywhere (emotion intensity 0) is no style: the style branch would add nothing.
-        let strengths = timeline.strengths
-        let styled = timeline.hasStyle && !(guidedIntensity && strengths.toArray().allSatisfy { $0 == 0 })
-        let validated = timeline.hasStyle ? try timeline.conditions.map(prepared) : []
-        let styleTokens: Tensor? = styled
-            ? try withoutGrad { timeline.frameTokens(denoiser.style(guidedIntensity ? try timeline.tokenConditions.map(prepared) : validated)) }
+        let neutralRest = options.neutralRest && model.objective == .diffusion
+        if timeline.hasStyle { _ = try timeline.conditions.map(prepared) }
+        // No style, neutral, or strength 0 everywhere (emotion intensity 0) push nowhere: no style branch.
+        let guidance = StyleGuidance(timeline: timeline, intensityInGuidance: guidedIntensity, neutralRest: neutralRest)
+        let styleTokens: Tensor? = guidance.pushes
+            ? try withoutGrad { guidance.frameTokens(denoiser.style(try guidance.tokenConditions.map(prepared))) }
             : nil
         let latentNormalization = normalization.prefix(model.latentSize)
         let constraints = keyframes.isEmpty ? nil
@@ -160,10 +160,10 @@ package final class Media2FaceGenerator: @unchecked Sendable {
         if let noise, noise.shape != [f, model.frameSize] {
             throw DiffusionError.invalidOption(name: "noise", value: "\(noise.shape)", allowed: "[\(f), \(model.frameSize)]")
         }
-        let restingStyle: Tensor? = options.neutralRest && model.objective == .diffusion
+        let restingStyle: Tensor? = neutralRest
             ? withoutGrad { denoiser.style([StyleCondition.emotion(.neutral, intensity: 0)]) } : nil
         let sample = try sampler.sample(audio: features, styleTokens: styleTokens,
-                                        styleStrength: styleTokens != nil && guidedIntensity ? strengths : nil, restingStyle: restingStyle, keyframes: constraints,
+                                        styleStrength: styleTokens != nil ? guidance.strengths : nil, restingStyle: restingStyle, keyframes: constraints,
                                         prefix: prefix.map { FramePrefix(frames: $0, noise: noise?.sliced(axis: 0, 0..<$0.shape[0]).contiguous()) },
                                         initialNoise: noise, options: options.sampling, progress: progress)
         let sampled = clock.now

@@ -134,6 +134,11 @@ actor AnimationEngine {
             }
             hold.apply(to: &blended, runs: runs)
         }
+        let eyes = [ARKitBlendshape.eyeBlinkLeft.index, ARKitBlendshape.eyeBlinkRight.index]
+        if request.options.addsBlinks && !keyframes.contains(where: { key in eyes.contains { key.channels[$0] != nil } }) {
+            var keeper = BlinkKeeper(seed: request.options.seed)
+            keeper.apply(to: &blended)
+        }
         blended.metadata = Self.metadata(request: request, source: source, modelVersion: modelVersion)
         let (animation, report) = try blended.validated()
         if report.clampedCount > 0 { warnings.append("\(report.clampedCount) weights outside [0, 1] were clamped") }

@@ -26,6 +26,10 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     /// (`SungVowelHold`), and loud and high notes open wider (`SungNoteOpening`). Offline animation
     /// only; speech, where no vowel is held, is left as it is. Default false.
     public var singing = false
+    /// Blinks are added where the model leaves the eyes open longer than people do (`BlinkKeeper`), offline
+    /// and in a stream; false (`--no-added-blinks`) keeps only the model's own. Not applied where
+    /// keyframes set eyeBlink. Default true.
+    public var addsBlinks = true
     /// Emotion intensity enters as the model was trained (one-hot × intensity in the token) instead of
     /// as the user-facing strength of the style guidance (`StyleTimeline.guidanceStrength`). For scoring
     /// against the synthetic split, whose labels are the teacher's intensities.

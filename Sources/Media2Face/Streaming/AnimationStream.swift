@@ -43,6 +43,8 @@ public actor AnimationStream {
     private var resampler: StreamingResampler?
     /// Each frame's initial noise, the offline sampler's for the same seed.
     private var noise: FrameNoise
+    /// Adds blinks where the model leaves long gaps (`AnimationOptions.addsBlinks`), as offline runs do.
+    private var blinkKeeper: BlinkKeeper?
     /// The next frame to emit, and the normalised frames emitted just before it (at most `context`).
     private var nextFrame = 0
     private var history: Tensor?
@@ -71,6 +73,7 @@ public actor AnimationStream {
         fps = engine.fps
         schedule = StreamSchedule(configuration: configuration, fps: engine.fps)
         noise = FrameNoise(seed: options.seed, width: engine.frameSize)
+        blinkKeeper = options.addsBlinks ? BlinkKeeper(seed: options.seed) : nil
         guidanceFrom = (options.audioGuidance, options.styleGuidance)
         self.style = style
         let speaking = options.speaking.overriding(style.speaking)
@@ -269,7 +272,9 @@ public actor AnimationStream {
                 blend(&x, earlier.normalized[(index * d)..<((index + 1) * d)])
             }
             emitted += x
-            continuation.yield(StreamFrame(index: frame, time: Double(frame) / fps, weights: weights.map { min(max($0, 0), 1) },
+            weights = weights.map { min(max($0, 0), 1) }
+            blinkKeeper?.process(&weights, time: Double(frame) / fps)
+            continuation.yield(StreamFrame(index: frame, time: Double(frame) / fps, weights: weights,
                                            headPose: HeadPose(values: pose), emittedAt: now))
         }
         statistics.framesEmitted += last - start
