@@ -5,9 +5,9 @@ import M2FFace
 /// How a face listens in a dialogue while the other speaks: small nods timed to the speaker's pauses,
 /// now and then a back-channel expression (a slight smile or brow raise) with a nod, an attentive gaze
 /// (eyes held on the speaker with small saccades), blinks at a human rate and a slow sway of the head
-/// (`ListeningHeadDrift.swift`). Added on top of the
-/// model's own idle motion, only inside listening stretches and never across a switch, so the face is
-/// unchanged where it speaks and the motion starts and ends at rest. Deterministic for a seed.
+/// (`ListeningHeadDrift.swift`). Added on top of the model's own idle motion, only inside listening
+/// stretches and never across a switch, so the face is unchanged where it speaks and the motion starts
+/// and ends at rest. Deterministic for a seed.
 ///
 /// The amounts come from tracked real speakers (`data/realface-ship`, 14 speakers, 4.8 min, measured
 /// with `m2f eval dialogue`'s nod and blink detectors): head-pitch nods of 2.2° median prominence
