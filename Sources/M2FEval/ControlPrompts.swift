@@ -100,6 +100,12 @@ package enum ControlPrompts {
         PromptExpectation("exaggerated articulation", .jaw_open),
     ]
 
+    /// Prompts that name no style: the face should stay near no style (a reading that pushes fully from
+    /// an emotional neighbour shows here).
+    package static let offTopic = ["talking about the weather", "a person reading the news", "an accountant explaining taxes",
+                                   "hello world", "a man in a blue shirt", "the quarterly sales figures",
+                                   "a woman with long hair", "describing a recipe"]
+
     /// The emotion whose signature channel `channel` is, if any.
     package static func emotion(signedBy channel: ControlChannel) -> Emotion? {
         Emotion.allCases.first { ControlChannel.signature(of: $0) == channel }

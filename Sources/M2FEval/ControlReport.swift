@@ -60,6 +60,15 @@ package struct PromptRow: Codable, Sendable, Equatable {
     }
 }
 
+/// An off-topic prompt: the largest move of an emotion's signature channel, as a share of that
+/// emotion's full effect (0: no style; a prompt counts as moved from a quarter).
+package struct OffTopicRow: Codable, Sendable, Equatable {
+    package var prompt: String
+    package var channel: ControlChannel
+    package var share: Double
+    package var neighbours: [String]
+}
+
 /// A dial's measure at several settings (1 = as generated).
 package struct DialRow: Codable, Sendable, Equatable {
     package var dial: String
@@ -91,6 +100,8 @@ package struct ControlReport: Codable, Sendable {
     /// `ControlPrompts.heldOutSecond`: written before the vocabulary grew from the first list's misses.
     package var held_out_second: [PromptRow]
     package var everyday_words: [PromptRow]
+    /// `ControlPrompts.offTopic` through the vocabulary.
+    package var off_topic: [OffTopicRow]
     package var dials: [DialRow]
     package var keyframe_with_range: KeyframeRangeCheck?
 
@@ -112,6 +123,10 @@ package struct ControlReport: Codable, Sendable {
                              + pad(f(row.shipped) + (row.moved_shipped ? " ✓" : " ✗"), 10) + pad(f(row.read) + (row.moved_read ? " ✓" : " ✗"), 10)
                              + "±" + f(row.threshold))
             }
+        }
+        lines += ["", "off-topic prompts: largest signature-channel move, share of the emotion's full effect (≥ 0.25 counts as moved)"]
+        for row in off_topic {
+            lines.append(pad(row.prompt, 46) + pad(row.channel.rawValue, 20) + String(format: "%+.2f", row.share) + "  " + row.neighbours.joined(separator: ", "))
         }
         lines += ["", "dials at " + (dials.first?.settings.map { String(format: "%g", $0) }.joined(separator: " / ") ?? "")]
         for row in dials { lines.append(pad("\(row.dial) (\(row.channel.rawValue))", 40) + row.values.map(f).joined(separator: " / ")) }

@@ -85,6 +85,20 @@ package struct ControlSuite {
         let heldOutSecond = try await promptRows(ControlPrompts.heldOutSecond, "second held-out prompts")
         let everyday = try await promptRows(ControlPrompts.everydayWords, "everyday words")
 
+        var offTopic: [OffTopicRow] = []
+        for (i, prompt) in ControlPrompts.offTopic.enumerated() {
+            progress("off-topic prompts \(i + 1)/\(ControlPrompts.offTopic.count)")
+            let read = try await signals(.text(prompt))
+            let moves = Emotion.allCases.compactMap { emotion -> (ControlChannel, Double)? in
+                guard let channel = ControlChannel.signature(of: emotion), let full = full[emotion.rawValue] else { return nil }
+                let span = full[channel] - none[channel]
+                return span > 1e-6 ? (channel, (read[channel] - none[channel]) / span) : nil
+            }
+            guard let largest = moves.max(by: { abs($0.1) < abs($1.1) }) else { continue }
+            offTopic.append(OffTopicRow(prompt: prompt, channel: largest.0, share: largest.1,
+                                        neighbours: try await pipeline.readPrompt(prompt).neighbours.prefix(3).map(\.text)))
+        }
+
         progress("dials")
         var dials: [DialRow] = []
         let dialMeasures: [(String, ControlChannel, WritableKeyPath<SpeakingDials, Float?>)] = [
@@ -103,7 +117,8 @@ package struct ControlSuite {
         progress("keyframe beside a range constraint")
         let keyframe = try await keyframeCheck()
         return ControlReport(clips: clips.map(\.name), none: none, emotion_full: full, intensity: intensity,
-                             held_out_prompts: heldOut, held_out_second: heldOutSecond, everyday_words: everyday, dials: dials, keyframe_with_range: keyframe)
+                             held_out_prompts: heldOut, held_out_second: heldOutSecond, everyday_words: everyday,
+                             off_topic: offTopic, dials: dials, keyframe_with_range: keyframe)
     }
 
     /// Issue 17's case on the first clip: jawOpen 0.9 keyed at frame 60 beside browInnerUp held at 0.
