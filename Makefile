@@ -87,7 +87,7 @@ human-speech-data:
 # vocoder (scripts/singing/make_singing.sh); `make singing` measures the default and real-face models on
 # them, each with singing mode (--singing) off and on (docs/ARCHITECTURE.md, "Singing").
 singing: build models singing-data
-	$(M2F) eval singing --dir data/singing --compare Models/media2face-realface
+	$(M2F) eval singing --dir data/singing --compare Models/media2face-synthetic
 
 singing-data: human-speech-data
 	@bash scripts/bootstrap.sh --singing
