@@ -3,7 +3,7 @@
 SWIFT_FLAGS ?= -c release
 M2F = .build/release/m2f
 
-.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare bench-serve fixtures clean dataset train human-speech human-speech-data singing singing-data
+.PHONY: demo test example fuzz fuzz-ci build build-espeak bootstrap bootstrap-test models bench bench-compare bench-serve fixtures clean dataset train human-speech human-speech-data singing singing-high singing-data
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -85,13 +85,18 @@ human-speech-data:
 
 # Sung phrases with known notes, vibrato, loudness and breaths: the LibriVox clips re-sung with the WORLD
 # vocoder (scripts/singing/make_singing.sh); `make singing` measures the default and real-face models on
-# them, each with singing mode (--singing) off and on (docs/ARCHITECTURE.md, "Singing").
+# them, each with singing mode (--singing) off and on (docs/ARCHITECTURE.md, "Singing"); `make
+# singing-high` the same on the phrases sung an octave higher with formants 1.2x up (data/singing-high).
 singing: build models singing-data
 	$(M2F) eval singing --dir data/singing --compare Models/media2face-synthetic
+
+singing-high: build models singing-data
+	$(M2F) eval singing --dir data/singing-high --compare Models/media2face-synthetic
 
 singing-data: human-speech-data
 	@bash scripts/bootstrap.sh --singing
 	@bash scripts/singing/make_singing.sh data/human-speech data/singing
+	@bash scripts/singing/make_singing.sh data/human-speech data/singing-high high
 
 # The default M2F-D training set (size and why: docs/DATASET.md), then its cached features and stats.
 DATASET_DIR ?= data/m2fd-default

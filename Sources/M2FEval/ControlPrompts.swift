@@ -53,6 +53,39 @@ package enum ControlPrompts {
         PromptExpectation("stiff as a board", .head_rotation_std, rises: false),
     ]
 
+    /// A second held-out list, written before the vocabulary was grown from the first one's results (so
+    /// neither list nor near-copies of it are anchors): idioms and paraphrases over the same channels.
+    package static let heldOutSecond: [PromptExpectation] = [
+        PromptExpectation("tickled pink", .smile),
+        PromptExpectation("on cloud nine", .smile),
+        PromptExpectation("walking on sunshine", .smile),
+        PromptExpectation("heavy-hearted", .frown),
+        PromptExpectation("crushed by the bad news", .frown),
+        PromptExpectation("moping around all day", .frown),
+        PromptExpectation("hopping mad", .brow_down),
+        PromptExpectation("ready to bite someone's head off", .brow_down),
+        PromptExpectation("boiling over with anger", .brow_down),
+        PromptExpectation("gobsmacked", .eye_wide),
+        PromptExpectation("blindsided by the announcement", .eye_wide),
+        PromptExpectation("eyes popping out of her head", .eye_wide),
+        PromptExpectation("shaking like a leaf", .mouth_stretch),
+        PromptExpectation("dreading what comes next", .mouth_stretch),
+        PromptExpectation("sick to the stomach at the sight", .nose_sneer),
+        PromptExpectation("that taste is vile", .nose_sneer),
+        PromptExpectation("with a superior smirk", .dimple),
+        PromptExpectation("rolling her eyes at him", .dimple),
+        PromptExpectation("could not be bothered", .expression_speed, rises: false),
+        PromptExpectation("zoned out", .expression_speed, rises: false),
+        PromptExpectation("raring to go", .expression_speed),
+        PromptExpectation("hyper after too much coffee", .expression_speed),
+        PromptExpectation("keeping her voice down", .jaw_open, rises: false),
+        PromptExpectation("talking through clenched teeth", .jaw_open, rises: false),
+        PromptExpectation("mouthing each word slowly for a lip reader", .jaw_open),
+        PromptExpectation("belting it out", .jaw_open),
+        PromptExpectation("tossing his head around as he talks", .head_rotation_std),
+        PromptExpectation("frozen in place", .head_rotation_std, rises: false),
+    ]
+
     /// The everyday words issue 17 names (they are in the vocabulary: this shows them working).
     package static let everydayWords: [PromptExpectation] = [
         PromptExpectation("surprised", .eye_wide),

@@ -38,8 +38,11 @@ package struct PromptRow: Codable, Sendable, Equatable {
     package var moved_read: Bool
     /// The vocabulary anchors nearest the prompt.
     package var neighbours: [String]
+    /// MiniLM cosine similarity of the nearest anchor (how well the vocabulary knows the prompt).
+    package var best_similarity: Float?
 
-    package init(expectation: PromptExpectation, none: Double, shipped: Double, read: Double, emotionFullEffect: Double?, neighbours: [String]) {
+    package init(expectation: PromptExpectation, none: Double, shipped: Double, read: Double, emotionFullEffect: Double?, neighbours: [String],
+                bestSimilarity: Float? = nil) {
         prompt = expectation.prompt
         channel = expectation.channel
         rises = expectation.rises
@@ -53,6 +56,7 @@ package struct PromptRow: Codable, Sendable, Equatable {
         moved_shipped = moved(shipped)
         moved_read = moved(read)
         self.neighbours = neighbours
+        best_similarity = bestSimilarity
     }
 }
 
@@ -84,6 +88,8 @@ package struct ControlReport: Codable, Sendable {
     package var emotion_full: [String: ControlSignals]
     package var intensity: [IntensityRow]
     package var held_out_prompts: [PromptRow]
+    /// `ControlPrompts.heldOutSecond`: written before the vocabulary grew from the first list's misses.
+    package var held_out_second: [PromptRow]
     package var everyday_words: [PromptRow]
     package var dials: [DialRow]
     package var keyframe_with_range: KeyframeRangeCheck?
@@ -97,7 +103,7 @@ package struct ControlReport: Codable, Sendable {
             lines.append(pad("\(row.emotion) \(row.channel.rawValue)", 24) + row.values.map(f).joined(separator: " / ")
                          + "  (" + row.shares.map { String(format: "%.2f", $0) }.joined(separator: " / ") + ")" + (row.monotone ? "" : "  NOT MONOTONE"))
         }
-        for (title, rows) in [("held-out prompts", held_out_prompts), ("everyday words", everyday_words)] {
+        for (title, rows) in [("held-out prompts", held_out_prompts), ("second held-out prompts", held_out_second), ("everyday words", everyday_words)] {
             let moved = (rows.filter(\.moved_shipped).count, rows.filter(\.moved_read).count)
             lines += ["", "\(title): moved as expected, shipped (bare MiniLM) \(moved.0)/\(rows.count), vocabulary \(moved.1)/\(rows.count)",
                       pad("prompt", 46) + pad("channel", 20) + pad("none", 8) + pad("shipped", 10) + pad("read", 10) + "need"]

@@ -76,11 +76,13 @@ package struct ControlSuite {
                 let reading = try await pipeline.readPrompt(expectation.prompt)
                 let fullEffect = ControlPrompts.emotion(signedBy: expectation.channel).map { full[$0.rawValue]![expectation.channel] - none[expectation.channel] }
                 rows.append(PromptRow(expectation: expectation, none: none[expectation.channel], shipped: shipped, read: read,
-                                      emotionFullEffect: fullEffect, neighbours: reading.neighbours.prefix(3).map(\.text)))
+                                      emotionFullEffect: fullEffect, neighbours: reading.neighbours.prefix(3).map(\.text),
+                                      bestSimilarity: reading.neighbours.first?.similarity))
             }
             return rows
         }
         let heldOut = try await promptRows(ControlPrompts.heldOut, "held-out prompts")
+        let heldOutSecond = try await promptRows(ControlPrompts.heldOutSecond, "second held-out prompts")
         let everyday = try await promptRows(ControlPrompts.everydayWords, "everyday words")
 
         progress("dials")
@@ -101,7 +103,7 @@ package struct ControlSuite {
         progress("keyframe beside a range constraint")
         let keyframe = try await keyframeCheck()
         return ControlReport(clips: clips.map(\.name), none: none, emotion_full: full, intensity: intensity,
-                             held_out_prompts: heldOut, everyday_words: everyday, dials: dials, keyframe_with_range: keyframe)
+                             held_out_prompts: heldOut, held_out_second: heldOutSecond, everyday_words: everyday, dials: dials, keyframe_with_range: keyframe)
     }
 
     /// Issue 17's case on the first clip: jawOpen 0.9 keyed at frame 60 beside browInnerUp held at 0.

@@ -94,7 +94,7 @@ struct AnimateCommand: AsyncParsableCommand {
     @Flag(help: "Keep the head still (no generated head pose).")
     var noHeadPose = false
 
-    @Flag(help: "Singing: held vowels hold the mouth and vibrato does not shake the jaw (docs/USAGE.md, \"Singing\").")
+    @Flag(help: "Singing: held vowels hold the mouth, vibrato does not shake the jaw, loud and high notes open wider (docs/USAGE.md, \"Singing\").")
     var singing = false
 
     @Flag(help: "Keep only the blinks the model makes (by default blinks are added where the eyes stay open longer than people's do).")

@@ -10,7 +10,7 @@ struct EvalControlsCommand: AsyncParsableCommand {
         abstract: "Emotion intensity, text prompts, speaking-style dials and the keyframe-beside-a-range case, measured.",
         discussion: """
             Animates --audio (default: the demo clip) with: no style; each emotion at intensity 0, 0.25, 0.5, 0.75, 1; \
-            27 held-out prompts and issue 17's everyday words, each with the bare MiniLM embedding (--raw-text, the \
+            two lists of held-out prompts (27 and 28) and issue 17's everyday words, each with the bare MiniLM embedding (--raw-text, the \
             shipped behaviour) and through the style vocabulary; each dial at 0, 0.5, 1, 1.5, 2; and jawOpen keyed at \
             frame 60 beside a browInnerUp range constraint. A prompt moved its channel when the change reaches a quarter \
             of the emotion label's full effect (or 10 % of the no-style value for jaw, speed and head measures). \

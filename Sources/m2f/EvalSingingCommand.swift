@@ -51,6 +51,12 @@ struct EvalSingingCommand: AsyncParsableCommand {
         let singingModes = try singingModes
         let clips = try SungClip.load(directory: URL(fileURLWithPath: dir))
         let bar = ProgressBar(enabled: !evaluation.quiet)
+        var detection = HeldVowelDetection()
+        for clip in clips {
+            let frameCount = Int(Double(clip.samples.count) / 16_000 * 30)
+            detection.add(clip.score, runs: SungVowelHold().heldVowels(samples: clip.samples, fps: 30, frameCount: frameCount),
+                          fps: 30, frameCount: frameCount)
+        }
         let folders = [models.model] + compare.map { Optional($0) }
         var columns: [SingingReport.Column] = []
         for (m, folder) in folders.enumerated() {
@@ -71,7 +77,7 @@ struct EvalSingingCommand: AsyncParsableCommand {
             }
         }
         bar.finish()
-        let report = SingingReport(folder: dir, columns: columns)
+        let report = SingingReport(folder: dir, held_vowel_recall: detection.recall, held_vowel_precision: detection.precision, columns: columns)
         try evaluation.emit(report) { report.table }
     }
 }
@@ -86,6 +92,9 @@ struct SingingReport: Codable {
         var name: String { String(model.suffix(singing ? 14 : 24)) + (singing ? " --singing" : "") }
     }
     var folder: String
+    /// Singing mode's held-vowel detector against the scores (`HeldVowelDetection`), at 30 fps.
+    var held_vowel_recall: Double?
+    var held_vowel_precision: Double?
     var columns: [Column]
 
     var table: String {
@@ -110,6 +119,8 @@ struct SingingReport: Codable {
         let first = columns.first?.scores
         var lines = ["singing: \(first?.clips ?? 0) clips of \(folder), \(first?.notes ?? 0) notes (\(first?.held_notes ?? 0) held, "
                      + "\(first?.vibrato_pairs ?? 0) vibrato/plain pairs), \(first?.breaths ?? 0) breaths",
+                     "held-vowel detector (--singing): recall \(value(held_vowel_recall)) of held-note core frames, "
+                     + "precision \(value(held_vowel_precision)) (flagged frames inside notes)",
                      "measure".padding(toLength: 34, withPad: " ", startingAt: 0)
                         + columns.map { $0.name.padding(toLength: 26, withPad: " ", startingAt: 0) }.joined()]
         for (name, read) in rows {

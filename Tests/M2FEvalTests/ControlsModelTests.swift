@@ -14,27 +14,30 @@ struct ControlsModelTests {
         return ControlSuite(pipeline: pipeline, clips: [try ControlSuite.clip(ControlFixtures.clip.path)], options: AnimationOptions())
     }
 
-    /// All held-out prompts: most move their channel (the bare MiniLM embedding moved 10 of 27). With the
-    /// neutral rest 15 do (18 from the null token's face: "down in the dumps", "could not believe her
-    /// eyes" and "startled by a loud bang" now read too weakly), and the four everyday samples move.
+    /// All held-out prompts: most move their channel (the bare MiniLM embedding moved 10 of 27 and 5 of the
+    /// second list's 28). Reading the strongest emotion as far as the neighbours ask, with ~570 anchors,
+    /// moves 21 of 27 and 14 of 28 (15 and 7 before, mixing the neighbours' emotion tokens from the calm
+    /// rest); the four everyday samples move.
     @Test("held-out paraphrases move their channel through the vocabulary")
     func heldOutParaphrasesMoveTheirChannel() async throws {
         let suite = try await Self.suite.value
         let none = try await suite.signals(.none)
-        var moved: [String] = [], stuck: [String] = []
-        for expectation in ControlPrompts.heldOut {
-            var full: Double?
-            if let emotion = ControlPrompts.emotion(signedBy: expectation.channel) {
-                full = try await suite.signals(.emotion(emotion, intensity: 1))[expectation.channel] - none[expectation.channel]
+        for (list, needed) in [(ControlPrompts.heldOut, 20), (ControlPrompts.heldOutSecond, 13)] {
+            var moved: [String] = [], stuck: [String] = []
+            for expectation in list {
+                var full: Double?
+                if let emotion = ControlPrompts.emotion(signedBy: expectation.channel) {
+                    full = try await suite.signals(.emotion(emotion, intensity: 1))[expectation.channel] - none[expectation.channel]
+                }
+                let read = try await suite.signals(.text(expectation.prompt))[expectation.channel]
+                let row = PromptRow(expectation: expectation, none: none[expectation.channel], shipped: read, read: read, emotionFullEffect: full, neighbours: [])
+                if row.moved_read { moved.append(expectation.prompt) } else { stuck.append(expectation.prompt) }
+                if ControlFixtures.heldOutSample.contains(where: { $0.prompt == expectation.prompt }) {
+                    #expect(row.moved_read, "\(expectation.prompt): \(expectation.channel) \(none[expectation.channel]) → \(read), needs ±\(row.threshold)")
+                }
             }
-            let read = try await suite.signals(.text(expectation.prompt))[expectation.channel]
-            let row = PromptRow(expectation: expectation, none: none[expectation.channel], shipped: read, read: read, emotionFullEffect: full, neighbours: [])
-            if row.moved_read { moved.append(expectation.prompt) } else { stuck.append(expectation.prompt) }
-            if ControlFixtures.heldOutSample.contains(where: { $0.prompt == expectation.prompt }) {
-                #expect(row.moved_read, "\(expectation.prompt): \(expectation.channel) \(none[expectation.channel]) → \(read), needs ±\(row.threshold)")
-            }
+            #expect(moved.count >= needed, "\(moved.count) of \(list.count) moved; stuck: \(stuck)")
         }
-        #expect(moved.count >= 14, "\(moved.count) of \(ControlPrompts.heldOut.count) moved; stuck: \(stuck)")
     }
 
     @Test("each dial moves its measure the right way: 0 < 1 < 2")
@@ -55,8 +58,11 @@ struct ControlsModelTests {
     @Test("the held-out prompts are not in the vocabulary")
     func heldOutPromptsAreHeldOut() {
         let anchors = Set(ControlFixtures.anchorTexts.map { $0.lowercased() })
-        for expectation in ControlPrompts.heldOut { #expect(!anchors.contains(expectation.prompt.lowercased()), "\(expectation.prompt)") }
-        #expect(ControlPrompts.heldOut.count >= 20)
+        for expectation in ControlPrompts.heldOut + ControlPrompts.heldOutSecond {
+            #expect(!anchors.contains(expectation.prompt.lowercased()), "\(expectation.prompt)")
+        }
+        #expect(ControlPrompts.heldOut.count >= 20 && ControlPrompts.heldOutSecond.count >= 20)
+        #expect(Set(ControlPrompts.heldOut.map(\.prompt)).isDisjoint(with: ControlPrompts.heldOutSecond.map(\.prompt)))
     }
 }
 

@@ -105,6 +105,19 @@ struct SingingMeasureTests {
         #expect(abs(try #require(s.held_jaw_std) - 0.05 / 2.0.squareRoot() / 2) < 0.004)
     }
 
+    @Test("held-vowel detection: recall over held-note cores, precision over notes")
+    func heldVowelDetection() {
+        // At 30 fps: a held note 1–2 s (core frames 35..<57), a short note 3–3.3 s (frames 90..<99).
+        let score = SungScore(melody: "m", notes: [SungNote(start: 1, end: 2, midi: 50, loudnessDB: -3, held: true),
+                                                   SungNote(start: 3, end: 3.3, midi: 52, loudnessDB: -3, held: false)], breaths: [])
+        var detection = HeldVowelDetection()
+        // 11 of the 22 core frames, 5 frames of the short note, 4 frames in no note.
+        detection.add(score, runs: [35..<46, 90..<95, 110..<114], fps: Self.fps, frameCount: 120)
+        #expect(detection.recall == 0.5)
+        #expect(detection.precision == 0.8)
+        #expect(HeldVowelDetection().recall == nil && HeldVowelDetection().precision == nil)
+    }
+
     @Test("bad scores name the file and the problem")
     func badScores() {
         #expect(throws: SungClipError.badScore("a.notes.json", reason: "no notes")) {

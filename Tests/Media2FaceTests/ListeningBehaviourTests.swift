@@ -58,14 +58,14 @@ struct ListeningBehaviourTests {
             #expect(ListeningFixture.phraseEnds.contains { abs(nod.start - (Double($0) / 30 + 0.12)) < 1e-9 }, "nod at \(nod.start) s")
             #expect((1.0...5.0).contains(nod.degrees), "nod of \(nod.degrees)°")
             #expect((0.45...0.8).contains(nod.duration))
-            // The head pitch peaks mid-nod at the nod's size (a raised cosine; frames sample it).
+            // The head pitch, less the sway, peaks mid-nod at the nod's size (a raised cosine; frames sample it).
             let frames = Int(nod.start * 30)...Int((nod.start + nod.duration) * 30)
-            let peak = frames.map { face.headPose[$0].pitch * degrees }.max()!
+            let peak = frames.map { (face.headPose[$0].pitch - plan.headDrift[$0].pitch) * degrees }.max()!
             #expect(abs(Double(peak) - nod.degrees) < 0.05 * nod.degrees)
         }
-        // Nothing moves the head outside the nods, nor anything where the face speaks.
+        // Outside the nods only the sway moves the head, and nothing moves where the face speaks.
         let nodFrames = Set(plan.nods.flatMap { Int($0.start * 30)...Int(($0.start + $0.duration) * 30) + 1 })
-        #expect((0..<600).filter { !nodFrames.contains($0) }.allSatisfy { face.headPose[$0].pitch == 0 })
+        #expect((0..<600).filter { !nodFrames.contains($0) }.allSatisfy { face.headPose[$0].pitch == plan.headDrift[$0].pitch })
         let speaking = (0..<600).filter { !ListeningFixture.listening[$0] }
         #expect(speaking.allSatisfy { face.frame($0) == ListeningFixture.face.frame($0) })
     }
@@ -106,6 +106,9 @@ struct ListeningBehaviourTests {
         let (_, doubled) = ListeningFixture.listen(ListeningBehaviour(amount: 2), seed: 7)
         #expect(doubled.nods.map(\.start) == plan.nods.map(\.start))
         for (a, b) in zip(doubled.nods, plan.nods) { #expect(abs(a.degrees - 2 * b.degrees) < 1e-9) }
+        // The sway scales with the amount too.
+        let (swayed, _) = ListeningFixture.listen(ListeningBehaviour(amount: 2), seed: 7)
+        #expect((0..<600).allSatisfy { abs(swayed.headPose[$0].yaw - 2 * first.headPose[$0].yaw) < 1e-6 })
         // Off: the face is left exactly as it was.
         let (off, offPlan) = ListeningFixture.listen(.off)
         #expect(off == ListeningFixture.face && offPlan == ListeningBehaviour.Plan())
@@ -121,5 +124,35 @@ struct ListeningBehaviourTests {
         #expect(look[100..<500].allSatisfy { $0 < 0.3 })  // listening: held near the speaker
         // No jump larger than a tenth at the switch (a 9-frame ramp).
         #expect(zip(look.dropFirst(), look).allSatisfy { abs($0 - $1) < 0.1 })
+    }
+
+    @Test func theHeadSwaysSlowlyWhileListeningAndEasesInAtTheSwitch() {
+        let degrees = 180 / Double.pi
+        func std(_ x: [Double]) -> Double {
+            let mean = x.reduce(0, +) / Double(x.count)
+            return (x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count)).squareRoot()
+        }
+        var yawStd = 0.0, rollStd = 0.0, fastest = 0.0, atSwitch = 0.0
+        let seeds: [UInt64] = Array(1...20), listening = 30..<570
+        for seed in seeds {
+            let (face, _) = ListeningFixture.listen(seed: seed)
+            let yaw = face.headPose.map { Double($0.yaw) * degrees }, roll = face.headPose.map { Double($0.roll) * degrees }
+            // Where the face speaks, the (still) model head is left exactly as it was.
+            #expect((0..<600).filter { !listening.contains($0) }.allSatisfy { face.headPose[$0] == HeadPose.identity })
+            yawStd += std(Array(yaw[listening])) / Double(seeds.count)
+            rollStd += std(Array(roll[listening])) / Double(seeds.count)
+            for track in [yaw, roll] {
+                fastest = max(fastest, zip(track.dropFirst(), track).map { abs($0 - $1) }.max()!)
+                atSwitch = max(atSwitch, abs(track[listening.lowerBound]), abs(track[listening.upperBound - 1]))
+            }
+        }
+        // About a degree of sway over 18 s of listening (the tracked speakers' head std is 1.3–2.5°; the
+        // model's listening head 0.34–0.63°), yaw more than roll.
+        #expect((1.0...3.0).contains(yawStd), "yaw std \(yawStd)°")
+        #expect((0.5...2.0).contains(rollStd) && rollStd < yawStd, "roll std \(rollStd)°")
+        // Slow: never more than 0.5° in a frame (15°/s, the top speed of a median 2.2° nod), and it
+        // starts and ends at the speaking pose.
+        #expect(fastest < 0.5, "fastest \(fastest)° per frame")
+        #expect(atSwitch < 0.05, "\(atSwitch)° at the switch")
     }
 }

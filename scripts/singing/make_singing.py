@@ -9,6 +9,10 @@ per note, and breath pauses (a soft inhale noise) between phrases. It is rendere
 notes: `<id>-vibrato.wav`, whose long notes carry vibrato (5.5 Hz, ±0.7 semitone), and `<id>-plain.wav`
 without it, so that the eval can compare the same note with and without vibrato.
 
+`--voice high` sings the same scores an octave up (A3 to A4, an alto's or a tenor's range) with the
+spectral envelope stretched 1.2× along the frequency axis (formants of a shorter vocal tract): a higher,
+lighter voice than the reader's, to check that singing mode's detector does not depend on one voice.
+
 Next to each WAV, `<name>.notes.json` is the ground truth (times in seconds of the sung WAV):
   notes:   start, end (the vowel's span), vowel (ARPAbet, lower case), midi, hz, gain_db (imposed),
            loudness_db (the sung vowel's RMS level, dB re full scale), held (≥ 0.6 s), vibrato
@@ -19,7 +23,7 @@ Next to each WAV, `<name>.notes.json` is the ground truth (times in seconds of t
 Deterministic: the same input and --seed give the same files. Recipe: scripts/singing/make_singing.sh
 (make singing) runs this in a virtual environment with pinned pyworld and numpy.
 
-    python make_singing.py --speech data/human-speech --out data/singing [--seed 1]
+    python make_singing.py --speech data/human-speech --out data/singing [--seed 1] [--voice high]
 """
 import argparse
 import json
@@ -35,6 +39,8 @@ FRAME_MS = 5.0
 VOWELS = {"aa", "ae", "ah", "ao", "aw", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy", "uh", "uw"}
 # A D-major scale from A2 to A3 (MIDI): a baritone's comfortable range above this reader's ~100 Hz.
 SCALE = [45, 47, 49, 50, 52, 54, 55, 57]
+# Per voice: semitones added to the scale and the formant stretch (spectral envelope frequency axis).
+VOICES = {"baritone": (0, 1.0), "high": (12, 1.2)}
 NOTE_SECONDS = [0.3, 0.45, 0.6, 0.9, 1.2]
 NOTE_WEIGHTS = [0.25, 0.2, 0.2, 0.2, 0.15]
 HELD_SECONDS = 0.6
@@ -107,7 +113,7 @@ def phrases_of(phones, most_vowels=6):
     return phrases
 
 
-def plan_song(phrases, rng):
+def plan_song(phrases, rng, transpose=0):
     """The score: per output segment (source span, output length, kind) plus notes and breaths."""
     segments, notes, breaths = [], [], []
     t = 0.0
@@ -131,8 +137,9 @@ def plan_song(phrases, rng):
                 # A melody that moves by steps and small leaps, within the scale.
                 degree = int(np.clip(degree + rng.choice([-2, -1, 1, 1, 2, 3, -3]), 0, len(SCALE) - 1))
                 gain = float(rng.uniform(-12, 0))
-                notes.append({"start": round(t, 4), "end": round(t + length, 4), "vowel": label, "midi": SCALE[degree],
-                              "hz": round(440 * 2 ** ((SCALE[degree] - 69) / 12), 3), "gain_db": round(gain, 2),
+                midi = SCALE[degree] + transpose
+                notes.append({"start": round(t, 4), "end": round(t + length, 4), "vowel": label, "midi": midi,
+                              "hz": round(440 * 2 ** ((midi - 69) / 12), 3), "gain_db": round(gain, 2),
                               "held": bool(length >= HELD_SECONDS),
                               "vibrato": {"rate_hz": VIBRATO_HZ, "depth_semitones": VIBRATO_SEMITONES} if length >= VIBRATO_MIN_SECONDS else None})
                 segments.append(("vowel", start, end, length))
@@ -144,7 +151,20 @@ def plan_song(phrases, rng):
     return segments, notes, breaths, t
 
 
-def render(x, phones_path, segments, notes, breaths, total, vibrato, rng_seed):
+def stretch_formants(envelope, factor):
+    """Each frame's envelope (log spectrum or aperiodicity, frames × bins) read at bin / factor: its
+    formants move up by `factor`; the top bins repeat the last one."""
+    if factor == 1.0:
+        return envelope
+    bins = envelope.shape[1]
+    position = np.arange(bins) / factor
+    lo = np.floor(position).astype(int)
+    hi = np.minimum(lo + 1, bins - 1)
+    w = position - lo
+    return (1 - w) * envelope[:, lo] + w * envelope[:, hi]
+
+
+def render(x, phones_path, segments, notes, breaths, total, vibrato, rng_seed, formants=1.0):
     """The sung waveform: WORLD analysis of the speech, re-timed, re-pitched and re-levelled, breaths added."""
     f0, times = pyworld.harvest(x, SAMPLE_RATE, frame_period=FRAME_MS)
     sp = pyworld.cheaptrick(x, f0, times, SAMPLE_RATE)
@@ -168,6 +188,7 @@ def render(x, phones_path, segments, notes, breaths, total, vibrato, rng_seed):
     w = np.clip(source - lo, 0, 1)[:, None]
     log_sp = (1 - w) * np.log(sp[lo] + 1e-16) + w * np.log(sp[hi] + 1e-16)
     out_ap = (1 - w) * ap[lo] + w * ap[hi]
+    log_sp, out_ap = stretch_formants(log_sp, formants), stretch_formants(out_ap, formants)
     voiced = ((f0[lo] > 0) | (f0[hi] > 0)) & (kind > 0)
     voiced |= kind == 2  # a sung vowel is voiced throughout
 
@@ -225,6 +246,8 @@ def main():
     parser.add_argument("--speech", default="data/human-speech", help="folder of <name>.wav + <name>.phone.json")
     parser.add_argument("--out", default="data/singing")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--voice", choices=sorted(VOICES), default="baritone",
+                        help="baritone: the reader's voice, A2–A3; high: an octave up with formants 1.2× higher")
     args = parser.parse_args()
     if not os.path.isdir(args.speech):
         fail(f"{args.speech}: no such folder (make human-speech-data fetches the LibriVox clips)")
@@ -239,10 +262,11 @@ def main():
         phrases = phrases_of(phones)
         if not phrases:
             fail(f"{name}.phone.json: no phrase with a vowel")
-        segments, notes, breaths, total = plan_song(phrases, rng)
+        transpose, formants = VOICES[args.voice]
+        segments, notes, breaths, total = plan_song(phrases, rng, transpose)
         x = read_wav(os.path.join(args.speech, name + ".wav"))
         melody = name.rsplit("-", 1)[-1]
-        renderings = {v: render(x, name, segments, notes, breaths, total, v, [args.seed, index, 7]) for v in (True, False)}
+        renderings = {v: render(x, name, segments, notes, breaths, total, v, [args.seed, index, 7], formants) for v in (True, False)}
         scale = 0.8 / max(np.abs(y).max() for y in renderings.values())
         for vibrato, y in renderings.items():
             y = y * scale

@@ -6,12 +6,15 @@
 # pyworld and numpy are installed, pinned, into a virtual environment (.venv-singing, ignored by git);
 # pip uses the index, mirror and proxy the user configured, as `m2f models fetch` does.
 #
-#   scripts/singing/make_singing.sh [speech folder, default data/human-speech] [output, default data/singing]
+#   scripts/singing/make_singing.sh [speech folder, default data/human-speech] [output, default data/singing] [voice]
+#
+# voice: baritone (the default: the reader's voice, A2–A3) or high (an octave up, formants 1.2× higher).
 set -euo pipefail
 
 SPEECH="${1:-data/human-speech}"
 OUT="${2:-data/singing}"
 OUT="${OUT%/}"
+VOICE="${3:-baritone}"
 SEED=1
 PYTHON="${PYTHON:-python3}"
 VENV="${SINGING_VENV:-.venv-singing}"
@@ -21,6 +24,7 @@ PINS="pyworld==0.3.5 numpy==2.4.6"
 
 digest() { if command -v sha256sum > /dev/null; then sha256sum "$@" | cut -d' ' -f1; else shasum -a 256 "$@" | cut -d' ' -f1; fi; }
 recipe="script $(digest "$SCRIPT") seed $SEED pins $PINS"
+[ "$VOICE" = baritone ] || recipe="$recipe voice $VOICE"
 if [ -f "$OUT/SOURCE.txt" ] && grep -qF "$recipe" "$OUT/SOURCE.txt" && ls "$OUT"/*.wav > /dev/null 2>&1; then
     exit 0  # already made by this recipe: quiet, as the bootstrap is
 fi
@@ -38,14 +42,14 @@ fi
 staging="$OUT.partial"
 trap 'rm -rf "$staging"' EXIT
 rm -rf "$staging"
-"$VENV/bin/python" "$SCRIPT" --speech "$SPEECH" --out "$staging" --seed "$SEED"
+"$VENV/bin/python" "$SCRIPT" --speech "$SPEECH" --out "$staging" --seed "$SEED" --voice "$VOICE"
 cp "$SPEECH/SOURCE.txt" "$staging/SOURCE-speech.txt" 2> /dev/null || true
 cat > "$staging/SOURCE.txt" <<INFO
 Sung phrases made by scripts/singing/make_singing.py from the LibriVox recordings (public domain) in
 $SPEECH (Jane Austen, Sense and Sensibility, chapter 1, as shipped with CMU PocketSphinx's test data;
 SOURCE-speech.txt). The voice is the LibriVox reader's, re-timed, re-pitched and re-levelled with the
 WORLD vocoder (pyworld, MIT licence); melody, vibrato, loudness and breaths are ours, written down in
-each <name>.notes.json. Public domain like the recordings.
+each <name>.notes.json. Public domain like the recordings. Voice: $VOICE.
 Recipe: $recipe
 INFO
 rm -rf "$OUT"

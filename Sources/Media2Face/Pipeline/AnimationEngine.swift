@@ -127,7 +127,12 @@ actor AnimationEngine {
         if request.options.singing {
             let hold = SungVowelHold()
             let runs = hold.heldVowels(samples: samples, fps: fps, frameCount: frameCount)
-            hold.apply(to: &blended, runs: runs, gains: hold.gains(samples: samples, fps: fps, runs: runs))
+            // A clip without a held vowel is speech: left as it is.
+            if !runs.isEmpty {
+                let opening = SungNoteOpening()
+                opening.apply(to: &blended, gains: opening.gains(samples: samples, fps: fps, frameCount: frameCount, heldVowels: runs))
+            }
+            hold.apply(to: &blended, runs: runs)
         }
         let eyes = [ARKitBlendshape.eyeBlinkLeft.index, ARKitBlendshape.eyeBlinkRight.index]
         if request.options.addsBlinks && !keyframes.contains(where: { key in eyes.contains { key.channels[$0] != nil } }) {

@@ -22,8 +22,9 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     /// Text prompts as their bare MiniLM embedding (the model's training input), not read through the
     /// style vocabulary (`--raw-text`; how text worked before, for comparison). Default false.
     public var rawTextEmbedding = false
-    /// Singing mode (`--singing`): held sung vowels hold the mouth, and vibrato does not shake the jaw
-    /// (`SungVowelHold`). Offline animation only; speech, where no vowel is held, is left as it is. Default false.
+    /// Singing mode (`--singing`): held sung vowels hold the mouth, vibrato does not shake the jaw
+    /// (`SungVowelHold`), and loud and high notes open wider (`SungNoteOpening`). Offline animation
+    /// only; speech, where no vowel is held, is left as it is. Default false.
     public var singing = false
     /// Blinks are added where the model leaves the eyes open longer than people do (`BlinkKeeper`), offline
     /// and in a stream; false (`--no-added-blinks`) keeps only the model's own. Not applied where

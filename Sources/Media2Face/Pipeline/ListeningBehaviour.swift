@@ -4,15 +4,16 @@ import M2FFace
 
 /// How a face listens in a dialogue while the other speaks: small nods timed to the speaker's pauses,
 /// now and then a back-channel expression (a slight smile or brow raise) with a nod, an attentive gaze
-/// (eyes held on the speaker with small saccades) and blinks at a human rate. Added on top of the
-/// model's own idle motion, only inside listening stretches and never across a switch, so the face is
-/// unchanged where it speaks and the motion starts and ends at rest. Deterministic for a seed.
+/// (eyes held on the speaker with small saccades), blinks at a human rate and a slow sway of the head
+/// (`ListeningHeadDrift.swift`). Added on top of the model's own idle motion, only inside listening
+/// stretches and never across a switch, so the face is unchanged where it speaks and the motion starts
+/// and ends at rest. Deterministic for a seed.
 ///
 /// The amounts come from tracked real speakers (`data/realface-ship`, 14 speakers, 4.8 min, measured
 /// with `m2f eval dialogue`'s nod and blink detectors): head-pitch nods of 2.2° median prominence
 /// (p25 1.8°, p75 3.2°) and 0.37 s half-height width (about 0.6 s end to end); 13.8 blinks per minute.
 public struct ListeningBehaviour: Codable, Sendable, Equatable, Hashable {
-    /// Scales the nods, the back-channel expressions and the gaze pull; 0 turns all listening motion
+    /// Scales the nods, the head sway, the back-channel expressions and the gaze pull; 0 turns all listening motion
     /// off (the face listens with the model's idle motion only, as before), 1 is the measured amount.
     public var amount: Float
 
@@ -56,6 +57,9 @@ public struct ListeningBehaviour: Codable, Sendable, Equatable, Hashable {
         public var expressions: [Expression] = []
         /// Start times of the blinks added (the model's own are kept).
         public var blinks: [Double] = []
+        /// The slow head sway added per frame (radians, zero where the face speaks; `ListeningHeadDrift`),
+        /// empty for a still-head run.
+        public var headDrift: [HeadPose] = []
 
         public init() {}
     }
@@ -89,6 +93,7 @@ public struct ListeningBehaviour: Codable, Sendable, Equatable, Hashable {
             if expression { plan.expressions.append(.init(start: start, smile: smile)) }
         }
         plan.blinks = Self.addedBlinks(animation, runs: runs, fits: fits, generator: Self.generator(seed, stream: 2))
+        if nods { plan.headDrift = Self.headDrift(listening: listening, fps: fps, amount: amount, generator: Self.generator(seed, stream: 4)) }
         render(plan, into: &animation, listening: listening, gaze: Self.gaze(frames: frames, fps: fps, generator: Self.generator(seed, stream: 3)))
         return plan
     }
@@ -105,6 +110,12 @@ public struct ListeningBehaviour: Codable, Sendable, Equatable, Hashable {
         for f in 0..<animation.frameCount {
             let t = Double(f) / fps
             for nod in plan.nods { animation.headPose[f].pitch += Float(nod.degrees) * radians * bump(t, nod.start, nod.duration) }
+            if listening[f], f < plan.headDrift.count {
+                let drift = plan.headDrift[f]
+                animation.headPose[f].yaw += drift.yaw
+                animation.headPose[f].pitch += drift.pitch
+                animation.headPose[f].roll += drift.roll
+            }
             func add(_ shape: ARKitBlendshape, _ value: Float) {
                 let i = f * count + shape.index
                 animation.weights[i] = min(1, animation.weights[i] + value)

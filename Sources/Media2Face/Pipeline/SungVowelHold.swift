@@ -5,8 +5,8 @@ import M2FFace
 /// Singing mode (`AnimationOptions.singing`, `m2f animate --singing`): the model learnt its mouth from
 /// speech, where no vowel lasts; on a held sung vowel it keeps articulating, and vibrato (5–7 Hz pitch
 /// wobble) reaches the jaw as chatter. This finds the held vowels in the audio and low-passes the mouth
-/// channels inside them, so the jaw holds its opening (and its slow drift) while the wobble goes, and
-/// opens them wider on loud and high notes, as singers do (`gain`).
+/// channels inside them, so the jaw holds its opening (and its slow drift) while the wobble goes.
+/// `SungNoteOpening` then opens loud and high notes wider.
 ///
 /// A held vowel is a run of at least `minimumSeconds` of voiced frames (within `voicedBelowLoudDB` of
 /// the clip's loud level, its 90th percentile) whose spectral envelope stays put: the RMS change of
@@ -24,12 +24,6 @@ package struct SungVowelHold: Sendable {
     package var smoothingSeconds = 0.15
     /// Frames over which the smoothed mouth fades in and out at a run's ends.
     package var fadeFrames = 3
-    /// Opening gain per held vowel against the clip's median held vowel: +`gainPerTenDB` for a vowel
-    /// 10 dB louder, +`gainPerOctave` for one an octave higher, within `gainRange`.
-    package var gainPerTenDB = 0.3
-    package var gainPerOctave = 0.6
-    package var gainRange: ClosedRange<Double> = 0.6...1.5
-
     package init() {}
 
     /// The held-vowel runs of `samples` (16 kHz) as frame ranges at `fps`, over `frameCount` frames.
@@ -93,42 +87,18 @@ package struct SungVowelHold: Sendable {
         }
     }
 
-    /// The opening gain of each run: its level (mean dB, `levels`) and pitch (median YIN F0 over its
-    /// frames, `PitchEstimator`) against the medians over all runs. 1 for a clip with one run.
-    package func gains(samples: [Float], fps: Double, runs: [Range<Int>]) -> [Double] {
-        guard runs.count >= 2 else { return runs.map { _ in 1 } }
-        let level = Self.levels(samples: samples, fps: fps, frameCount: runs.map(\.upperBound).max()!)
-        let pitch = PitchEstimator()
-        let loudness = runs.map { run in run.reduce(0) { $0 + level[$1] } / Double(run.count) }
-        let semitones: [Double?] = runs.map { run in
-            let estimates = stride(from: run.lowerBound, to: run.upperBound, by: 2).compactMap { f in
-                pitch.frequency(samples, start: Int(Double(f) / fps * 16_000) - pitch.windowLength / 2)
-            }.sorted()
-            return estimates.isEmpty ? nil : 12 * log2(estimates[estimates.count / 2] / 440)
-        }
-        func median(_ x: [Double]) -> Double { let s = x.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
-        let typicalLevel = median(loudness), typicalPitch = median(semitones.compactMap { $0 })
-        return runs.indices.map { r in
-            let louder = (loudness[r] - typicalLevel) / 10 * gainPerTenDB
-            let higher = semitones[r].map { ($0 - typicalPitch) / 12 * gainPerOctave } ?? 0
-            return min(max(1 + louder + higher, gainRange.lowerBound), gainRange.upperBound)
-        }
-    }
-
     /// Low-passes the mouth channels (`SpeakingStyle.articulationChannels`) of `animation` inside each
-    /// run and scales them by the run's gain (1 when `gains` is nil), clamped to [0, 1].
-    package func apply(to animation: inout FaceAnimation, runs: [Range<Int>], gains: [Double]? = nil) {
-        precondition(gains == nil || gains!.count == runs.count, "one gain per run")
+    /// run, clamped to [0, 1].
+    package func apply(to animation: inout FaceAnimation, runs: [Range<Int>]) {
         let sigma = smoothingSeconds * animation.fps
         let channels = SpeakingStyle.articulationChannels.sorted()
-        for (r, run) in runs.enumerated() where run.count >= 2 && run.upperBound <= animation.frameCount {
-            let gain = gains?[r] ?? 1
+        for run in runs where run.count >= 2 && run.upperBound <= animation.frameCount {
             for c in channels {
                 let track = run.map { Double(animation.weights[$0 * ARKit.count + c]) }
                 let low = Self.gaussianSmoothed(track, sigma: sigma)
                 for (i, f) in run.enumerated() {
                     let fade = min(1, Double(i + 1) / Double(fadeFrames + 1), Double(run.count - i) / Double(fadeFrames + 1))
-                    animation.weights[f * ARKit.count + c] = Float(min(1, max(0, fade * gain * low[i] + (1 - fade) * track[i])))
+                    animation.weights[f * ARKit.count + c] = Float(min(1, max(0, fade * low[i] + (1 - fade) * track[i])))
                 }
             }
         }

@@ -44,7 +44,7 @@ public struct SpeakingStyle: Codable, Sendable, Equatable, Hashable {
     }
 
     /// Jaw, lips, mouth shape and tongue: what speech moves.
-    static let articulationChannels: Set<Int> = Set(ARKitBlendshape.allCases.filter { shape in
+    package static let articulationChannels: Set<Int> = Set(ARKitBlendshape.allCases.filter { shape in
         let name = shape.rawValue
         return (name.hasPrefix("jaw") || name.hasPrefix("mouth") || name == "tongueOut")
             && !name.hasPrefix("mouthSmile") && !name.hasPrefix("mouthFrown") && !name.hasPrefix("mouthDimple")

@@ -23,9 +23,9 @@ package struct StyleReading: Sendable, Equatable {
 /// The model's text projection only ever saw the training descriptions' MiniLM embeddings, so an unseen
 /// prompt ("excited", "gloomy") gives a token it never learned and the face hardly moves. Instead the
 /// prompt's embedding is compared with the anchors' (cosine), the `neighbourCount` best are weighted by a
-/// softmax of their similarity (temperature `temperature`), and their labels are averaged: emotion
-/// weights and intensities become a blend of emotion tokens (intensity through the guidance strength, as
-/// `--emotion` does), the dials a weighted mean. Where the prompt is close to the training wording
+/// softmax of their similarity (temperature `temperature`), and their labels are averaged: the strongest
+/// emotion, pushed as far as the emotional neighbours together ask (`emotionalPush`, intensity through
+/// the guidance strength as `--emotion` does), and the dials a weighted mean. Where the prompt is close to the training wording
 /// (similarity to a `seenInTraining` anchor from `keepRawFrom` up) the raw embedding takes over that share
 /// of the token, since there it is what the model learned. A prompt far from every anchor (best similarity
 /// below `confidentFrom`) is weakened towards no style.
@@ -79,15 +79,34 @@ package struct StylePromptReader: Sendable {
         }
         let seenSimilarity = anchors.indices.filter { anchors[$0].seenInTraining }.map { similarities[$0] }.max() ?? -1
         let raw = Self.ramp(seenSimilarity, from: Self.keepRawFrom, to: Self.rawFrom)
-        var parts: [WeightedStyle] = Emotion.allCases.compactMap { emotion in
-            guard let w = emotionWeight[emotion], w > 0.02 else { return nil }
-            return WeightedStyle(.emotion(emotion, intensity: min(1, emotionIntensity[emotion]! / w)), weight: w * confidence * (1 - raw))
+        var parts: [WeightedStyle] = []
+        if let push = Self.emotionalPush(weights: emotionWeight, intensities: emotionIntensity, confidence: confidence) {
+            parts.append(WeightedStyle(.emotion(push.emotion, intensity: push.intensity), weight: 1 - raw))
         }
         if raw > 0 { parts.append(WeightedStyle(.text(embedding: embedding), weight: raw)) }
         let dials = SpeakingStyle.mixed(zip(best, weights).map { (anchors[$0].speaking, $1 * confidence) })
         let neighbours = zip(best, weights).map { StyleReading.Neighbour(text: anchors[$0].text, similarity: similarities[$0], weight: $1) }
         let condition: StyleCondition = parts.isEmpty ? .none : parts.count == 1 && parts[0].weight == 1 ? parts[0].condition : .blend(parts)
         return StyleReading(condition: condition, speaking: dials, neighbours: neighbours, confidence: confidence)
+    }
+
+    /// The one emotion a reading pushes with, and how far. From the calm rest the face answers one
+    /// emotion's token; a mean of several emotions' tokens hardly moves it (neighbours surprised, sad and
+    /// fearful for "could not believe her eyes" gave eyeWide 0.003 of 0.43), and a neighbour's weight taken
+    /// as a share of the style strength shows as almost nothing (the response to strength is convex). So
+    /// the strongest emotion's token goes as far as the emotional neighbours together ask: the share of
+    /// the full effect Σₑ wₑ·Iₑ^0.7 (as `--emotion` at intensity I asks for I^0.7; neutral and dial-only
+    /// neighbours push nowhere and lower it) × confidence, given as the intensity that
+    /// `IntensityCalibration` turns back into that share. nil when no emotion but neutral has weight.
+    package static func emotionalPush(weights: [Emotion: Float], intensities: [Emotion: Float], confidence: Float) -> (emotion: Emotion, intensity: Float)? {
+        let pushing = Emotion.allCases.filter { $0 != .neutral && (weights[$0] ?? 0) > 0.02 }
+        guard let strongest = pushing.max(by: { weights[$0]! < weights[$1]! }) else { return nil }
+        let exponent = IntensityCalibration.targetExponent
+        let share = pushing.reduce(Float(0)) { total, emotion in
+            let w = weights[emotion]!
+            return total + w * Foundation.pow(min(1, intensities[emotion]! / w), exponent)
+        }
+        return (strongest, Foundation.pow(min(1, share * confidence), 1 / exponent))
     }
 
     static func ramp(_ x: Float, from a: Float, to b: Float) -> Float { min(max((x - a) / (b - a), 0), 1) }
