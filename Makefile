@@ -88,10 +88,10 @@ human-speech-data:
 # them, each with singing mode (--singing) off and on (docs/ARCHITECTURE.md, "Singing"); `make
 # singing-high` the same on the phrases sung an octave higher with formants 1.2x up (data/singing-high).
 singing: build models singing-data
-	$(M2F) eval singing --dir data/singing --compare Models/media2face-realface
+	$(M2F) eval singing --dir data/singing --compare Models/media2face-synthetic
 
 singing-high: build models singing-data
-	$(M2F) eval singing --dir data/singing-high --compare Models/media2face-realface
+	$(M2F) eval singing --dir data/singing-high --compare Models/media2face-synthetic
 
 singing-data: human-speech-data
 	@bash scripts/bootstrap.sh --singing

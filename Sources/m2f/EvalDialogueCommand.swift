@@ -20,7 +20,7 @@ struct EvalDialogueCommand: AsyncParsableCommand {
             the lip gap against the other's loudness, blinks and nods per minute, head-rotation std and the share \
             of frames with the mouth at rest. The tracked people's own figures over their turns come first.
 
-            Example: m2f eval dialogue --data data/realface --compare Models/media2face-realface
+            Example: m2f eval dialogue --data data/realface --compare Models/media2face-synthetic
             """)
 
     @Option(help: "Dataset imported from real video (m2f dataset import-video).")

@@ -16,7 +16,7 @@ struct EvalSingingCommand: AsyncParsableCommand {
             --compare adds more model folders, measured in the same run; each is measured with singing mode \
             (m2f animate --singing) off and on unless --modes says otherwise.
 
-            Example: m2f eval singing --compare Models/media2face-realface
+            Example: m2f eval singing --compare Models/media2face-synthetic
             """)
 
     @Option(help: "Folder of sung .wav clips with .notes.json scores.")

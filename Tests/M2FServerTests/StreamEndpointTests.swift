@@ -152,7 +152,7 @@ import Testing
     @Test func streamsUseTheLibrarysDefaultsAndTheQuerysSettings() async throws {
         let port = try await ServerFixture.port.value
         let defaults = StreamConfiguration()
-        for (query, lookAhead, steps) in [("", defaults.lookAheadFrames, defaults.stepsPerHop), ("?look-ahead=6&steps=3", 6, 3)] {
+        for (query, lookAhead, steps) in [("", defaults.lookAheadFrames, defaults.stepsPerHop), ("?look-ahead=6&steps=4", 6, 4)] {
             let socket = try LoopbackWebSocket(port: port, path: "/v1/stream" + query)
             let ready = try #require(try socket.receiveJSON())
             #expect(ready["lookAheadFrames"] as? Int == lookAhead && ready["hopFrames"] as? Int == defaults.hopFrames, "\(query): \(ready)")

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Models/media2face-realface: the shipped model fine-tuned on real talking faces (issue 17 item 1).
+# Models/media2face (the default): the synthetic-only model fine-tuned on real talking faces (issue 17 item 1).
 #   scripts/realface/finetune_realface.sh [WORK_DIR]   (default /work/data; ../shared/realface-dev needed)
 # ship-labels.json keeps shippable clips apart: only MIT-licensed clips of realface-dev are in "train"
 # (and one in "val"); research-only and unlicensed clips, plus two MIT speakers (styletalk_kristinoem,
@@ -25,7 +25,7 @@ fi
 # (2.9 min of video) : 0.4 idle. 70 % of the crops of clips with stream windows (all real clips, the
 # first 40 synthetic and 40 idle ones) are stream hops, so the model follows its offline result in a
 # stream (0.81 -> 0.85 at share 0.5).
-"$m2f" train diffusion --init Models/media2face --gnpfa Models/gnpfa \
+"$m2f" train diffusion --init Models/media2face-synthetic --gnpfa Models/gnpfa \
     --data "$work/m2fd-default" --data "$work/realface-ship" --data "$work/m2fd-idle" --data-share 1,3,0.4 \
     --steps 2000 --batch-size 16 --learning-rate 2e-4 --checkpoint-every 500 --seed 2 --bilabial-weight 6 \
     --stream-windows 0.7 --stream-window-clips 40 -o "$out" --overwrite
