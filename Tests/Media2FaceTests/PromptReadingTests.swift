@@ -27,6 +27,9 @@ import Testing
         let alone = try #require(StylePromptReader.emotionalPush(weights: [.happy: 1], intensities: [.happy: 1], confidence: 1))
         let diluted = try #require(StylePromptReader.emotionalPush(weights: [.happy: 0.5, .neutral: 0.3], intensities: [.happy: 0.5, .neutral: 0.3], confidence: 1))
         #expect(alone.emotion == .happy && alone.intensity == 1)
+        // Below the confidence floor: intensity 0, which is no style (strength 0), never an invalid blend.
+        let unknown = try #require(StylePromptReader.emotionalPush(weights: [.sad: 0.7], intensities: [.sad: 0.7], confidence: 0))
+        #expect(unknown.intensity == 0 && StyleTimeline.guidanceStrength(unknown.emotion, intensity: unknown.intensity) == 0)
         #expect(diluted.emotion == .happy && abs(pow(diluted.intensity, IntensityCalibration.targetExponent) - 0.5) < 1e-5)
     }
 }
