@@ -109,8 +109,10 @@ dataset: build build-espeak models
 # Reproduces the shipped models from scratch into TRAIN_OUT (default .build/train; TRAIN_OUT=Models
 # replaces the committed ones: each step passes --overwrite, without which m2f train refuses a folder
 # that holds a model): the default dataset, the three GNPFA stages (the VAE on the dataset's
-# frames plus sampled ones), the diffusion model and its regression baseline, with the flags each
-# Models/*/README.md records. Measured stage by stage on the 2-core dev VM (2026-12-01, partly side by
+# frames plus sampled ones), the synthetic-only diffusion model (Models/media2face-synthetic) and its
+# regression baseline, with the flags each Models/*/README.md records. The default model
+# (Models/media2face) is that model fine-tuned on real video: scripts/realface/finetune_realface.sh
+# (needs ../shared/realface-dev; OUT=$(TRAIN_OUT)/media2face). Measured stage by stage on the 2-core dev VM (2026-12-01, partly side by
 # side): dataset + features ≈ 5 min, VAE 3 min, geometry 6–10 min, image 3 min renders + 6 min,
 # diffusion 1.23 h, regressor 0.17 h: ≈ 1.9 h in all, one stage after the other.
 TRAIN_OUT ?= .build/train
@@ -119,7 +121,7 @@ train: dataset
 	$(M2F) train gnpfa --stage vae --data $(DATASET_DIR) --vae-steps 8000 --latent-size 16 --kl-weight 5e-5 --lip-weight 0.3 \
 	    --closure-weight 0.002 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
 	$(M2F) train gnpfa --stage geometry --geometry-steps 10000 --geometry-identities 24 --seed 1 --overwrite -o $(TRAIN_OUT)/gnpfa
-	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face \
+	$(M2F) train diffusion --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face-synthetic \
 	    --steps $(DIFFUSION_STEPS) --batch-size 16 --learning-rate 8e-4 --checkpoint-every 500 --seed 1
 	$(M2F) train diffusion --regression --data $(DATASET_DIR) --gnpfa $(TRAIN_OUT)/gnpfa --overwrite -o $(TRAIN_OUT)/media2face-regressor \
 	    --steps 1500 --batch-size 16 --learning-rate 8e-4 --checkpoint-every 250 --seed 2

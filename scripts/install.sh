@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the built m2f so that it runs from any folder (`make install PREFIX=…` calls this):
 #   PREFIX/bin/m2f
-#   PREFIX/share/m2f/Models/{media2face,gnpfa,media2face-regressor}   the trained models (found beside the binary)
+#   PREFIX/share/m2f/Models/{media2face,media2face-synthetic,gnpfa,media2face-regressor}   the trained models (found beside the binary)
 #   PREFIX/share/m2f/encoders/…   the pretrained encoders from the model cache (used when ~/.cache/m2f lacks them)
 #   PREFIX/share/m2f/blender/m2f_import.py   the Blender import add-on
 #   PREFIX/share/m2f/Examples/hello.wav   the demo clip

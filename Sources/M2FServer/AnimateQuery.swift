@@ -15,7 +15,7 @@ struct AnimateQuery: Equatable {
 
     static let formats: [ExportFormat] = [.csv, .json, .glb]
     static let keys: Set<String> = ["format", "text", "emotion", "intensity", "seed", "steps", "audio-guidance",
-                                    "style-guidance", "no-head-pose", "articulation", "energy", "head-motion", "filename", "token"]
+                                    "style-guidance", "no-head-pose", "no-added-blinks", "articulation", "energy", "head-motion", "filename", "token"]
 
     /// Parses and checks `parameters` (name → value; repeated names refused).
     init(_ parameters: [(String, String)]) throws(ServerError) {
@@ -43,18 +43,22 @@ struct AnimateQuery: Equatable {
         options.steps = try Self.number(values["steps"], "steps") ?? options.steps
         options.audioGuidance = try Self.number(values["audio-guidance"], "audio-guidance") ?? options.audioGuidance
         options.styleGuidance = try Self.number(values["style-guidance"], "style-guidance") ?? options.styleGuidance
-        if let flag = values["no-head-pose"] {
-            guard let off = ["", "1", "true"].contains(flag) ? true : ["0", "false"].contains(flag) ? false : nil else {
-                throw .badRequest("no-head-pose \(flag) is not a yes/no value; use true or false.")
-            }
-            options.headPose = !off
-        }
+        if let off = try Self.yesNo(values["no-head-pose"], "no-head-pose") { options.headPose = !off }
+        if let off = try Self.yesNo(values["no-added-blinks"], "no-added-blinks") { options.addsBlinks = !off }
         // The speaking-style dials; their ranges are checked by `options.validate()`, as for the CLI.
         options.speaking = SpeakingDials(articulation: try Self.number(values["articulation"], "articulation"),
                                          energy: try Self.number(values["energy"], "energy"),
                                          headMotion: try Self.number(values["head-motion"], "head-motion"))
         if let filename = values["filename"] { self.filename = try Self.checkedFilename(filename) }
         do { try options.validate() } catch { throw .badRequest(error.localizedDescription) }
+    }
+
+    /// A flag's value: present with no value, 1 or true is on; 0 or false off; nil when absent.
+    static func yesNo(_ text: String?, _ name: String) throws(ServerError) -> Bool? {
+        guard let text else { return nil }
+        if ["", "1", "true"].contains(text) { return true }
+        if ["0", "false"].contains(text) { return false }
+        throw .badRequest("\(name) \(text) is not a yes/no value; use true or false.")
     }
 
     static func number<T: LosslessStringConvertible>(_ text: String?, _ name: String) throws(ServerError) -> T? {

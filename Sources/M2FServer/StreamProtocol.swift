@@ -26,7 +26,7 @@ enum StreamProtocol {
         var configuration = StreamConfiguration()
 
         static let keys: Set<String> = ["sample-rate", "encoding", "look-ahead", "steps", "text", "emotion", "intensity", "seed",
-                                        "audio-guidance", "style-guidance", "no-head-pose", "token"]
+                                        "audio-guidance", "style-guidance", "no-head-pose", "no-added-blinks", "token"]
 
         init(_ parameters: [(String, String)]) throws(ServerError) {
             var animateParameters: [(String, String)] = []

@@ -21,11 +21,18 @@ struct EvalRunOptions: ParsableArguments {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    @Flag(help: "Score the model's own blinks only (as m2f animate --no-added-blinks); by default blinks are added as users get them.")
+    var noAddedBlinks = false
+
     func validate() throws {
         try OptionRange.check(steps, "--steps", 1...1000)
     }
 
-    var animationOptions: AnimationOptions { AnimationOptions(steps: steps, seed: seed) }
+    var animationOptions: AnimationOptions {
+        var options = AnimationOptions(steps: steps, seed: seed)
+        options.addsBlinks = !noAddedBlinks
+        return options
+    }
 
     /// Writes `report` pretty-printed to -o (atomically) and prints it as one JSON line with --json,
     /// else prints `table`.

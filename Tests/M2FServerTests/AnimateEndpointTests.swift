@@ -35,12 +35,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.copyItem(at: ServerFixture.hello, to: folder.appendingPathComponent("hello.wav"))
         let cli = try M2FExecutable.shell(
-            "\"$M2F\" animate '\(folder.path)/hello.wav' --articulation 1.6 --energy 0.5 --head-motion 3 --format json --quiet -o '\(folder.path)/hello'",
+            "\"$M2F\" animate '\(folder.path)/hello.wav' --articulation 1.6 --energy 0.5 --head-motion 3 --no-added-blinks --format json --quiet -o '\(folder.path)/hello'",
             in: ServerFixture.root)
         try #require(cli.status == 0, "m2f animate failed: \(cli.output)")
         let audio = try Data(contentsOf: ServerFixture.hello)
         let path = "/v1/animate?format=json&filename=hello.wav"
-        let response = try LoopbackHTTP.request(port: port, "POST", path + "&articulation=1.6&energy=0.5&head-motion=3",
+        let response = try LoopbackHTTP.request(port: port, "POST", path + "&articulation=1.6&energy=0.5&head-motion=3&no-added-blinks=true",
                                                 headers: ["Content-Type": "audio/wav"], body: audio)
         #expect(response.status == 200, "\(response.error)")
         #expect(response.body == (try Data(contentsOf: folder.appendingPathComponent("hello.json"))))

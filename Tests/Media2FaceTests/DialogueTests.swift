@@ -167,7 +167,9 @@ struct DialogueListeningTests {
             #expect(withListening != without, "face \(k): listening motion added nothing")
             // Off: the gated voice's animation, every channel but the mouth's as the model made it.
             let speaking = gate.speaking(own: voices[k], other: voices[1 - k], sampleRate: 16_000)
-            let plain = try await pipeline.animate(samples: gate.gated(voices[k], speaking: speaking, sampleRate: 16_000), source: "plain", request: request).animation
+            var faceRequest = request
+            faceRequest.options.blinkSeedOffset = UInt64(k)  // each face's added blinks have their own seed
+            let plain = try await pipeline.animate(samples: gate.gated(voices[k], speaking: speaking, sampleRate: 16_000), source: "plain", request: faceRequest).animation
             #expect(plain.headPose == without.headPose)
             let mouth = Set(ARKitBlendshape.allCases.filter { $0.rawValue.hasPrefix("mouth") || $0.rawValue.hasPrefix("jaw") }.map(\.index))
             for f in 0..<plain.frameCount {

@@ -136,7 +136,7 @@ actor AnimationEngine {
         }
         let eyes = [ARKitBlendshape.eyeBlinkLeft.index, ARKitBlendshape.eyeBlinkRight.index]
         if request.options.addsBlinks && !keyframes.contains(where: { key in eyes.contains { key.channels[$0] != nil } }) {
-            var keeper = BlinkKeeper(seed: request.options.seed)
+            var keeper = BlinkKeeper(seed: request.options.seed &+ request.options.blinkSeedOffset)
             keeper.apply(to: &blended)
         }
         blended.metadata = Self.metadata(request: request, source: source, modelVersion: modelVersion)
@@ -186,6 +186,7 @@ actor AnimationEngine {
             "headPose": options.headPose ? "on" : "off",
         ]
         if options.singing { metadata["singing"] = "on" }
+        if !options.addsBlinks { metadata["addedBlinks"] = "off" }
         switch request.style {
         case .none: break
         case let .text(text): metadata["prompt"] = text; if options.rawTextEmbedding { metadata["promptReading"] = "raw" }

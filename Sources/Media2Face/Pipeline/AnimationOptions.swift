@@ -30,6 +30,9 @@ public struct AnimationOptions: Codable, Sendable, Equatable {
     /// and in a stream; false (`--no-added-blinks`) keeps only the model's own. Not applied where
     /// keyframes set eyeBlink. Default true.
     public var addsBlinks = true
+    /// Added to the seed of the added blinks only: a dialogue's second face blinks on its own, not in
+    /// step with the first. Default 0.
+    package var blinkSeedOffset: UInt64 = 0
     /// Emotion intensity enters as the model was trained (one-hot × intensity in the token) instead of
     /// as the user-facing strength of the style guidance (`StyleTimeline.guidanceStrength`). For scoring
     /// against the synthetic split, whose labels are the teacher's intensities.

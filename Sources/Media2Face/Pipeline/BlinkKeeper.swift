@@ -13,8 +13,8 @@ import M2FFace
 /// is `targetPerMinute`, and jittered so the added blinks are not metronomic. A model that already blinks
 /// at the target gets none added.
 ///
-/// It is causal and frame by frame (the decision at a frame reads only earlier frames), so a stream and an
-/// offline run of the same frames add the same blinks, and it is deterministic per seed.
+/// It is causal and frame by frame (the decision at a frame reads only earlier frames), so for the same
+/// frames a stream and an offline run add the same blinks, and it is deterministic per seed.
 package struct BlinkKeeper: Sendable {
     /// The tracked real speakers blink 19 times a minute (held-out split); conversation: ~15–25.
     static let targetPerMinute = 18.0
@@ -55,6 +55,9 @@ package struct BlinkKeeper: Sendable {
     /// Processes one frame at `time` seconds (52 weights, canonical order), adding to its eyeBlink weights.
     package mutating func process(_ weights: inout [Float], time: Double) {
         let left = ARKitBlendshape.eyeBlinkLeft.index, right = ARKitBlendshape.eyeBlinkRight.index
+        // Read as a stream emits them (clamped), so a file and a stream with the same frames agree.
+        weights[left] = min(max(weights[left], 0), 1)
+        weights[right] = min(max(weights[right], 0), 1)
         if let start = addedStart {
             let closure = ListeningBehaviour.blinkProfile((time - start) / ListeningBehaviour.blinkSeconds)
             weights[left] = max(weights[left], closure)

@@ -125,7 +125,9 @@ extension Media2FacePipeline {
         var tracks: [DialogueTrack] = []
         for (me, other) in [(0, 1), (1, 0)] {
             let audio = gate.gated(voices[me], speaking: speaking[me], sampleRate: 16_000)
-            var result = try await animate(samples: audio, source: sources[me], request: request, progress: progress)
+            var faceRequest = request
+            faceRequest.options.blinkSeedOffset = UInt64(me)
+            var result = try await animate(samples: audio, source: sources[me], request: faceRequest, progress: progress)
             let frames = result.animation.frameCount
             func perFrame(_ mask: [Bool]) -> [Bool] { (0..<frames).map { $0 < mask.count && mask[$0] } }
             let mask = perFrame(speaking[me])
