@@ -97,8 +97,7 @@ struct AnimateCommand: AsyncParsableCommand {
     @Flag(help: "Singing: held vowels hold the mouth, vibrato does not shake the jaw, loud and high notes open wider (docs/USAGE.md, \"Singing\").")
     var singing = false
 
-    @Flag(help: "Keep only the blinks the model makes (by default blinks are added where the eyes stay open longer than people's do).")
-    var noAddedBlinks = false
+    @OptionGroup var blinks: AddedBlinkOption
 
     @Option(help: "Comma-separated output formats: csv, json, glb, mp4.")
     var format = "csv,json,glb"
@@ -136,8 +135,7 @@ struct AnimateCommand: AsyncParsableCommand {
         var options = AnimationOptions(steps: steps, audioGuidance: audioGuidance, styleGuidance: styleGuidance, seed: seed, headPose: !noHeadPose)
         options.maximumSeconds = maxHours.map { $0 * 3600 }
         options.singing = singing
-        options.addsBlinks = !noAddedBlinks
-        return speaking.applied(to: options)
+        return blinks.applied(to: speaking.applied(to: options))
     }
 
     var styleChoice: StyleChoice { StyleChoice(text: text, emotion: emotion, intensity: intensity, image: image) }

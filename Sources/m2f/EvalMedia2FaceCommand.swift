@@ -73,8 +73,7 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
     @Flag(help: "Condition each clip on its emotion label through the user-facing intensity (style-guidance strength) instead of as the model was trained (intensity in the token); the split's labels are the teacher's intensities, so scoring uses the trained way by default.")
     var userIntensity = false
 
-    @Flag(help: "Score the model's own blinks only (as m2f animate --no-added-blinks); by default blinks are added as users get them.")
-    var noAddedBlinks = false
+    @OptionGroup var blinks: AddedBlinkOption
 
     /// The regression baseline (--regressor, or Models/media2face-regressor when it exists).
     func scoreRegressor(runner: EvaluationRunner, settings: EvaluationSettings, bar: ProgressBar,
@@ -108,9 +107,8 @@ struct EvalMedia2FaceCommand: AsyncParsableCommand {
         var settings = EvaluationSettings()
         settings.split = chosenSplit
         settings.limit = limit
-        settings.options = AnimationOptions(steps: steps, seed: seed)
+        settings.options = blinks.applied(to: AnimationOptions(steps: steps, seed: seed))
         settings.options.emotionIntensityAsTrained = !userIntensity
-        settings.options.addsBlinks = !noAddedBlinks
         if let audioGuidance { settings.options.audioGuidance = audioGuidance }
         if let styleGuidance { settings.options.styleGuidance = styleGuidance }
         let wanted = Set(subjects.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })

@@ -21,17 +21,14 @@ struct EvalRunOptions: ParsableArguments {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
-    @Flag(help: "Score the model's own blinks only (as m2f animate --no-added-blinks); by default blinks are added as users get them.")
-    var noAddedBlinks = false
+    @OptionGroup var blinks: AddedBlinkOption
 
     func validate() throws {
         try OptionRange.check(steps, "--steps", 1...1000)
     }
 
     var animationOptions: AnimationOptions {
-        var options = AnimationOptions(steps: steps, seed: seed)
-        options.addsBlinks = !noAddedBlinks
-        return options
+        blinks.applied(to: AnimationOptions(steps: steps, seed: seed))
     }
 
     /// Writes `report` pretty-printed to -o (atomically) and prints it as one JSON line with --json,

@@ -86,8 +86,7 @@ struct StreamCommand: AsyncParsableCommand {
     @Flag(help: "Keep the head still (no generated head pose).")
     var noHeadPose = false
 
-    @Flag(help: "Keep only the blinks the model makes (by default blinks are added where the eyes stay open longer than people's do).")
-    var noAddedBlinks = false
+    @OptionGroup var blinks: AddedBlinkOption
 
     @OptionGroup var speaking: SpeakingStyleOptions
 
@@ -122,8 +121,7 @@ struct StreamCommand: AsyncParsableCommand {
             : try StreamInput.file(input, realtime: realtime)
         let pipeline = try await models.loadPipeline()
         let configuration = StreamConfiguration(lookAheadFrames: lookAhead, hopFrames: hop, stepsPerHop: steps)
-        var options = speaking.applied(to: AnimationOptions(steps: steps, seed: seed, headPose: !noHeadPose))
-        options.addsBlinks = !noAddedBlinks
+        let options = blinks.applied(to: speaking.applied(to: AnimationOptions(steps: steps, seed: seed, headPose: !noHeadPose)))
         let stream = try await pipeline.stream(style: style, options: options,
                                                configuration: configuration)
         let json = !noJson

@@ -135,8 +135,7 @@ actor AnimationEngine {
             hold.apply(to: &blended, runs: runs)
         }
         let eyes = [ARKitBlendshape.eyeBlinkLeft.index, ARKitBlendshape.eyeBlinkRight.index]
-        if request.options.addsBlinks && !keyframes.contains(where: { key in eyes.contains { key.channels[$0] != nil } }) {
-            var keeper = BlinkKeeper(seed: request.options.seed &+ request.options.blinkSeedOffset)
+        if var keeper = BlinkKeeper.forRequest(request.options), !keyframes.contains(where: { key in eyes.contains { key.channels[$0] != nil } }) {
             keeper.apply(to: &blended)
         }
         blended.metadata = Self.metadata(request: request, source: source, modelVersion: modelVersion)

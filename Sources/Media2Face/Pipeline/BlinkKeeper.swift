@@ -39,6 +39,12 @@ package struct BlinkKeeper: Sendable {
         jitter = nextJitter()
     }
 
+    /// The keeper `options` ask for: nil when blinks are not added; seeded by the seed and the
+    /// dialogue face's offset, so a file and a stream of the same request add the same blinks.
+    package static func forRequest(_ options: AnimationOptions) -> BlinkKeeper? {
+        options.addsBlinks ? BlinkKeeper(seed: options.seed &+ options.blinkSeedOffset) : nil
+    }
+
     private mutating func nextJitter() -> Double {
         Foundation.exp(Self.intervalSpread * Double(max(-2.5, min(2.5, generator.nextNormal()))))
     }

@@ -73,7 +73,7 @@ public actor AnimationStream {
         fps = engine.fps
         schedule = StreamSchedule(configuration: configuration, fps: engine.fps)
         noise = FrameNoise(seed: options.seed, width: engine.frameSize)
-        blinkKeeper = options.addsBlinks ? BlinkKeeper(seed: options.seed) : nil
+        blinkKeeper = BlinkKeeper.forRequest(options)
         guidanceFrom = (options.audioGuidance, options.styleGuidance)
         self.style = style
         let speaking = options.speaking.overriding(style.speaking)
